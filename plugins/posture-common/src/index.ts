@@ -1,0 +1,9 @@
+/**
+ * Isomorphic types, scoring, permissions and the REST client shared by the
+ * Posture plugins.
+ *
+ * @packageDocumentation
+ */
+export * from './types';
+export * from './scoring';
+export * from './permissions';

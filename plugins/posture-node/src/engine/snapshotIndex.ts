@@ -1,0 +1,235 @@
+import {
+  K8sObject,
+  ObjectOrigin,
+  SourceMode,
+  arr,
+  keyOf,
+  kindOf,
+  labelsOf,
+  nameOf,
+  namespaceOf,
+  obj,
+  str,
+} from './k8s';
+import {
+  LabelSelector,
+  mapSelector,
+  matches,
+  parseLabelSelector,
+} from './selectors';
+import { Workload, isControlled, isWorkload, toWorkload } from './workloads';
+
+/** What the engine scores: the objects of one cluster, or one set of manifests. */
+export interface Snapshot {
+  objects: K8sObject[];
+  /** live objects have API-server defaults filled in; manifests do not */
+  mode: SourceMode;
+  cluster?: string;
+  /** origin per object (same order as objects), for manifests */
+  origins?: (ObjectOrigin | undefined)[];
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V) {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}
+
+function selectorOr(fn: () => LabelSelector | undefined): LabelSelector | undefined {
+  try {
+    return fn();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Indexes a snapshot so that relating objects costs a lookup, never a scan of
+ * all pairs: by key, kind, namespace, label, scaleTargetRef and subject.
+ */
+export class SnapshotIndex {
+  readonly mode: SourceMode;
+  readonly cluster?: string;
+  readonly objects: K8sObject[];
+  readonly workloads: Workload[] = [];
+  private readonly origins = new Map<K8sObject, ObjectOrigin>();
+  private readonly byKey = new Map<string, K8sObject>();
+  private readonly byKind = new Map<string, K8sObject[]>();
+  private readonly byKindNs = new Map<string, K8sObject[]>();
+  private readonly workloadByKey = new Map<string, Workload>();
+  /** namespace -> `key=value` -> workloads whose pods carry that label */
+  private readonly labelIndex = new Map<string, Map<string, Workload[]>>();
+  private readonly workloadsByNs = new Map<string, Workload[]>();
+  private readonly scaleTargets = new Map<string, K8sObject[]>();
+  private readonly related = new Map<string, Map<string, K8sObject[]>>();
+  private readonly bindingsBySubject = new Map<string, K8sObject[]>();
+
+  constructor(snapshot: Snapshot) {
+    this.mode = snapshot.mode;
+    this.cluster = snapshot.cluster;
+    this.objects = snapshot.objects;
+    snapshot.objects.forEach((o, i) => {
+      const origin = snapshot.origins?.[i];
+      if (origin) this.origins.set(o, origin);
+      const kind = kindOf(o);
+      this.byKey.set(keyOf(o), o);
+      push(this.byKind, kind, o);
+      push(this.byKindNs, `${kind}/${namespaceOf(o)}`, o);
+      if (isWorkload(o) && !isControlled(o)) {
+        const w = toWorkload(o);
+        this.workloads.push(w);
+        this.workloadByKey.set(w.key, w);
+        push(this.workloadsByNs, w.namespace, w);
+        let nsIdx = this.labelIndex.get(w.namespace);
+        if (!nsIdx) this.labelIndex.set(w.namespace, (nsIdx = new Map()));
+        for (const [k, v] of Object.entries(w.podLabels)) push(nsIdx, `${k}=${v}`, w);
+      }
+    });
+    this.indexScaleTargets();
+    this.indexSelecting('Service', o => mapSelector(obj(o.spec)?.selector));
+    this.indexSelecting('PodDisruptionBudget', o => parseLabelSelector(obj(o.spec)?.selector));
+    this.indexSelecting('NetworkPolicy', o => parseLabelSelector(obj(o.spec)?.podSelector));
+    this.indexBindings();
+  }
+
+  originOf(o: K8sObject): ObjectOrigin | undefined {
+    return this.origins.get(o);
+  }
+
+  get(kind: string, namespace: string | undefined, name: string): K8sObject | undefined {
+    return this.byKey.get(namespace === undefined ? `${kind}//${name}` : `${kind}/${namespace}/${name}`);
+  }
+
+  ofKind(kind: string, namespace?: string): K8sObject[] {
+    return (namespace === undefined ? this.byKind.get(kind) : this.byKindNs.get(`${kind}/${namespace}`)) ?? [];
+  }
+
+  workload(key: string): Workload | undefined {
+    return this.workloadByKey.get(key);
+  }
+
+  /** Workloads in `namespace` whose pod labels satisfy the selector. */
+  workloadsMatching(namespace: string, selector: LabelSelector | undefined): Workload[] {
+    if (!selector) return [];
+    const inNs = this.workloadsByNs.get(namespace) ?? [];
+    if (selector.empty) return inNs;
+    // narrow by the first equality requirement, then verify the rest
+    const eq = selector.requirements.find(r => r.operator === 'In' && r.values.length === 1);
+    const candidates = eq
+      ? this.labelIndex.get(namespace)?.get(`${eq.key}=${eq.values[0]}`) ?? []
+      : inNs;
+    return candidates.filter(w => matches(selector, w.podLabels));
+  }
+
+  /** HPAs and KEDA ScaledObjects whose scaleTargetRef names the workload. */
+  scalersFor(w: Workload): K8sObject[] {
+    return this.scaleTargets.get(`${w.kind}/${w.namespace}/${w.name}`) ?? [];
+  }
+
+  /** Services whose selector matches the workload's pods. */
+  servicesFor(w: Workload): K8sObject[] {
+    return this.related.get('Service')?.get(w.key) ?? [];
+  }
+
+  pdbsFor(w: Workload): K8sObject[] {
+    return this.related.get('PodDisruptionBudget')?.get(w.key) ?? [];
+  }
+
+  networkPoliciesFor(w: Workload): K8sObject[] {
+    return this.related.get('NetworkPolicy')?.get(w.key) ?? [];
+  }
+
+  /** Workloads a Service, PDB or NetworkPolicy selects. */
+  selectedBy(o: K8sObject): Workload[] {
+    const kind = kindOf(o);
+    const ns = namespaceOf(o);
+    const sel = selectorOr(() =>
+      kind === 'Service'
+        ? mapSelector(obj(o.spec)?.selector)
+        : kind === 'NetworkPolicy'
+          ? parseLabelSelector(obj(o.spec)?.podSelector)
+          : parseLabelSelector(obj(o.spec)?.selector),
+    );
+    return this.workloadsMatching(ns, sel);
+  }
+
+  /** Ingresses with a backend naming the Service. */
+  ingressesFor(service: K8sObject): K8sObject[] {
+    const ns = namespaceOf(service);
+    const name = nameOf(service);
+    return this.ofKind('Ingress', ns).filter(ing => ingressServiceNames(ing).includes(name));
+  }
+
+  /** The ServiceAccount the workload's pods run as, by reference. */
+  serviceAccountName(w: Workload): string {
+    return str(w.podSpec.serviceAccountName) || str(w.podSpec.serviceAccount) || 'default';
+  }
+
+  /** RoleBindings and ClusterRoleBindings whose subjects include the ServiceAccount. */
+  bindingsFor(namespace: string, serviceAccount: string): K8sObject[] {
+    return this.bindingsBySubject.get(`${namespace}/${serviceAccount}`) ?? [];
+  }
+
+  /** The Role or ClusterRole a binding grants. */
+  roleFor(binding: K8sObject): K8sObject | undefined {
+    const ref = obj(binding.roleRef);
+    const name = str(ref?.name);
+    if (!name) return undefined;
+    if (ref?.kind === 'ClusterRole') return this.get('ClusterRole', undefined, name);
+    if (ref?.kind === 'Role') return this.get('Role', namespaceOf(binding), name);
+    return undefined;
+  }
+
+  private indexScaleTargets() {
+    for (const kind of ['HorizontalPodAutoscaler', 'ScaledObject']) {
+      for (const s of this.ofKind(kind)) {
+        const t = obj(obj(s.spec)?.scaleTargetRef);
+        const name = str(t?.name);
+        if (!name) continue;
+        // KEDA defaults the target kind to Deployment
+        const tkind = str(t?.kind) ?? (kind === 'ScaledObject' ? 'Deployment' : '');
+        push(this.scaleTargets, `${tkind}/${namespaceOf(s)}/${name}`, s);
+      }
+    }
+  }
+
+  private indexSelecting(kind: string, selectorOf: (o: K8sObject) => LabelSelector | undefined) {
+    const m = new Map<string, K8sObject[]>();
+    for (const o of this.ofKind(kind)) {
+      const sel = selectorOr(() => selectorOf(o));
+      for (const w of this.workloadsMatching(namespaceOf(o), sel)) push(m, w.key, o);
+    }
+    this.related.set(kind, m);
+  }
+
+  private indexBindings() {
+    for (const kind of ['RoleBinding', 'ClusterRoleBinding']) {
+      for (const b of this.ofKind(kind)) {
+        for (const s of arr(b.subjects)) {
+          const subj = obj(s);
+          if (subj?.kind !== 'ServiceAccount' || !str(subj.name)) continue;
+          const ns = str(subj.namespace) || (kind === 'RoleBinding' ? namespaceOf(b) : 'default');
+          push(this.bindingsBySubject, `${ns}/${subj.name}`, b);
+        }
+      }
+    }
+  }
+}
+
+/** Service names an Ingress routes to (v1 and the old extensions/v1beta1 shape). */
+export function ingressServiceNames(ing: K8sObject): string[] {
+  const names: string[] = [];
+  const add = (backend: unknown) => {
+    const b = obj(backend);
+    const n = str(obj(b?.service)?.name) ?? str(b?.serviceName);
+    if (n) names.push(n);
+  };
+  const spec = obj(ing.spec);
+  add(spec?.defaultBackend ?? spec?.backend);
+  for (const rule of arr(spec?.rules)) {
+    for (const p of arr(obj(obj(rule)?.http)?.paths)) add(obj(p)?.backend);
+  }
+  return names;
+}
+
+export { labelsOf };
