@@ -5,7 +5,6 @@ import {
   arr,
   keyOf,
   kindOf,
-  labelsOf,
   nameOf,
   namespaceOf,
   obj,
@@ -17,7 +16,13 @@ import {
   matches,
   parseLabelSelector,
 } from './selectors';
-import { Workload, isControlled, isWorkload, toWorkload } from './workloads';
+import {
+  Workload,
+  containersOf,
+  isControlled,
+  isWorkload,
+  toWorkload,
+} from './workloads';
 
 /** What the engine scores: the objects of one cluster, or one set of manifests. */
 export interface Snapshot {
@@ -63,6 +68,8 @@ export class SnapshotIndex {
   private readonly scaleTargets = new Map<string, K8sObject[]>();
   private readonly related = new Map<string, Map<string, K8sObject[]>>();
   private readonly bindingsBySubject = new Map<string, K8sObject[]>();
+  private bySa?: Map<string, Workload[]>;
+  private byConfigMap?: Map<string, Workload[]>;
 
   constructor(snapshot: Snapshot) {
     this.mode = snapshot.mode;
@@ -106,6 +113,29 @@ export class SnapshotIndex {
 
   workload(key: string): Workload | undefined {
     return this.workloadByKey.get(key);
+  }
+
+  workloadsInNamespace(namespace: string): Workload[] {
+    return this.workloadsByNs.get(namespace) ?? [];
+  }
+
+  /** Workloads whose pods run as the ServiceAccount `namespace/name`. */
+  workloadsUsingServiceAccount(namespace: string, name: string): Workload[] {
+    if (!this.bySa) {
+      this.bySa = new Map();
+      for (const w of this.workloads) push(this.bySa, `${w.namespace}/${this.serviceAccountName(w)}`, w);
+    }
+    return this.bySa.get(`${namespace}/${name}`) ?? [];
+  }
+
+  /** Workloads that read the ConfigMap `namespace/name`. */
+  workloadsUsingConfigMap(namespace: string, name: string): Workload[] {
+    if (!this.byConfigMap) {
+      this.byConfigMap = new Map();
+      for (const w of this.workloads)
+        for (const cm of configMapsUsedBy(w)) push(this.byConfigMap, `${w.namespace}/${cm}`, w);
+    }
+    return this.byConfigMap.get(`${namespace}/${name}`) ?? [];
   }
 
   /** Workloads in `namespace` whose pod labels satisfy the selector. */
@@ -232,4 +262,26 @@ export function ingressServiceNames(ing: K8sObject): string[] {
   return names;
 }
 
-export { labelsOf };
+/** ConfigMap names a workload reads, by env, envFrom or volume. */
+export function configMapsUsedBy(w: Workload): Set<string> {
+  const names = new Set<string>();
+  for (const c of containersOf(w)) {
+    for (const e of arr(c.container.envFrom)) {
+      const n = str(obj(obj(e)?.configMapRef)?.name);
+      if (n) names.add(n);
+    }
+    for (const e of arr(c.container.env)) {
+      const n = str(obj(obj(obj(e)?.valueFrom)?.configMapKeyRef)?.name);
+      if (n) names.add(n);
+    }
+  }
+  for (const v of arr(w.podSpec.volumes)) {
+    const n = str(obj(obj(v)?.configMap)?.name);
+    if (n) names.add(n);
+    for (const s of arr(obj(obj(v)?.projected)?.sources)) {
+      const pn = str(obj(obj(s)?.configMap)?.name);
+      if (pn) names.add(pn);
+    }
+  }
+  return names;
+}

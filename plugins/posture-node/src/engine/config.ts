@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { DEFAULT_WEIGHTS, SEVERITIES, Severity } from '@internal/plugin-posture-common';
+
+const severity = z.enum(SEVERITIES as [Severity, ...Severity[]]);
+
+/** A configured exemption: by check, and by entity, namespace or cluster. */
+export const configExemptionSchema = z
+  .object({
+    checks: z.array(z.string().min(1)).min(1),
+    entity: z.string().optional(),
+    namespace: z.string().optional(),
+    cluster: z.string().optional(),
+    /** object name within the namespace */
+    name: z.string().optional(),
+    reason: z.string().min(1),
+    until: z
+      .string()
+      .refine(s => !Number.isNaN(Date.parse(s)), 'until must be an ISO date')
+      .optional(),
+  })
+  .strict();
+
+export const engineConfigSchema = z
+  .object({
+    /** per-check severity overrides */
+    severities: z.record(z.string(), severity).default({}),
+    weights: z
+      .object({
+        critical: z.number().nonnegative(),
+        high: z.number().nonnegative(),
+        medium: z.number().nonnegative(),
+        low: z.number().nonnegative(),
+      })
+      .partial()
+      .default({}),
+    /** check ids switched off */
+    disabledChecks: z.array(z.string()).default([]),
+    /** opt-in check ids switched on */
+    enabledChecks: z.array(z.string()).default([]),
+    thresholds: z
+      .object({
+        minReplicas: z.number().int().min(1).default(2),
+        /** image registries (and optional path prefixes) that are trusted; empty: the check does not apply */
+        trustedRegistries: z.array(z.string()).default([]),
+      })
+      .strict()
+      .default({}),
+    exemptions: z.array(configExemptionSchema).default([]),
+    /** set false to ignore `posture.backstage.io/exempt` annotations */
+    allowAnnotationExemptions: z.boolean().default(true),
+  })
+  .strict();
+
+export type EngineConfigInput = z.input<typeof engineConfigSchema>;
+export type ConfigExemption = z.infer<typeof configExemptionSchema>;
+
+export interface EngineConfig {
+  severities: Record<string, Severity>;
+  weights: Record<Severity, number>;
+  disabledChecks: string[];
+  enabledChecks: string[];
+  thresholds: { minReplicas: number; trustedRegistries: string[] };
+  exemptions: ConfigExemption[];
+  allowAnnotationExemptions: boolean;
+}
+
+/** Validates and fills in defaults; throws a readable error for bad config. */
+export function resolveEngineConfig(input: unknown = {}): EngineConfig {
+  const parsed = engineConfigSchema.safeParse(input ?? {});
+  if (!parsed.success) {
+    const msg = parsed.error.issues
+      .map(i => `${i.path.join('.') || '(root)'}: ${i.message}`)
+      .join('; ');
+    throw new Error(`Invalid posture engine config: ${msg}`);
+  }
+  const c = parsed.data;
+  return {
+    severities: c.severities,
+    weights: { ...DEFAULT_WEIGHTS, ...c.weights },
+    disabledChecks: c.disabledChecks,
+    enabledChecks: c.enabledChecks,
+    thresholds: {
+      minReplicas: c.thresholds.minReplicas ?? 2,
+      trustedRegistries: c.thresholds.trustedRegistries ?? [],
+    },
+    exemptions: c.exemptions,
+    allowAnnotationExemptions: c.allowAnnotationExemptions,
+  };
+}

@@ -1,0 +1,45 @@
+import { K8sObject, kindOf, nameOf, namespaceOf, obj, str } from './k8s';
+import { SnapshotIndex, ingressServiceNames } from './snapshotIndex';
+import { Workload } from './workloads';
+
+/**
+ * The workloads an object belongs to, for attributing its results to
+ * services: by selector, by scaleTargetRef or by reference; never by name.
+ */
+export function workloadsRelatedTo(o: K8sObject, index: SnapshotIndex): Workload[] {
+  const kind = kindOf(o);
+  const ns = namespaceOf(o);
+  switch (kind) {
+    case 'HorizontalPodAutoscaler':
+    case 'ScaledObject': {
+      const t = obj(obj(o.spec)?.scaleTargetRef);
+      const tkind = str(t?.kind) ?? (kind === 'ScaledObject' ? 'Deployment' : '');
+      const w = index.workload(`${tkind}/${ns}/${str(t?.name) ?? ''}`);
+      return w ? [w] : [];
+    }
+    case 'Service':
+    case 'PodDisruptionBudget':
+    case 'NetworkPolicy':
+      return index.selectedBy(o);
+    case 'Ingress': {
+      const out: Workload[] = [];
+      for (const svc of new Set(ingressServiceNames(o))) {
+        const s = index.get('Service', ns, svc);
+        if (s) out.push(...index.selectedBy(s));
+      }
+      return out;
+    }
+    case 'ServiceAccount':
+      return index.workloadsUsingServiceAccount(ns, nameOf(o));
+    case 'ConfigMap':
+      return index.workloadsUsingConfigMap(ns, nameOf(o));
+    case 'Namespace':
+      return index.workloadsInNamespace(nameOf(o));
+    case 'ResourceQuota':
+    case 'LimitRange':
+    case 'PeerAuthentication':
+      return index.workloadsInNamespace(ns);
+    default:
+      return [];
+  }
+}

@@ -1,0 +1,50 @@
+import { CheckMetadata, CheckResult, Scorecard, scoreResults } from '@internal/plugin-posture-common';
+import { Check } from './engine/check';
+import { EngineConfig, resolveEngineConfig } from './engine/config';
+import { EngineOutput, evaluate } from './engine/engine';
+import { K8sObject, ObjectOrigin } from './engine/k8s';
+import { ParseError, parseManifests } from './engine/manifests';
+import { builtInChecks } from './checks/catalog';
+
+export interface ManifestInput {
+  file?: string;
+  text: string;
+}
+
+export interface ScanReport extends EngineOutput {
+  /** documents that could not be read; they were skipped, the rest was scanned */
+  parseErrors: ParseError[];
+  /** the score of everything scanned together */
+  summary: Scorecard;
+}
+
+/**
+ * Parses and scores manifests: what the CLI and the scaffolder action run.
+ * Pure: the caller reads the files.
+ */
+export function scanManifests(
+  inputs: ManifestInput[],
+  options: { config?: EngineConfig; checks?: Check[]; now?: number } = {},
+): ScanReport {
+  const config = options.config ?? resolveEngineConfig({});
+  const objects: K8sObject[] = [];
+  const origins: ObjectOrigin[] = [];
+  const parseErrors: ParseError[] = [];
+  for (const input of inputs) {
+    const parsed = parseManifests(input.text, input.file);
+    objects.push(...parsed.objects);
+    origins.push(...parsed.origins);
+    parseErrors.push(...parsed.errors);
+  }
+  const output = evaluate(
+    { objects, origins, mode: 'manifest' },
+    options.checks ?? builtInChecks,
+    { config, now: options.now },
+  );
+  const pssLevels = new Map(output.checks.map((c: CheckMetadata) => [c.id, c.pssLevel]));
+  const summary = scoreResults(output.results as CheckResult[], {
+    weights: config.weights,
+    pssLevelOf: id => pssLevels.get(id),
+  });
+  return { ...output, parseErrors, summary };
+}
