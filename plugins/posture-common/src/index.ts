@@ -7,3 +7,4 @@
 export * from './types';
 export * from './scoring';
 export * from './permissions';
+export * from './api';

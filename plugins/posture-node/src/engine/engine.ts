@@ -8,7 +8,7 @@ import {
 import { Check, CheckContext, Outcome } from './check';
 import { EngineConfig, resolveEngineConfig } from './config';
 import { ExemptionScope, applyExemption } from './exemptions';
-import { K8sObject, kindOf, nameOf, obj, refKey, refOf } from './k8s';
+import { K8sObject, kindOf, labelsOf, nameOf, obj, refKey, refOf } from './k8s';
 import { workloadsRelatedTo } from './relations';
 import { serviceNameOf } from './services';
 import { Snapshot, SnapshotIndex } from './snapshotIndex';
@@ -33,6 +33,8 @@ export interface WorkloadReport {
   key: string;
   ref: ObjectRef;
   service: string;
+  /** the workload's own labels */
+  labels: Record<string, string>;
   podLabels: Record<string, string>;
   /** indexes into `results` for this workload and the objects related to it */
   resultIds: number[];
@@ -187,6 +189,7 @@ export function evaluate(
       key: w.key,
       ref: w.ref,
       service: serviceNameOf(w),
+      labels: labelsOf(w.object),
       podLabels: w.podLabels,
       resultIds: [...(byWorkload.get(w.key) ?? [])].sort((a, b) => a - b),
     }));

@@ -1,0 +1,128 @@
+import { Config, readDurationFromConfig } from '@backstage/config';
+import { HumanDuration } from '@backstage/types';
+import { EngineConfig, resolveEngineConfig } from '@internal/plugin-posture-node';
+
+export interface KubernetesClusterConfig {
+  type: 'kubernetes';
+  name: string;
+  url?: string;
+  caData?: string;
+  caFile?: string;
+  skipTLSVerify: boolean;
+  serviceAccountToken?: string;
+  kubeconfig?: string;
+  context?: string;
+  inCluster: boolean;
+  timeoutMs: number;
+  pageSize: number;
+}
+
+export interface ManifestsClusterConfig {
+  type: 'manifests';
+  name: string;
+  path: string;
+}
+
+export type ClusterConfig = KubernetesClusterConfig | ManifestsClusterConfig;
+
+export interface PostureConfig {
+  clusters: ClusterConfig[];
+  schedule: {
+    frequency: HumanDuration;
+    timeout: HumanDuration;
+    initialDelay: HumanDuration;
+  };
+  historyRetentionDays: number;
+  notifyOnRegression: boolean;
+  engine: EngineConfig;
+}
+
+function durationMs(d: HumanDuration): number {
+  return (
+    (d.milliseconds ?? 0) +
+    (d.seconds ?? 0) * 1e3 +
+    (d.minutes ?? 0) * 6e4 +
+    (d.hours ?? 0) * 36e5 +
+    (d.days ?? 0) * 864e5
+  );
+}
+
+function duration(config: Config | undefined, key: string, fallback: HumanDuration): HumanDuration {
+  return config?.has(key) ? readDurationFromConfig(config, { key }) : fallback;
+}
+
+function readKubernetesCluster(c: Config, name: string): KubernetesClusterConfig {
+  const tokenEnv = c.getOptionalString('serviceAccountTokenEnv');
+  const token =
+    c.getOptionalString('serviceAccountToken') ?? (tokenEnv ? process.env[tokenEnv] : undefined);
+  const cluster: KubernetesClusterConfig = {
+    type: 'kubernetes',
+    name,
+    url: c.getOptionalString('url'),
+    caData: c.getOptionalString('caData'),
+    caFile: c.getOptionalString('caFile'),
+    skipTLSVerify: c.getOptionalBoolean('skipTLSVerify') ?? false,
+    serviceAccountToken: token,
+    kubeconfig: c.getOptionalString('kubeconfig'),
+    context: c.getOptionalString('context'),
+    inCluster: c.getOptionalBoolean('inCluster') ?? false,
+    timeoutMs: durationMs(duration(c, 'timeout', { seconds: 60 })),
+    pageSize: c.getOptionalNumber('pageSize') ?? 500,
+  };
+  if (!cluster.url && !cluster.kubeconfig && !cluster.inCluster) {
+    throw new Error(`posture cluster "${name}": set url, kubeconfig or inCluster`);
+  }
+  if (tokenEnv && !token) {
+    throw new Error(`posture cluster "${name}": environment variable ${tokenEnv} is not set`);
+  }
+  return cluster;
+}
+
+/** Clusters the Backstage kubernetes plugin already knows, so admins configure them once. */
+function kubernetesPluginClusters(root: Config): KubernetesClusterConfig[] {
+  const out: KubernetesClusterConfig[] = [];
+  for (const method of root.getOptionalConfigArray('kubernetes.clusterLocatorMethods') ?? []) {
+    if (method.getString('type') !== 'config') continue;
+    for (const c of method.getOptionalConfigArray('clusters') ?? []) {
+      if ((c.getOptionalString('authProvider') ?? 'serviceAccount') !== 'serviceAccount') continue;
+      out.push(readKubernetesCluster(c, c.getString('name')));
+    }
+  }
+  return out;
+}
+
+export function readPostureConfig(root: Config): PostureConfig {
+  const p = root.getOptionalConfig('posture');
+  const clusters: ClusterConfig[] = [];
+  for (const c of p?.getOptionalConfigArray('clusters') ?? []) {
+    const name = c.getString('name');
+    const type = c.getString('type');
+    if (type === 'manifests') clusters.push({ type, name, path: c.getString('path') });
+    else if (type === 'kubernetes') clusters.push(readKubernetesCluster(c, name));
+    else throw new Error(`posture cluster "${name}": unknown type "${type}" (kubernetes or manifests)`);
+  }
+  if (p?.getOptionalBoolean('useKubernetesClusters') ?? true) {
+    for (const c of kubernetesPluginClusters(root)) {
+      if (!clusters.some(existing => existing.name === c.name)) clusters.push(c);
+    }
+  }
+  const names = new Set<string>();
+  for (const c of clusters) {
+    if (names.has(c.name)) throw new Error(`posture cluster name "${c.name}" is used twice`);
+    names.add(c.name);
+  }
+  const schedule = p?.getOptionalConfig('schedule');
+  return {
+    clusters,
+    schedule: {
+      frequency: duration(schedule, 'frequency', { minutes: 10 }),
+      timeout: duration(schedule, 'timeout', { minutes: 5 }),
+      initialDelay: duration(schedule, 'initialDelay', { seconds: 5 }),
+    },
+    historyRetentionDays: p?.getOptionalNumber('historyRetentionDays') ?? 365,
+    notifyOnRegression: p?.getOptionalBoolean('notifyOnRegression') ?? true,
+    engine: resolveEngineConfig(p?.getOptional('engine') ?? {}),
+  };
+}
+
+export { durationMs };

@@ -1,0 +1,96 @@
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  CheckResult,
+  ClusterScorecard,
+  EntityMatch,
+  scoreResults,
+} from '@internal/plugin-posture-common';
+import {
+  EngineConfig,
+  EngineOutput,
+  KUBERNETES_ID_LABEL,
+  LabelSelector,
+  WorkloadReport,
+  applyExemption,
+  matches,
+  parseSelectorString,
+  resultsFor,
+} from '@internal/plugin-posture-node';
+
+export const ANNOTATION_KUBERNETES_ID = 'backstage.io/kubernetes-id';
+export const ANNOTATION_LABEL_SELECTOR = 'backstage.io/kubernetes-label-selector';
+export const ANNOTATION_NAMESPACE = 'backstage.io/kubernetes-namespace';
+export const ANNOTATION_CLUSTER = 'backstage.io/kubernetes-cluster';
+
+/** How an entity selects its workloads, from the Backstage kubernetes plugin's annotations. */
+export interface EntitySelector {
+  match: EntityMatch;
+  selector?: LabelSelector;
+  /** set when the label-selector annotation does not parse */
+  error?: string;
+}
+
+export function entitySelector(entity: Entity, clusterNames: string[]): EntitySelector {
+  const a = entity.metadata.annotations ?? {};
+  const kubernetesId = a[ANNOTATION_KUBERNETES_ID]?.trim() || null;
+  const labelSelector = a[ANNOTATION_LABEL_SELECTOR]?.trim() || null;
+  const namespace = a[ANNOTATION_NAMESPACE]?.trim() || null;
+  const pinned = a[ANNOTATION_CLUSTER]?.trim();
+  const match: EntityMatch = {
+    kubernetesId,
+    labelSelector,
+    namespace,
+    clusters: pinned ? clusterNames.filter(c => c === pinned) : clusterNames,
+  };
+  if (!kubernetesId && !labelSelector) return { match };
+  try {
+    // like the kubernetes plugin, an explicit label selector wins over the id
+    const selector = labelSelector
+      ? parseSelectorString(labelSelector)
+      : parseSelectorString(`${KUBERNETES_ID_LABEL}=${kubernetesId}`);
+    return { match, selector };
+  } catch (e) {
+    return { match, error: (e as Error).message };
+  }
+}
+
+/** Workloads of one cluster's engine output that belong to the entity. */
+export function matchWorkloads(
+  sel: EntitySelector,
+  output: Pick<EngineOutput, 'workloads'>,
+): WorkloadReport[] {
+  if (!sel.selector) return [];
+  return output.workloads.filter(
+    w =>
+      (!sel.match.namespace || w.ref.namespace === sel.match.namespace) &&
+      (matches(sel.selector, w.labels) || matches(sel.selector, w.podLabels)),
+  );
+}
+
+/** The entity's scorecard in one cluster, with entity-scoped exemptions applied. */
+export function clusterScorecard(
+  entity: Entity,
+  cluster: string,
+  output: EngineOutput,
+  workloads: WorkloadReport[],
+  config: EngineConfig,
+  collectedAt: string,
+  now: number,
+): { scorecard: ClusterScorecard; results: CheckResult[] } {
+  const entityRef = stringifyEntityRef(entity);
+  const results = resultsFor({ results: output.results, workloads }).map(r =>
+    applyExemption({ ...r, cluster }, undefined, config, { entity: entityRef, cluster }, now),
+  );
+  const pss = new Map(output.checks.map(c => [c.id, c.pssLevel]));
+  return {
+    results,
+    scorecard: {
+      cluster,
+      collectedAt,
+      stale: false,
+      error: null,
+      workloads: workloads.map(w => w.ref),
+      scorecard: scoreResults(results, { weights: config.weights, pssLevelOf: id => pss.get(id) }),
+    },
+  };
+}

@@ -1,0 +1,157 @@
+import {
+  CheckMetadata,
+  CheckResult,
+  Grade,
+  Level,
+  ObjectRef,
+  PssLevel,
+  Scorecard,
+} from './types';
+
+/** Status of one cluster source, as of its latest collection attempt. */
+export interface ClusterStatus {
+  name: string;
+  type: 'kubernetes' | 'manifests';
+  /** when the data we hold was collected (last success); null if never */
+  collectedAt: string | null;
+  lastAttemptAt: string | null;
+  durationMs: number | null;
+  objectCounts: Record<string, number>;
+  /** the latest attempt's error; the data from `collectedAt` is still served */
+  error: string | null;
+  /** the latest attempt failed, or the data is older than two collection intervals */
+  stale: boolean;
+}
+
+/** An entity's scorecard in one cluster. */
+export interface ClusterScorecard {
+  cluster: string;
+  collectedAt: string;
+  stale: boolean;
+  error: string | null;
+  workloads: ObjectRef[];
+  scorecard: Scorecard;
+}
+
+/** How an entity was matched to workloads, so the UI can explain an empty result. */
+export interface EntityMatch {
+  /** null when the entity has none of the kubernetes annotations */
+  kubernetesId: string | null;
+  labelSelector: string | null;
+  namespace: string | null;
+  /** clusters searched (`backstage.io/kubernetes-cluster` narrows them) */
+  clusters: string[];
+}
+
+export interface EntityScorecard {
+  entityRef: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  title: string | null;
+  owner: string | null;
+  system: string | null;
+  lifecycle: string | null;
+  match: EntityMatch;
+  /**
+   * `scored`; `no-annotations` (nothing tells us which workloads are its own);
+   * `no-workloads` (the selector matched nothing in the clusters searched)
+   */
+  state: 'scored' | 'no-annotations' | 'no-workloads';
+  /** the combined score over every cluster the entity runs in */
+  combined: Scorecard | null;
+  clusters: ClusterScorecard[];
+  results: CheckResult[];
+  updatedAt: string;
+  /** when the combined scores last changed */
+  lastChangedAt: string | null;
+}
+
+export interface HistoryPoint {
+  at: string;
+  scalability: number | null;
+  security: number | null;
+  overall: number | null;
+  grade: Grade | null;
+  level: Level;
+  pssLevel: PssLevel;
+  /** set when the grade or level dropped from the previous point */
+  regression: { from: { grade: Grade | null; level: Level }; to: { grade: Grade | null; level: Level } } | null;
+}
+
+export interface OverviewRow {
+  entityRef: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  title: string | null;
+  owner: string | null;
+  system: string | null;
+  lifecycle: string | null;
+  clusters: string[];
+  state: EntityScorecard['state'];
+  scalability: number | null;
+  security: number | null;
+  overall: number | null;
+  grade: Grade | null;
+  level: Level | null;
+  pssLevel: PssLevel | null;
+  lastChangedAt: string | null;
+}
+
+export type OverviewSortField =
+  | 'name'
+  | 'owner'
+  | 'system'
+  | 'scalability'
+  | 'security'
+  | 'overall'
+  | 'grade'
+  | 'level'
+  | 'lastChangedAt';
+
+export interface OverviewQuery {
+  owner?: string[];
+  system?: string[];
+  kind?: string[];
+  lifecycle?: string[];
+  cluster?: string[];
+  grade?: Grade[];
+  level?: Level[];
+  q?: string;
+  sort?: OverviewSortField;
+  order?: 'asc' | 'desc';
+  limit?: number;
+  offset?: number;
+}
+
+export interface Distribution {
+  /** per pillar and overall: count of services per grade */
+  grades: Record<'scalability' | 'security' | 'overall', Record<Grade | 'none', number>>;
+  levels: Record<Level | 'none', number>;
+  pssLevels: Record<PssLevel | 'none', number>;
+}
+
+export interface OverviewResponse {
+  total: number;
+  rows: OverviewRow[];
+  /** over every row that matches the filter, not just this page */
+  distribution: Distribution;
+  /** scalability × security for every matching row, for the balance quadrant */
+  points: { entityRef: string; name: string; scalability: number; security: number; grade: Grade | null }[];
+}
+
+export interface GroupRollup {
+  groupRef: string;
+  entities: OverviewRow[];
+  averages: { scalability: number | null; security: number | null; overall: number | null };
+  levels: Record<Level | 'none', number>;
+  /** checks failing most often across the group's entities */
+  worstChecks: { checkId: string; title: string; severity: string; failing: number; entities: string[] }[];
+}
+
+export interface CheckSummary extends CheckMetadata {
+  /** how many scored entities fail it */
+  failingEntities: number;
+  entityRefs: string[];
+}
