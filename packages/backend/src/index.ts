@@ -66,6 +66,10 @@ backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 
+// posture plugin: Kubernetes scalability and security scorecards
+backend.add(import('@internal/plugin-posture-backend'));
+backend.add(import('@internal/plugin-scaffolder-backend-module-posture'));
+
 // mcp actions plugin
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 

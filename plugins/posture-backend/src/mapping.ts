@@ -54,17 +54,36 @@ export function entitySelector(entity: Entity, clusterNames: string[]): EntitySe
   }
 }
 
-/** Workloads of one cluster's engine output that belong to the entity. */
-export function matchWorkloads(
-  sel: EntitySelector,
-  output: Pick<EngineOutput, 'workloads'>,
-): WorkloadReport[] {
-  if (!sel.selector) return [];
-  return output.workloads.filter(
-    w =>
-      (!sel.match.namespace || w.ref.namespace === sel.match.namespace) &&
-      (matches(sel.selector, w.labels) || matches(sel.selector, w.podLabels)),
-  );
+/**
+ * Finds an entity's workloads in one cluster. Entities that use
+ * `backstage.io/kubernetes-id` (the common case) are a map lookup; only
+ * label-selector entities are matched against every workload.
+ */
+export class WorkloadLookup {
+  private readonly byId = new Map<string, WorkloadReport[]>();
+
+  constructor(private readonly workloads: WorkloadReport[]) {
+    for (const w of workloads) {
+      const ids = new Set([w.labels[KUBERNETES_ID_LABEL], w.podLabels[KUBERNETES_ID_LABEL]]);
+      for (const id of ids) {
+        if (!id) continue;
+        const list = this.byId.get(id);
+        if (list) list.push(w);
+        else this.byId.set(id, [w]);
+      }
+    }
+  }
+
+  find(sel: EntitySelector): WorkloadReport[] {
+    if (!sel.selector) return [];
+    const candidates =
+      !sel.match.labelSelector && sel.match.kubernetesId
+        ? this.byId.get(sel.match.kubernetesId) ?? []
+        : this.workloads.filter(
+            w => matches(sel.selector, w.labels) || matches(sel.selector, w.podLabels),
+          );
+    return candidates.filter(w => !sel.match.namespace || w.ref.namespace === sel.match.namespace);
+  }
 }
 
 /** The entity's scorecard in one cluster, with entity-scoped exemptions applied. */

@@ -8,3 +8,4 @@ export * from './types';
 export * from './scoring';
 export * from './permissions';
 export * from './api';
+export * from './client';

@@ -18,3 +18,4 @@ export * from './engine/workloads';
 export * from './engine/relations';
 export { builtInChecks, findCheck } from './checks/catalog';
 export * from './scan';
+export * from './extensions';

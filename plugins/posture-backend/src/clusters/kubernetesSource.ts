@@ -1,0 +1,160 @@
+import http from 'node:http';
+import https from 'node:https';
+import { KubeConfig } from '@kubernetes/client-node';
+import { K8sObject } from '@internal/plugin-posture-node';
+import { KubernetesClusterConfig } from '../config';
+import { COLLECTED_KINDS, CollectedKind, listPath } from './kinds';
+import { ClusterSource, CollectedSnapshot, countByKind } from './types';
+
+/** An API error with the server's Status reason, e.g. `403 Forbidden: ...`. */
+export class KubeApiError extends Error {
+  constructor(readonly code: number, message: string) {
+    super(message);
+    this.name = 'KubeApiError';
+  }
+}
+
+const MAX_LIST_RESTARTS = 3;
+const MAX_BODY_BYTES = 512 * 1024 * 1024;
+
+export function kubeConfigFor(c: KubernetesClusterConfig): KubeConfig {
+  const kc = new KubeConfig();
+  if (c.inCluster) {
+    kc.loadFromCluster();
+  } else if (c.kubeconfig) {
+    kc.loadFromFile(c.kubeconfig);
+    if (c.context) kc.setCurrentContext(c.context);
+  } else {
+    kc.loadFromOptions({
+      clusters: [
+        {
+          name: c.name,
+          server: c.url,
+          caData: c.caData,
+          caFile: c.caFile,
+          skipTLSVerify: c.skipTLSVerify,
+        },
+      ],
+      users: [{ name: `${c.name}-sa`, token: c.serviceAccountToken }],
+      contexts: [{ name: c.name, cluster: c.name, user: `${c.name}-sa` }],
+      currentContext: c.name,
+    });
+  }
+  return kc;
+}
+
+/**
+ * A live cluster, read through @kubernetes/client-node's KubeConfig (URL and
+ * token, a kubeconfig context, or in-cluster). Objects are listed as raw JSON,
+ * one paginated LIST per kind: the typed clients would deserialise every
+ * object into model classes, several times the memory of the JSON itself.
+ */
+export class KubernetesClusterSource implements ClusterSource {
+  readonly type = 'kubernetes' as const;
+  readonly name: string;
+  readonly timeoutMs: number;
+  private readonly kc: KubeConfig;
+  private readonly pageSize: number;
+
+  constructor(config: KubernetesClusterConfig) {
+    this.name = config.name;
+    this.timeoutMs = config.timeoutMs;
+    this.pageSize = config.pageSize;
+    this.kc = kubeConfigFor(config);
+  }
+
+  async collect(signal: AbortSignal): Promise<CollectedSnapshot> {
+    const warnings: string[] = [];
+    const groups = await this.discoverGroups(signal);
+    const kinds = COLLECTED_KINDS.filter(k => {
+      if (!k.optional) return true;
+      const present = groups.has(`${k.group}/${k.version}`);
+      if (!present) warnings.push(`${k.kind} (${k.group}) not served by this cluster; skipped`);
+      return present;
+    });
+    const lists = await Promise.all(kinds.map(k => this.listAll(k, signal)));
+    const objects = lists.flat();
+    return { cluster: this.name, mode: 'live', objects, objectCounts: countByKind(objects), warnings };
+  }
+
+  private async discoverGroups(signal: AbortSignal): Promise<Set<string>> {
+    const body = await this.get('/apis', signal);
+    const out = new Set<string>();
+    for (const g of Array.isArray(body?.groups) ? body.groups : []) {
+      for (const v of Array.isArray(g?.versions) ? g.versions : []) {
+        if (typeof v?.groupVersion === 'string') out.add(v.groupVersion);
+      }
+    }
+    return out;
+  }
+
+  /** Pages through one kind; a 410 on `continue` (the snapshot expired) restarts the list. */
+  private async listAll(k: CollectedKind, signal: AbortSignal): Promise<K8sObject[]> {
+    const apiVersion = k.group ? `${k.group}/${k.version}` : k.version;
+    for (let attempt = 0; ; attempt++) {
+      const items: K8sObject[] = [];
+      let token: string | undefined;
+      try {
+        do {
+          const q = new URLSearchParams({ limit: String(this.pageSize) });
+          if (token) q.set('continue', token);
+          const body = await this.get(`${listPath(k)}?${q}`, signal);
+          for (const item of Array.isArray(body?.items) ? body.items : []) {
+            // list items carry no kind or apiVersion of their own
+            items.push({ ...item, apiVersion, kind: k.kind });
+          }
+          token = typeof body?.metadata?.continue === 'string' && body.metadata.continue ? body.metadata.continue : undefined;
+        } while (token);
+        return items;
+      } catch (e) {
+        if (e instanceof KubeApiError && e.code === 410 && token && attempt < MAX_LIST_RESTARTS) continue;
+        throw e instanceof KubeApiError ? new KubeApiError(e.code, `listing ${k.kind}: ${e.message}`) : e;
+      }
+    }
+  }
+
+  private async get(pathAndQuery: string, signal: AbortSignal): Promise<any> {
+    const cluster = this.kc.getCurrentCluster();
+    if (!cluster) throw new Error('no current cluster in kubeconfig');
+    const url = new URL(cluster.server.replace(/\/+$/, '') + pathAndQuery);
+    const opts: https.RequestOptions = {
+      method: 'GET',
+      protocol: url.protocol,
+      hostname: url.hostname,
+      port: url.port,
+      path: url.pathname + url.search,
+      headers: { Accept: 'application/json' },
+      signal,
+    };
+    await this.kc.applyToHTTPSOptions(opts);
+    const transport = url.protocol === 'https:' ? https : http;
+    const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = transport.request(opts as http.RequestOptions, res => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > MAX_BODY_BYTES) req.destroy(new Error('response body too large'));
+          else chunks.push(c);
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+        res.on('aborted', () => reject(new Error('connection closed mid-response')));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    let body: any;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      throw new KubeApiError(status, `${status} from ${url.pathname}: response is not valid JSON (truncated?)`);
+    }
+    if (status < 200 || status >= 300) {
+      const reason = typeof body?.reason === 'string' ? body.reason : http.STATUS_CODES[status] ?? 'Error';
+      const message = typeof body?.message === 'string' ? body.message : '';
+      throw new KubeApiError(status, `${status} ${reason}${message ? `: ${message}` : ''}`);
+    }
+    return body;
+  }
+}

@@ -1,0 +1,163 @@
+import {
+  HttpAuthService,
+  LoggerService,
+  PermissionsService,
+  BackstageCredentials,
+} from '@backstage/backend-plugin-api';
+import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  CheckMetadata,
+  postureClusterReadPermission,
+  postureRefreshPermission,
+  postureScorecardReadPermission,
+} from '@internal/plugin-posture-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import { overviewCsv } from './csv';
+import {
+  entityParamsSchema,
+  historyQuerySchema,
+  overviewQuerySchema,
+  parseInput,
+} from './validation';
+import { PostureStoreApi } from './storeApi';
+
+export interface RouterOptions {
+  store: PostureStoreApi;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  logger: LoggerService;
+  /** the active check catalog */
+  checks: () => CheckMetadata[];
+  /** starts a collection; resolves when it has been accepted */
+  triggerRefresh: () => Promise<void>;
+}
+
+/**
+ * The entity refs the caller may read, or undefined for "all of them". A
+ * conditional policy (e.g. owners only) is resolved per entity by the
+ * permission framework, so rows a user may not read never leave the store.
+ */
+export async function readableRefs(
+  permissions: PermissionsService,
+  credentials: BackstageCredentials,
+  candidates: () => Promise<string[]>,
+): Promise<Set<string> | undefined> {
+  const [decision] = await permissions.authorizeConditional(
+    [{ permission: postureScorecardReadPermission }],
+    { credentials },
+  );
+  if (decision.result === AuthorizeResult.ALLOW) return undefined;
+  if (decision.result === AuthorizeResult.DENY) return new Set();
+  const refs = await candidates();
+  const allowed = new Set<string>();
+  const CHUNK = 500;
+  for (let i = 0; i < refs.length; i += CHUNK) {
+    const chunk = refs.slice(i, i + CHUNK);
+    const decisions = await permissions.authorize(
+      chunk.map(resourceRef => ({ permission: postureScorecardReadPermission, resourceRef })),
+      { credentials },
+    );
+    decisions.forEach((d, k) => {
+      if (d.result === AuthorizeResult.ALLOW) allowed.add(chunk[k]);
+    });
+  }
+  return allowed;
+}
+
+export async function createRouter(options: RouterOptions): Promise<express.Router> {
+  const { store, httpAuth, permissions, logger } = options;
+  const router = Router();
+  router.use(express.json({ limit: '10kb' }));
+
+  const requireEntity = async (req: express.Request) => {
+    const p = parseInput(entityParamsSchema, req.params, 'entity reference');
+    const entityRef = `${p.kind}:${p.namespace}/${p.name}`.toLocaleLowerCase('en-US');
+    const credentials = await httpAuth.credentials(req);
+    const [decision] = await permissions.authorize(
+      [{ permission: postureScorecardReadPermission, resourceRef: entityRef }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(`You may not read the posture of ${entityRef}`);
+    }
+    return entityRef;
+  };
+
+  const requireBasic = async (req: express.Request, permission: typeof postureRefreshPermission) => {
+    const credentials = await httpAuth.credentials(req);
+    const [decision] = await permissions.authorize([{ permission }], { credentials });
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(`Missing permission ${permission.name}`);
+    }
+  };
+
+  router.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  router.get('/entities/:kind/:namespace/:name', async (req, res) => {
+    const entityRef = await requireEntity(req);
+    const scorecard = await store.getEntity(entityRef);
+    if (!scorecard) throw new NotFoundError(`No posture recorded for ${entityRef}`);
+    res.json(scorecard);
+  });
+
+  router.get('/entities/:kind/:namespace/:name/history', async (req, res) => {
+    const entityRef = await requireEntity(req);
+    const q = parseInput(historyQuerySchema, req.query, 'history query');
+    res.json({ entityRef, points: await store.getHistory(entityRef, q) });
+  });
+
+  const overview = async (req: express.Request, paged: boolean) => {
+    const query = parseInput(overviewQuerySchema, req.query, 'overview query');
+    const credentials = await httpAuth.credentials(req);
+    const allowedRefs = await readableRefs(permissions, credentials, () => store.listEntityRefs());
+    return store.listOverview({
+      ...query,
+      ...(paged ? {} : { limit: Number.MAX_SAFE_INTEGER, offset: 0 }),
+      allowedRefs,
+    });
+  };
+
+  router.get('/overview', async (req, res) => {
+    res.json(await overview(req, true));
+  });
+
+  router.get('/overview.csv', async (req, res) => {
+    const result = await overview(req, false);
+    res
+      .type('text/csv; charset=utf-8')
+      .attachment('posture-overview.csv')
+      .send(overviewCsv(result.rows));
+  });
+
+  router.get('/groups/:namespace/:name', async (req, res) => {
+    const p = parseInput(entityParamsSchema, { kind: 'group', ...req.params }, 'group reference');
+    const groupRef = `group:${p.namespace}/${p.name}`.toLocaleLowerCase('en-US');
+    const credentials = await httpAuth.credentials(req);
+    const allowedRefs = await readableRefs(permissions, credentials, () => store.listEntityRefs());
+    res.json(await store.getGroupRollup(groupRef, { allowedRefs }));
+  });
+
+  router.get('/checks', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const allowedRefs = await readableRefs(permissions, credentials, () => store.listEntityRefs());
+    res.json({ checks: await store.listCheckSummaries(options.checks(), { allowedRefs }) });
+  });
+
+  router.get('/clusters', async (req, res) => {
+    await requireBasic(req, postureClusterReadPermission);
+    res.json({ clusters: await store.getClusterStatuses() });
+  });
+
+  router.post('/refresh', async (req, res) => {
+    await requireBasic(req, postureRefreshPermission);
+    await options.triggerRefresh();
+    logger.info('Posture collection triggered through POST /refresh');
+    res.status(202).json({ status: 'accepted' });
+  });
+
+  return router;
+}

@@ -1,0 +1,24 @@
+import {
+  CheckMetadata,
+  CheckSummary,
+  ClusterStatus,
+  EntityScorecard,
+  GroupRollup,
+  HistoryPoint,
+  OverviewQuery,
+  OverviewResponse,
+} from '@internal/plugin-posture-common';
+
+/** What the REST API reads from the store: every response is served from stored data, never recomputed. */
+export interface PostureStoreApi {
+  getEntity(entityRef: string): Promise<EntityScorecard | undefined>;
+  getHistory(entityRef: string, range: { from?: string; to?: string }): Promise<HistoryPoint[]>;
+  listEntityRefs(): Promise<string[]>;
+  listOverview(query: OverviewQuery & { allowedRefs?: Set<string> }): Promise<OverviewResponse>;
+  getGroupRollup(groupRef: string, options: { allowedRefs?: Set<string> }): Promise<GroupRollup>;
+  listCheckSummaries(
+    checks: CheckMetadata[],
+    options: { allowedRefs?: Set<string> },
+  ): Promise<CheckSummary[]>;
+  getClusterStatuses(): Promise<ClusterStatus[]>;
+}

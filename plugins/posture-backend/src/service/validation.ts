@@ -1,0 +1,68 @@
+import { InputError } from '@backstage/errors';
+import { z } from 'zod';
+
+const MAX_VALUE = 200;
+
+/** `?owner=a&owner=b` and `?owner=a,b` both become `['a','b']`. */
+const list = z
+  .union([z.string(), z.array(z.string())])
+  .transform(v => (Array.isArray(v) ? v : [v]).flatMap(s => s.split(',')).map(s => s.trim()).filter(Boolean))
+  .pipe(z.array(z.string().max(MAX_VALUE, `values are at most ${MAX_VALUE} characters`)).max(50, 'at most 50 values'));
+
+const intParam = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^-?\d+$/, 'must be an integer')
+    .transform(Number)
+    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
+export const overviewQuerySchema = z
+  .object({
+    owner: list.optional(),
+    system: list.optional(),
+    kind: list.optional(),
+    lifecycle: list.optional(),
+    cluster: list.optional(),
+    grade: list.pipe(z.array(z.enum(['A', 'B', 'C', 'D', 'F']))).optional(),
+    level: list.pipe(z.array(z.enum(['Gold', 'Silver', 'Bronze', 'None']))).optional(),
+    q: z.string().max(MAX_VALUE, `q is at most ${MAX_VALUE} characters`).optional(),
+    sort: z
+      .enum(['name', 'owner', 'system', 'scalability', 'security', 'overall', 'grade', 'level', 'lastChangedAt'])
+      .optional(),
+    order: z.enum(['asc', 'desc']).optional(),
+    limit: intParam(1, 500).optional(),
+    offset: intParam(0, 1_000_000).optional(),
+  })
+  .strict();
+
+export const historyQuerySchema = z
+  .object({
+    from: z.string().max(40).refine(s => !Number.isNaN(Date.parse(s)), 'from must be an ISO date').optional(),
+    to: z.string().max(40).refine(s => !Number.isNaN(Date.parse(s)), 'to must be an ISO date').optional(),
+  })
+  .strict();
+
+const refPart = z
+  .string()
+  .min(1)
+  .max(253)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be letters, digits, ".", "_" or "-"');
+
+export const entityParamsSchema = z.object({ kind: refPart, namespace: refPart, name: refPart });
+
+/** Parses with a schema, turning failures into a 400 that names each bad field. */
+export function parseInput<T extends z.ZodTypeAny>(schema: T, value: unknown, what: string): z.output<T> {
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    const detail = r.error.issues
+      .map(i => {
+        const field = i.path.join('.') || what;
+        return i.code === 'unrecognized_keys'
+          ? `unknown parameter(s) ${(i as any).keys.join(', ')}`
+          : `${field}: ${i.message}`;
+      })
+      .join('; ');
+    throw new InputError(`Invalid ${what}: ${detail}`);
+  }
+  return r.data;
+}

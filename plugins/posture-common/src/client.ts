@@ -1,0 +1,108 @@
+import { ResponseError } from '@backstage/errors';
+import {
+  CheckSummary,
+  ClusterStatus,
+  EntityScorecard,
+  GroupRollup,
+  HistoryPoint,
+  OverviewQuery,
+  OverviewResponse,
+} from './api';
+
+/** The subset of Backstage's DiscoveryApi / DiscoveryService the client needs. */
+export interface PostureDiscovery {
+  getBaseUrl(pluginId: string): Promise<string>;
+}
+
+/** The subset of Backstage's FetchApi the client needs (it adds the user's token). */
+export interface PostureFetch {
+  fetch: typeof fetch;
+}
+
+export interface PostureApi {
+  getEntityScorecard(ref: { kind: string; namespace: string; name: string }): Promise<EntityScorecard>;
+  getEntityHistory(
+    ref: { kind: string; namespace: string; name: string },
+    range?: { from?: string; to?: string },
+  ): Promise<HistoryPoint[]>;
+  getOverview(query?: OverviewQuery): Promise<OverviewResponse>;
+  getOverviewCsvUrl(query?: OverviewQuery): Promise<string>;
+  getOverviewCsv(query?: OverviewQuery): Promise<string>;
+  getGroupRollup(ref: { namespace: string; name: string }): Promise<GroupRollup>;
+  listChecks(): Promise<CheckSummary[]>;
+  listClusters(): Promise<ClusterStatus[]>;
+  refresh(): Promise<void>;
+}
+
+export function overviewQueryString(query: OverviewQuery = {}): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null || value === '') continue;
+    if (Array.isArray(value)) value.forEach(v => params.append(key, String(v)));
+    else params.set(key, String(value));
+  }
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
+const seg = (s: string) => encodeURIComponent(s);
+
+/** Typed client for the posture backend's REST API (see its openapi.yaml). */
+export class PostureClient implements PostureApi {
+  constructor(private readonly options: { discoveryApi: PostureDiscovery; fetchApi: PostureFetch }) {}
+
+  async getEntityScorecard(ref: { kind: string; namespace: string; name: string }) {
+    return this.get<EntityScorecard>(`/entities/${seg(ref.kind)}/${seg(ref.namespace)}/${seg(ref.name)}`);
+  }
+
+  async getEntityHistory(
+    ref: { kind: string; namespace: string; name: string },
+    range: { from?: string; to?: string } = {},
+  ) {
+    const q = overviewQueryString(range as OverviewQuery);
+    const body = await this.get<{ points: HistoryPoint[] }>(
+      `/entities/${seg(ref.kind)}/${seg(ref.namespace)}/${seg(ref.name)}/history${q}`,
+    );
+    return body.points;
+  }
+
+  async getOverview(query: OverviewQuery = {}) {
+    return this.get<OverviewResponse>(`/overview${overviewQueryString(query)}`);
+  }
+
+  async getOverviewCsvUrl(query: OverviewQuery = {}) {
+    const base = await this.options.discoveryApi.getBaseUrl('posture');
+    return `${base}/overview.csv${overviewQueryString({ ...query, limit: undefined, offset: undefined })}`;
+  }
+
+  async getOverviewCsv(query: OverviewQuery = {}) {
+    const res = await this.options.fetchApi.fetch(await this.getOverviewCsvUrl(query));
+    if (!res.ok) throw await ResponseError.fromResponse(res);
+    return res.text();
+  }
+
+  async getGroupRollup(ref: { namespace: string; name: string }) {
+    return this.get<GroupRollup>(`/groups/${seg(ref.namespace)}/${seg(ref.name)}`);
+  }
+
+  async listChecks() {
+    return (await this.get<{ checks: CheckSummary[] }>('/checks')).checks;
+  }
+
+  async listClusters() {
+    return (await this.get<{ clusters: ClusterStatus[] }>('/clusters')).clusters;
+  }
+
+  async refresh() {
+    const base = await this.options.discoveryApi.getBaseUrl('posture');
+    const res = await this.options.fetchApi.fetch(`${base}/refresh`, { method: 'POST' });
+    if (!res.ok) throw await ResponseError.fromResponse(res);
+  }
+
+  private async get<T>(path: string): Promise<T> {
+    const base = await this.options.discoveryApi.getBaseUrl('posture');
+    const res = await this.options.fetchApi.fetch(`${base}${path}`);
+    if (!res.ok) throw await ResponseError.fromResponse(res);
+    return (await res.json()) as T;
+  }
+}
