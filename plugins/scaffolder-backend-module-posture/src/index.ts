@@ -1,0 +1,7 @@
+/**
+ * The `posture:score` scaffolder action.
+ *
+ * @packageDocumentation
+ */
+export { scaffolderModulePosture as default } from './module';
+export { createPostureScoreAction } from './actions/score';
