@@ -1,0 +1,162 @@
+import { defineCheck, fail, pass } from './check';
+import { resolveEngineConfig } from './config';
+import { evaluate, resultsFor } from './engine';
+import { parseManifests } from './manifests';
+
+const writable = defineCheck({
+  meta: {
+    id: 'test-writable',
+    title: 'Test check',
+    pillar: 'security',
+    category: 'Test',
+    severity: 'high',
+    rationale: 'test',
+    remediation: { text: 'fix it', patch: 'a: 1\n' },
+    references: {},
+  },
+  target: 'workload',
+  evaluate: w =>
+    w.podSpec.containers?.[0]?.securityContext?.readOnlyRootFilesystem === true
+      ? pass('ok')
+      : fail('writable', [{ path: `${w.podSpecPath}.containers[0].securityContext.readOnlyRootFilesystem` }]),
+  fixtures: [],
+});
+
+const throwing = defineCheck({
+  ...writable,
+  meta: { ...writable.meta, id: 'test-throws' },
+  evaluate: () => {
+    throw new Error('boom');
+  },
+});
+
+const pdbCheck = defineCheck({
+  meta: { ...writable.meta, id: 'test-pdb', pillar: 'scalability' },
+  target: 'object',
+  kinds: ['PodDisruptionBudget'],
+  evaluate: () => pass('fine'),
+  fixtures: [],
+});
+
+const yaml = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+  namespace: shop
+  labels: {backstage.io/kubernetes-id: shop-api}
+spec:
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api, tier: web}}
+    spec: {containers: [{name: c, image: x:1}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: worker
+  namespace: shop
+  annotations:
+    posture.backstage.io/exempt: test-writable
+    posture.backstage.io/exempt-reason: legacy writes to /tmp
+spec:
+  selector: {matchLabels: {app: worker}}
+  template:
+    metadata: {labels: {app: worker}}
+    spec: {containers: [{name: c, image: x:1}]}
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: api, namespace: shop}
+spec:
+  minAvailable: 1
+  selector:
+    matchExpressions: [{key: tier, operator: In, values: [web]}]
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: owned
+  namespace: shop
+  ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: api-1, controller: true}]
+spec: {containers: [{name: c, image: x:1}]}
+---
+kind: Service
+metadata: {}
+`;
+
+describe('evaluate', () => {
+  const parsed = parseManifests(yaml, 'app.yaml');
+  const run = (config = {}, now = Date.parse('2026-01-01')) =>
+    evaluate({ objects: parsed.objects, origins: parsed.origins, mode: 'manifest' }, [writable, throwing, pdbCheck], {
+      config: resolveEngineConfig(config),
+      now,
+    });
+
+  it('judges top-level workloads only, with origin and evidence', () => {
+    const out = run();
+    const w = out.results.filter(r => r.checkId === 'test-writable');
+    expect(w.map(r => r.subject.name).sort()).toEqual(['api', 'worker']);
+    const api = w.find(r => r.subject.name === 'api')!;
+    expect(api).toMatchObject({ status: 'fail', file: 'app.yaml', documentIndex: 0, severity: 'high' });
+    expect(api.evidence[0].path).toBe('spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem');
+  });
+
+  it('turns a throwing check into a per-object error and keeps going', () => {
+    const out = run();
+    const errors = out.results.filter(r => r.checkId === 'test-throws');
+    expect(errors).toHaveLength(2);
+    expect(errors.every(r => r.status === 'error' && r.message.includes('boom'))).toBe(true);
+  });
+
+  it('reports unreadable objects', () => {
+    const out = run();
+    expect(out.results.find(r => r.checkId === 'valid-object')).toMatchObject({
+      status: 'error',
+      message: expect.stringContaining('no metadata.name'),
+    });
+  });
+
+  it('honours annotation exemptions, and fails again when expired', () => {
+    expect(run().results.find(r => r.subject.name === 'worker' && r.checkId === 'test-writable')).toMatchObject({
+      status: 'exempt',
+      exemption: { reason: 'legacy writes to /tmp', source: 'annotation', expired: false },
+    });
+    const noAnnotations = run({ allowAnnotationExemptions: false });
+    expect(noAnnotations.results.find(r => r.subject.name === 'worker' && r.checkId === 'test-writable')).toMatchObject({
+      status: 'fail',
+      message: expect.stringContaining('disabled in config'),
+    });
+  });
+
+  it('applies config exemptions with expiry', () => {
+    const cfg = { exemptions: [{ checks: ['test-writable'], namespace: 'shop', name: 'api', reason: 'migrating', until: '2025-12-31' }] };
+    expect(run(cfg, Date.parse('2025-12-31T12:00:00Z')).results.find(r => r.subject.name === 'api' && r.checkId === 'test-writable')?.status).toBe('exempt');
+    const expired = run(cfg, Date.parse('2026-01-02')).results.find(r => r.subject.name === 'api' && r.checkId === 'test-writable');
+    expect(expired).toMatchObject({ status: 'fail', exemption: { expired: true } });
+    expect(expired?.message).toContain('exemption expired');
+  });
+
+  it('attributes related objects to workloads by selector (matchExpressions)', () => {
+    const out = run();
+    const api = out.workloads.find(w => w.ref.name === 'api')!;
+    const worker = out.workloads.find(w => w.ref.name === 'worker')!;
+    const ids = (w: typeof api) => resultsFor({ results: out.results, workloads: [w] }).map(r => `${r.checkId}:${r.subject.kind}/${r.subject.name}`);
+    expect(ids(api)).toContain('test-pdb:PodDisruptionBudget/api');
+    expect(ids(worker)).not.toContain('test-pdb:PodDisruptionBudget/api');
+    expect(api.service).toBe('shop-api');
+    expect(worker.service).toBe('worker');
+    expect(out.services.map(s => s.name).sort()).toEqual(['shop-api', 'worker']);
+  });
+
+  it('switches checks off and overrides severities from config', () => {
+    const out = run({ disabledChecks: ['test-throws'], severities: { 'test-writable': 'low' } });
+    expect(out.results.some(r => r.checkId === 'test-throws')).toBe(false);
+    expect(out.results.find(r => r.checkId === 'test-writable')?.severity).toBe('low');
+    expect(out.checks.find(c => c.id === 'test-writable')?.severity).toBe('low');
+  });
+
+  it('rejects invalid config with a readable message', () => {
+    expect(() => resolveEngineConfig({ weights: { critical: -1 } })).toThrow(/weights.critical/);
+    expect(() => resolveEngineConfig({ bogus: true })).toThrow(/Invalid posture engine config/);
+  });
+});
