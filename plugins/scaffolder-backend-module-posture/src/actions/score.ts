@@ -1,7 +1,12 @@
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { SEVERITIES, Severity, levelDrop } from '@internal/plugin-posture-common';
-import { EngineConfig, resolveEngineConfig, scanManifests } from '@internal/plugin-posture-node';
+import {
+  Check,
+  EngineConfig,
+  resolveEngineConfig,
+  scanManifests,
+} from '@internal/plugin-posture-node';
 import { readManifests } from './readManifests';
 
 const LEVELS = ['Gold', 'Silver', 'Bronze', 'None'] as const;
@@ -10,7 +15,9 @@ const LEVELS = ['Gold', 'Silver', 'Bronze', 'None'] as const;
  * `posture:score`: scores the manifests a template rendered with the same
  * engine as the backend and the CLI, and fails the task when they fall short.
  */
-export function createPostureScoreAction(options: { engineConfig?: EngineConfig } = {}) {
+export function createPostureScoreAction(
+  options: { engineConfig?: EngineConfig; checks?: Check[] } = {},
+) {
   return createTemplateAction({
     id: 'posture:score',
     description:
@@ -79,6 +86,7 @@ export function createPostureScoreAction(options: { engineConfig?: EngineConfig 
       if (inputs.length === 0) throw new Error(`No manifests found under ${ctx.input.path}`);
       const report = scanManifests(inputs, {
         config: options.engineConfig ?? resolveEngineConfig({}),
+        checks: options.checks,
       });
       if (report.parseErrors.length > 0) {
         throw new Error(
