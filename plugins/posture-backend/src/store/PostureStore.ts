@@ -1,0 +1,709 @@
+import { DatabaseService, resolvePackagePath } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import {
+  CheckMetadata,
+  CheckResult,
+  CheckSummary,
+  ClusterScorecard,
+  ClusterStatus,
+  EntityScorecard,
+  Grade,
+  GroupRollup,
+  HistoryPoint,
+  Level,
+  OverviewResponse,
+  OverviewRow,
+  PssLevel,
+  Scorecard,
+  gradeDrop,
+  levelDrop,
+} from '@internal/plugin-posture-common';
+import { Knex } from 'knex';
+import { PostureLocks } from './locks';
+import {
+  average,
+  distributionOf,
+  levelDistribution,
+  matchesText,
+  normaliseOverviewQuery,
+  pointsOf,
+  SORT_COLUMNS,
+  sortRows,
+} from './overview';
+import {
+  ClusterDbRow,
+  EntityClusterDbRow,
+  EntityDbRow,
+  HistoryDbRow,
+  OVERVIEW_COLUMNS,
+  OverviewDbRow,
+  T,
+  bool,
+  chunk,
+  normOptRef,
+  normRef,
+  num,
+  toIso,
+  toOverviewRow,
+} from './rows';
+import {
+  DEFAULT_RETENTION_DAYS,
+  GroupRollupOptions,
+  LockLease,
+  OverviewStoreQuery,
+  ReadScope,
+  Regression,
+  RunSummary,
+  SaveRunInput,
+  SaveRunResult,
+  WithLockOptions,
+} from './types';
+
+/** what filtering by text, the distribution and the points read */
+const NARROW_COLUMNS: (keyof OverviewDbRow)[] = [
+  'entity_ref',
+  'name',
+  'scalability',
+  'security',
+  'grade',
+  'scalability_grade',
+  'security_grade',
+  'level',
+  'pss_level',
+];
+
+const migrationsDir = resolvePackagePath('@internal/plugin-posture-backend', 'migrations');
+
+/** entities saved per round of queries inside a run's transaction */
+const ENTITY_BATCH = 100;
+/** rows per multi-row insert, well under SQLite's and PostgreSQL's bind-parameter limits */
+const INSERT_BATCH = 200;
+/** ids per `whereIn` */
+const WHERE_IN_BATCH = 500;
+const DAY_MS = 86_400_000;
+
+const SEVERITY_RANK: Record<string, number> = { critical: 0, high: 1, medium: 2, low: 3 };
+
+export interface PostureStoreOptions {
+  /** the active check catalog, for titles in group rollups */
+  checks?: CheckMetadata[];
+  /** for tests: the time used for lock expiry */
+  clock?: () => Date;
+}
+
+/** The score columns of an entity, compared to tell whether a run changed them. */
+interface ScoreColumns {
+  scalability: number | null;
+  security: number | null;
+  overall: number | null;
+  grade: Grade | null;
+  scalability_grade: Grade | null;
+  security_grade: Grade | null;
+  level: Level | null;
+  pss_level: PssLevel | null;
+}
+
+function scoreColumns(card: Scorecard | null): ScoreColumns {
+  return {
+    scalability: card?.scores.scalability ?? null,
+    security: card?.scores.security ?? null,
+    overall: card?.overall ?? null,
+    grade: card?.grades.overall ?? null,
+    scalability_grade: card?.grades.scalability ?? null,
+    security_grade: card?.grades.security ?? null,
+    level: card?.level ?? null,
+    pss_level: card?.pssLevel ?? null,
+  };
+}
+
+type ScoreLike = {
+  scalability: number | string | null;
+  security: number | string | null;
+  overall: number | string | null;
+  grade: string | null;
+  level: string | null;
+  pss_level: string | null;
+};
+
+/** The values history tracks: the three scores, the grade, the level and the PSS level. */
+function sameScores(a: ScoreLike, b: ScoreLike): boolean {
+  return (
+    num(a.scalability) === num(b.scalability) &&
+    num(a.security) === num(b.security) &&
+    num(a.overall) === num(b.overall) &&
+    a.grade === b.grade &&
+    a.level === b.level &&
+    a.pss_level === b.pss_level
+  );
+}
+
+/**
+ * Posture's storage: scorecards per entity and per (entity, cluster), cluster
+ * statuses, score history and run locks, on any Knex database Backstage
+ * supports for plugins (tested on SQLite and PostgreSQL).
+ */
+export class PostureStore {
+  private readonly locks: PostureLocks;
+  private readonly checks: CheckMetadata[];
+
+  static async create(
+    options: { database: DatabaseService; skipMigrations?: boolean } & PostureStoreOptions,
+  ): Promise<PostureStore> {
+    const { database, skipMigrations, ...rest } = options;
+    const client = await database.getClient();
+    return PostureStore.fromKnex(client, {
+      ...rest,
+      skipMigrations: skipMigrations || database.migrations?.skip,
+    });
+  }
+
+  /** Builds a store on a Knex instance, running the migrations unless told not to. */
+  static async fromKnex(
+    db: Knex,
+    options: PostureStoreOptions & { skipMigrations?: boolean } = {},
+  ): Promise<PostureStore> {
+    if (!options.skipMigrations) {
+      await db.migrate.latest({ directory: migrationsDir });
+    }
+    return new PostureStore(db, options);
+  }
+
+  constructor(
+    private readonly db: Knex,
+    options: PostureStoreOptions = {},
+  ) {
+    const clock = options.clock ?? (() => new Date());
+    this.locks = new PostureLocks(db, clock);
+    this.checks = options.checks ?? [];
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  /**
+   * Saves one collection run in a single transaction: if anything fails, the
+   * data of earlier runs is left exactly as it was.
+   */
+  async saveRun(input: SaveRunInput): Promise<SaveRunResult> {
+    const startedAt = toIso(input.startedAt, 'startedAt');
+    const finishedAt = toIso(input.finishedAt, 'finishedAt');
+    const retentionDays = input.retentionDays ?? DEFAULT_RETENTION_DAYS;
+    if (!Number.isFinite(retentionDays) || retentionDays <= 0) {
+      throw new InputError(`retentionDays must be a positive number, got ${retentionDays}`);
+    }
+    const cutoff = new Date(Date.parse(finishedAt) - retentionDays * DAY_MS).toISOString();
+    if (!Array.isArray(input.entities) || !Array.isArray(input.clusterStatuses)) {
+      throw new InputError('saveRun needs entities and clusterStatuses arrays');
+    }
+    const seen = new Set<string>();
+    for (const e of input.entities) {
+      if (typeof e?.entityRef !== 'string' || !e.entityRef) {
+        throw new InputError('Every entity needs an entityRef');
+      }
+      const ref = normRef(e.entityRef);
+      if (seen.has(ref)) throw new InputError(`Entity ${ref} appears twice in one run`);
+      seen.add(ref);
+    }
+    const removed = [...new Set((input.removedEntityRefs ?? []).map(normRef))];
+    const both = removed.find(r => seen.has(r));
+    if (both) throw new InputError(`Entity ${both} is both saved and removed in one run`);
+    const succeeded = [
+      ...new Set(input.clusterStatuses.filter(s => s.error === null).map(s => s.name)),
+    ];
+
+    return this.db.transaction(async trx => {
+      for (const names of chunk([...new Set(input.removedClusters ?? [])], WHERE_IN_BATCH)) {
+        await trx(T.clusters).whereIn('name', names).delete();
+        await trx(T.entityClusters).whereIn('cluster', names).delete();
+      }
+      for (const rows of chunk(input.clusterStatuses.map(clusterStatusRow), INSERT_BATCH)) {
+        await trx(T.clusters).insert(rows).onConflict('name').merge();
+      }
+      for (const refs of chunk(removed, WHERE_IN_BATCH)) {
+        for (const table of [T.entities, T.entityClusters, T.failures, T.history]) {
+          await trx(table).whereIn('entity_ref', refs).delete();
+        }
+      }
+
+      const result: SaveRunResult = { changed: [], regressions: [] };
+      for (const batch of chunk(input.entities, ENTITY_BATCH)) {
+        await this.saveEntityBatch(trx, batch, { succeeded, finishedAt, cutoff, rescore: input.rescore, result });
+      }
+
+      await trx(T.history).where('at', '<', cutoff).delete();
+      await trx(T.runs).where('finished_at', '<', cutoff).delete();
+      await trx(T.runs).insert({
+        started_at: startedAt,
+        finished_at: finishedAt,
+        entities: input.entities.length,
+        changed: result.changed.length,
+        regressions: result.regressions.length,
+      });
+      return result;
+    });
+  }
+
+  private async saveEntityBatch(
+    trx: Knex.Transaction,
+    batch: EntityScorecard[],
+    ctx: {
+      succeeded: string[];
+      finishedAt: string;
+      cutoff: string;
+      rescore?: (results: CheckResult[]) => Scorecard;
+      result: SaveRunResult;
+    },
+  ): Promise<void> {
+    const refs = batch.map(e => normRef(e.entityRef));
+
+    const previous = new Map<string, ScoreLike & { last_changed_at: string | null }>();
+    const prevRows = await trx(T.entities)
+      .select('entity_ref', 'scalability', 'security', 'overall', 'grade', 'level', 'pss_level', 'last_changed_at')
+      .whereIn('entity_ref', refs);
+    for (const r of prevRows) previous.set(r.entity_ref, r);
+
+    const lastPoints = new Map<string, HistoryDbRow>();
+    const pointRows: HistoryDbRow[] = await trx(T.history).whereIn(
+      'id',
+      trx(T.history).max('id').whereIn('entity_ref', refs).groupBy('entity_ref'),
+    );
+    for (const p of pointRows) lastPoints.set(p.entity_ref, p);
+
+    // rows of clusters not collected in this run hold their last good data: keep them
+    const keptQuery = trx<EntityClusterDbRow>(T.entityClusters).select('*').whereIn('entity_ref', refs);
+    if (ctx.succeeded.length) keptQuery.whereNotIn('cluster', ctx.succeeded);
+    const kept = new Map<string, EntityClusterDbRow[]>();
+    for (const row of await keptQuery) pushTo(kept, row.entity_ref, row);
+
+    // an entity without annotations has no workloads anywhere, not even in a failing cluster
+    const unmapped = batch.filter(e => e.state === 'no-annotations').map(e => normRef(e.entityRef));
+    if (unmapped.length) await trx(T.entityClusters).whereIn('entity_ref', unmapped).delete();
+    if (ctx.succeeded.length) {
+      await trx(T.entityClusters).whereIn('entity_ref', refs).whereIn('cluster', ctx.succeeded).delete();
+    }
+
+    const clusterRows: Record<string, unknown>[] = [];
+    const failureRows: Record<string, unknown>[] = [];
+    const historyRows: Record<string, unknown>[] = [];
+    const entityRows: Record<string, unknown>[] = [];
+
+    for (const e of batch) {
+      const ref = normRef(e.entityRef);
+      if (!Array.isArray(e.clusters) || !Array.isArray(e.results)) {
+        throw new InputError(`Entity ${ref} needs clusters and results arrays`);
+      }
+      const fresh = new Map<string, ClusterScorecard>();
+      for (const c of e.clusters) {
+        if (fresh.has(c.cluster)) throw new InputError(`Entity ${ref} lists cluster ${c.cluster} twice`);
+        fresh.set(c.cluster, c);
+      }
+      const keptRows =
+        e.state === 'no-annotations' ? [] : (kept.get(ref) ?? []).filter(k => !fresh.has(k.cluster));
+
+      const perCluster = new Map<string, CheckResult[]>();
+      const unattributed: CheckResult[] = [];
+      const only = e.clusters.length === 1 ? e.clusters[0].cluster : undefined;
+      for (const r of e.results) {
+        const c = r.cluster ?? only;
+        if (c !== undefined && fresh.has(c)) pushTo(perCluster, c, r);
+        else unattributed.push(r);
+      }
+      for (const c of e.clusters) {
+        clusterRows.push({
+          entity_ref: ref,
+          cluster: c.cluster,
+          collected_at: toIso(c.collectedAt, `collectedAt of ${ref} in ${c.cluster}`),
+          stale: Boolean(c.stale),
+          error: c.error ?? null,
+          workloads: JSON.stringify(c.workloads ?? []),
+          scorecard: JSON.stringify(c.scorecard),
+          results: JSON.stringify(perCluster.get(c.cluster) ?? []),
+        });
+      }
+
+      const keptResults = keptRows.flatMap(k => JSON.parse(k.results) as CheckResult[]);
+      const merged = keptResults.length ? [...e.results, ...keptResults] : e.results;
+      const combined = keptRows.length && ctx.rescore ? ctx.rescore(merged) : e.combined;
+      const state =
+        e.state === 'no-workloads' && keptRows.length > 0 && combined !== null ? 'scored' : e.state;
+
+      const failing = new Map<string, { severity: string; pillar: string; failing: number }>();
+      for (const r of merged) {
+        if (r.status !== 'fail') continue;
+        const f = failing.get(r.checkId);
+        if (f) f.failing++;
+        else failing.set(r.checkId, { severity: r.severity, pillar: r.pillar, failing: 1 });
+      }
+      for (const [checkId, f] of failing) failureRows.push({ entity_ref: ref, check_id: checkId, ...f });
+
+      const scores = scoreColumns(combined);
+      const prev = previous.get(ref);
+      const changed = prev ? !sameScores(prev, scores) : combined !== null;
+      if (changed) ctx.result.changed.push(ref);
+
+      const last = lastPoints.get(ref);
+      // a last point about to be pruned is replaced, so history always shows the current value
+      if (combined !== null && (!last || last.at < ctx.cutoff || !sameScores(last, scores))) {
+        let regression: HistoryPoint['regression'] = null;
+        if (last) {
+          const from = { grade: last.grade as Grade | null, level: last.level as Level };
+          const to = { grade: combined.grades.overall, level: combined.level };
+          if (gradeDrop(from.grade, to.grade) > 0 || levelDrop(from.level, to.level) > 0) {
+            regression = { from, to };
+            const r: Regression = { entityRef: ref, owner: normOptRef(e.owner), from, to };
+            ctx.result.regressions.push(r);
+          }
+        }
+        historyRows.push({
+          entity_ref: ref,
+          at: ctx.finishedAt,
+          scalability: scores.scalability,
+          security: scores.security,
+          overall: scores.overall,
+          grade: scores.grade,
+          level: combined.level,
+          pss_level: combined.pssLevel,
+          regression: regression ? JSON.stringify(regression) : null,
+        });
+      }
+
+      const clusterNames = [...new Set([...fresh.keys(), ...keptRows.map(k => k.cluster)])].sort();
+      entityRows.push({
+        entity_ref: ref,
+        kind: e.kind,
+        namespace: e.namespace,
+        name: e.name,
+        title: e.title ?? null,
+        owner: normOptRef(e.owner),
+        system: normOptRef(e.system),
+        lifecycle: e.lifecycle ?? null,
+        clusters: JSON.stringify(clusterNames),
+        state,
+        ...scores,
+        match: JSON.stringify(e.match ?? null),
+        combined: combined ? JSON.stringify(combined) : null,
+        results: JSON.stringify(unattributed),
+        updated_at: ctx.finishedAt,
+        last_changed_at: changed ? ctx.finishedAt : (prev?.last_changed_at ?? null),
+      });
+    }
+
+    for (const rows of chunk(clusterRows, INSERT_BATCH)) {
+      // a row for a cluster that did not succeed but that the caller rescored anyway replaces the kept one
+      await trx(T.entityClusters).insert(rows).onConflict(['entity_ref', 'cluster']).merge();
+    }
+    await trx(T.failures).whereIn('entity_ref', refs).delete();
+    for (const rows of chunk(failureRows, INSERT_BATCH)) await trx(T.failures).insert(rows);
+    for (const rows of chunk(historyRows, INSERT_BATCH)) await trx(T.history).insert(rows);
+    for (const rows of chunk(entityRows, INSERT_BATCH)) {
+      await trx(T.entities).insert(rows).onConflict('entity_ref').merge();
+    }
+  }
+
+  // ----------------------------------------------------------------- reads
+
+  /** The stored scorecard, with each cluster's staleness as of its latest attempt. */
+  async getEntity(entityRef: string): Promise<EntityScorecard | undefined> {
+    const ref = normRef(entityRef);
+    const row: EntityDbRow | undefined = await this.db(T.entities).where('entity_ref', ref).first();
+    if (!row) return undefined;
+    const clusterRows: EntityClusterDbRow[] = await this.db(T.entityClusters)
+      .where('entity_ref', ref)
+      .orderBy('cluster');
+    const statuses = new Map<string, { error: string | null; stale: boolean | number }>();
+    if (clusterRows.length) {
+      const rows = await this.db(T.clusters)
+        .select('name', 'error', 'stale')
+        .whereIn('name', clusterRows.map(c => c.cluster));
+      for (const s of rows) statuses.set(s.name, s);
+    }
+    const clusters: ClusterScorecard[] = clusterRows.map(c => {
+      const status = statuses.get(c.cluster);
+      return {
+        cluster: c.cluster,
+        collectedAt: c.collected_at,
+        stale: bool(c.stale) || bool(status?.stale),
+        error: status?.error ?? c.error,
+        workloads: JSON.parse(c.workloads),
+        scorecard: JSON.parse(c.scorecard),
+      };
+    });
+    const results: CheckResult[] = [
+      ...clusterRows.flatMap(c => JSON.parse(c.results) as CheckResult[]),
+      ...(JSON.parse(row.results) as CheckResult[]),
+    ];
+    return {
+      entityRef: row.entity_ref,
+      kind: row.kind,
+      namespace: row.namespace,
+      name: row.name,
+      title: row.title,
+      owner: row.owner,
+      system: row.system,
+      lifecycle: row.lifecycle,
+      match: JSON.parse(row.match),
+      state: row.state as EntityScorecard['state'],
+      combined: row.combined === null ? null : JSON.parse(row.combined),
+      clusters,
+      results,
+      updatedAt: row.updated_at,
+      lastChangedAt: row.last_changed_at,
+    };
+  }
+
+  /** History points in time order; `from` and `to` are inclusive ISO dates. */
+  async getHistory(entityRef: string, range: { from?: string; to?: string } = {}): Promise<HistoryPoint[]> {
+    const q = this.db<HistoryDbRow>(T.history).where('entity_ref', normRef(entityRef));
+    if (range.from !== undefined) q.where('at', '>=', toIso(range.from, 'from'));
+    if (range.to !== undefined) q.where('at', '<=', toIso(range.to, 'to'));
+    const rows: HistoryDbRow[] = await q.orderBy([{ column: 'at' }, { column: 'id' }]);
+    return rows.map(r => ({
+      at: r.at,
+      scalability: num(r.scalability),
+      security: num(r.security),
+      overall: num(r.overall),
+      grade: r.grade as Grade | null,
+      level: r.level as Level,
+      pssLevel: r.pss_level as PssLevel,
+      regression: r.regression === null ? null : JSON.parse(r.regression),
+    }));
+  }
+
+  async getClusterStatuses(): Promise<ClusterStatus[]> {
+    const rows: ClusterDbRow[] = await this.db(T.clusters).orderBy('name');
+    return rows.map(r => ({
+      name: r.name,
+      type: r.type as ClusterStatus['type'],
+      collectedAt: r.collected_at,
+      lastAttemptAt: r.last_attempt_at,
+      durationMs: num(r.duration_ms),
+      objectCounts: JSON.parse(r.object_counts),
+      error: r.error,
+      stale: bool(r.stale),
+    }));
+  }
+
+  async listEntityRefs(): Promise<string[]> {
+    const rows = await this.db(T.entities).select('entity_ref').orderBy('entity_ref');
+    return rows.map(r => r.entity_ref);
+  }
+
+  async getLastRun(): Promise<RunSummary | undefined> {
+    const r = await this.db(T.runs).orderBy('id', 'desc').first();
+    if (!r) return undefined;
+    return {
+      startedAt: r.started_at,
+      finishedAt: r.finished_at,
+      entities: Number(r.entities),
+      changed: Number(r.changed),
+      regressions: Number(r.regressions),
+    };
+  }
+
+  /**
+   * One page of the overview, plus the total, distribution and quadrant points
+   * over every matching row the caller may read. Throws InputError for a sort
+   * field, order, grade, level, limit (1-500) or offset that is not allowed.
+   */
+  async listOverview(query: OverviewStoreQuery): Promise<OverviewResponse> {
+    const paging = normaliseOverviewQuery(query, true);
+    // every match is needed for the distribution and points, but only the page needs every column
+    const columns = new Set<keyof OverviewDbRow>([...NARROW_COLUMNS, ...SORT_COLUMNS[paging.sort]]);
+    if (query.q) columns.add('title');
+    const rows = sortRows(await this.matchingRows(query, [...columns]), paging.sort, paging.order);
+    const pageRefs = rows.slice(paging.offset, paging.offset + paging.limit).map(r => r.entity_ref);
+    const full = new Map((await this.rowsByRefs(pageRefs, undefined)).map(r => [r.entity_ref, r]));
+    return {
+      total: rows.length,
+      // a row deleted by a run in between the two queries is left out
+      rows: pageRefs.flatMap(ref => {
+        const row = full.get(ref);
+        return row ? [toOverviewRow(row)] : [];
+      }),
+      distribution: distributionOf(rows),
+      points: pointsOf(rows),
+    };
+  }
+
+  /** Every matching row, sorted, for a CSV export: `limit` and `offset` are ignored. */
+  async overviewCsvRows(query: OverviewStoreQuery): Promise<OverviewRow[]> {
+    const paging = normaliseOverviewQuery(query, false);
+    return sortRows(await this.matchingRows(query), paging.sort, paging.order).map(toOverviewRow);
+  }
+
+  async getGroupRollup(groupRef: string, options: GroupRollupOptions = {}): Promise<GroupRollup> {
+    const group = normRef(groupRef);
+    const rows = options.ownedRefs
+      ? await this.rowsByRefs(options.ownedRefs.map(normRef), options.allowedRefs)
+      : await this.matchingRows({ owner: [group], allowedRefs: options.allowedRefs });
+    sortRows(rows, 'name', 'asc');
+
+    const titles = new Map<string, CheckMetadata>();
+    for (const c of [...this.checks, ...(options.checks ?? [])]) titles.set(c.id, c);
+    const byCheck = new Map<string, { severity: string; entities: string[] }>();
+    for (const refs of chunk(rows.map(r => r.entity_ref), WHERE_IN_BATCH)) {
+      const failures: { entity_ref: string; check_id: string; severity: string }[] = await this.db(T.failures)
+        .select('entity_ref', 'check_id', 'severity')
+        .whereIn('entity_ref', refs);
+      for (const f of failures) {
+        const entry = byCheck.get(f.check_id) ?? { severity: f.severity, entities: [] as string[] };
+        entry.entities.push(f.entity_ref);
+        byCheck.set(f.check_id, entry);
+      }
+    }
+    const worstChecks = [...byCheck.entries()]
+      .map(([checkId, v]) => ({
+        checkId,
+        title: titles.get(checkId)?.title ?? checkId,
+        severity: titles.get(checkId)?.severity ?? v.severity,
+        failing: v.entities.length,
+        entities: v.entities.sort(),
+      }))
+      .sort(
+        (a, b) =>
+          b.failing - a.failing ||
+          (SEVERITY_RANK[a.severity] ?? 9) - (SEVERITY_RANK[b.severity] ?? 9) ||
+          (a.checkId < b.checkId ? -1 : 1),
+      )
+      .slice(0, options.worstChecksLimit ?? 10);
+
+    return {
+      groupRef: group,
+      entities: rows.map(toOverviewRow),
+      averages: {
+        scalability: average(rows.map(r => num(r.scalability))),
+        security: average(rows.map(r => num(r.security))),
+        overall: average(rows.map(r => num(r.overall))),
+      },
+      levels: levelDistribution(rows),
+      worstChecks,
+    };
+  }
+
+  /** Each check with the entities (the caller may read) that fail it, in the catalog's order. */
+  async listCheckSummaries(checks: CheckMetadata[], options: ReadScope = {}): Promise<CheckSummary[]> {
+    const allowed = lowerSet(options.allowedRefs);
+    const failing = new Map<string, string[]>();
+    for (const ids of chunk([...new Set(checks.map(c => c.id))], WHERE_IN_BATCH)) {
+      const rows = await this.db(T.failures)
+        .select('check_id', 'entity_ref')
+        .whereIn('check_id', ids)
+        .orderBy('entity_ref');
+      for (const r of rows) {
+        if (allowed && !allowed.has(r.entity_ref)) continue;
+        pushTo(failing, r.check_id, r.entity_ref as string);
+      }
+    }
+    return checks.map(c => {
+      const entityRefs = failing.get(c.id) ?? [];
+      return { ...c, failingEntities: entityRefs.length, entityRefs };
+    });
+  }
+
+  /**
+   * Rows matching the filters. Equality filters run in SQL (indexed); the text
+   * search and a large permission set are applied in memory over the narrow
+   * overview columns.
+   */
+  private async matchingRows(
+    query: OverviewStoreQuery,
+    columns: (keyof OverviewDbRow)[] = OVERVIEW_COLUMNS,
+  ): Promise<OverviewDbRow[]> {
+    normaliseOverviewQuery(query, false);
+    const allowed = lowerSet(query.allowedRefs);
+    if (allowed && allowed.size === 0) return [];
+    // with fewer columns, the rows hold only those: callers read no others
+    const q = this.db<OverviewDbRow>(T.entities).select(columns);
+    const list = (v: string[] | undefined) => (v && v.length ? v : undefined);
+    const owners = list(query.owner);
+    if (owners) q.whereIn('owner', owners.map(normRef));
+    const systems = list(query.system);
+    if (systems) q.whereIn('system', systems.map(normRef));
+    const kinds = list(query.kind);
+    if (kinds) q.whereIn(this.db.raw('lower(??)', ['kind']) as any, kinds.map(k => k.toLowerCase()));
+    const lifecycles = list(query.lifecycle);
+    if (lifecycles) {
+      q.whereIn(this.db.raw('lower(??)', ['lifecycle']) as any, lifecycles.map(l => l.toLowerCase()));
+    }
+    const grades = list(query.grade);
+    if (grades) q.whereIn('grade', grades);
+    const levels = list(query.level);
+    if (levels) q.whereIn('level', levels);
+    const clusters = list(query.cluster);
+    if (clusters) {
+      q.whereIn('entity_ref', this.db(T.entityClusters).select('entity_ref').whereIn('cluster', clusters));
+    }
+    // a small permission set narrows the query itself; a large one is cheaper to apply in memory
+    if (allowed && allowed.size <= WHERE_IN_BATCH) q.whereIn('entity_ref', [...allowed]);
+
+    let rows: OverviewDbRow[] = await q;
+    if (allowed && allowed.size > WHERE_IN_BATCH) rows = rows.filter(r => allowed.has(r.entity_ref));
+    if (query.q) rows = rows.filter(r => matchesText(r, query.q!));
+    return rows;
+  }
+
+  private async rowsByRefs(refs: string[], allowedRefs: Set<string> | undefined): Promise<OverviewDbRow[]> {
+    const allowed = lowerSet(allowedRefs);
+    const wanted = [...new Set(refs)].filter(r => !allowed || allowed.has(r));
+    const rows: OverviewDbRow[] = [];
+    for (const part of chunk(wanted, WHERE_IN_BATCH)) {
+      rows.push(...(await this.db<OverviewDbRow>(T.entities).select(OVERVIEW_COLUMNS).whereIn('entity_ref', part)));
+    }
+    return rows;
+  }
+
+  // ----------------------------------------------------------------- locks
+
+  /** Takes the named lock if it is free or its holder's lease expired; undefined otherwise. */
+  tryAcquireLock(name: string, ttlMs?: number): Promise<LockLease | undefined> {
+    return this.locks.tryAcquire(name, ttlMs);
+  }
+
+  renewLock(lease: LockLease, ttlMs?: number): Promise<LockLease | undefined> {
+    return this.locks.renew(lease, ttlMs);
+  }
+
+  releaseLock(lease: LockLease): Promise<boolean> {
+    return this.locks.release(lease);
+  }
+
+  /** Runs `fn` under the named lock (see PostureLocks.withLock). */
+  withLock<R>(
+    name: string,
+    fn: (lease: LockLease, signal: AbortSignal) => Promise<R>,
+    options?: WithLockOptions,
+  ): Promise<R> {
+    return this.locks.withLock(name, fn, options);
+  }
+}
+
+function clusterStatusRow(s: ClusterStatus) {
+  return {
+    name: s.name,
+    type: s.type,
+    collected_at: s.collectedAt === null ? null : toIso(s.collectedAt, `collectedAt of cluster ${s.name}`),
+    last_attempt_at:
+      s.lastAttemptAt === null ? null : toIso(s.lastAttemptAt, `lastAttemptAt of cluster ${s.name}`),
+    duration_ms: s.durationMs === null ? null : Math.round(s.durationMs),
+    object_counts: JSON.stringify(s.objectCounts ?? {}),
+    error: s.error,
+    stale: Boolean(s.stale),
+  };
+}
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V) {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function lowerSet(refs: Set<string> | undefined): Set<string> | undefined {
+  if (!refs) return undefined;
+  let lower = true;
+  for (const r of refs) {
+    if (r !== normRef(r)) {
+      lower = false;
+      break;
+    }
+  }
+  return lower ? refs : new Set([...refs].map(normRef));
+}

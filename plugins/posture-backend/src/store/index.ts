@@ -1,0 +1,4 @@
+export { PostureStore } from './PostureStore';
+export type { PostureStoreOptions } from './PostureStore';
+export { PostureLocks } from './locks';
+export * from './types';

@@ -1,0 +1,163 @@
+import { InputError } from '@backstage/errors';
+import {
+  EntityScorecard,
+  Grade,
+  Level,
+  OverviewRow,
+  PssLevel,
+} from '@internal/plugin-posture-common';
+
+export const T = {
+  clusters: 'posture_clusters',
+  entities: 'posture_entities',
+  entityClusters: 'posture_entity_clusters',
+  failures: 'posture_entity_failures',
+  history: 'posture_history',
+  runs: 'posture_runs',
+  locks: 'posture_locks',
+} as const;
+
+/** The columns of `posture_entities` that an overview row needs (no JSON blobs but `clusters`). */
+export interface OverviewDbRow {
+  entity_ref: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  title: string | null;
+  owner: string | null;
+  system: string | null;
+  lifecycle: string | null;
+  clusters: string;
+  state: string;
+  scalability: number | string | null;
+  security: number | string | null;
+  overall: number | string | null;
+  grade: string | null;
+  scalability_grade: string | null;
+  security_grade: string | null;
+  level: string | null;
+  pss_level: string | null;
+  last_changed_at: string | null;
+}
+
+export const OVERVIEW_COLUMNS: (keyof OverviewDbRow)[] = [
+  'entity_ref',
+  'kind',
+  'namespace',
+  'name',
+  'title',
+  'owner',
+  'system',
+  'lifecycle',
+  'clusters',
+  'state',
+  'scalability',
+  'security',
+  'overall',
+  'grade',
+  'scalability_grade',
+  'security_grade',
+  'level',
+  'pss_level',
+  'last_changed_at',
+];
+
+export interface EntityDbRow extends OverviewDbRow {
+  match: string;
+  combined: string | null;
+  results: string;
+  updated_at: string;
+}
+
+export interface EntityClusterDbRow {
+  entity_ref: string;
+  cluster: string;
+  collected_at: string;
+  stale: boolean | number;
+  error: string | null;
+  workloads: string;
+  scorecard: string;
+  results: string;
+}
+
+export interface ClusterDbRow {
+  name: string;
+  type: string;
+  collected_at: string | null;
+  last_attempt_at: string | null;
+  duration_ms: number | string | null;
+  object_counts: string;
+  error: string | null;
+  stale: boolean | number;
+}
+
+export interface HistoryDbRow {
+  id: number;
+  entity_ref: string;
+  at: string;
+  scalability: number | string | null;
+  security: number | string | null;
+  overall: number | string | null;
+  grade: string | null;
+  level: string;
+  pss_level: string;
+  regression: string | null;
+}
+
+/** pg returns some numeric types as strings; SQLite returns booleans as 0/1. */
+export function num(v: number | string | null | undefined): number | null {
+  return v === null || v === undefined ? null : Number(v);
+}
+
+export function bool(v: boolean | number | string | null | undefined): boolean {
+  return v === true || v === 1 || v === '1' || v === 'true';
+}
+
+/** Entity refs are case-insensitive in Backstage; the store keys them in lower case. */
+export function normRef(ref: string): string {
+  return ref.toLocaleLowerCase('en-US');
+}
+
+export function normOptRef(ref: string | null | undefined): string | null {
+  return ref ? normRef(ref) : null;
+}
+
+/** Every stored timestamp is `toISOString()` output, so text comparison is time order. */
+export function toIso(value: string | Date, what: string): string {
+  const d = value instanceof Date ? value : new Date(value);
+  if (typeof value === 'string' && value.trim() === '') {
+    throw new InputError(`${what} must be a date, got an empty string`);
+  }
+  if (Number.isNaN(d.getTime())) {
+    throw new InputError(`${what} must be an ISO date, got ${JSON.stringify(value)}`);
+  }
+  return d.toISOString();
+}
+
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+export function toOverviewRow(r: OverviewDbRow): OverviewRow {
+  return {
+    entityRef: r.entity_ref,
+    kind: r.kind,
+    namespace: r.namespace,
+    name: r.name,
+    title: r.title,
+    owner: r.owner,
+    system: r.system,
+    lifecycle: r.lifecycle,
+    clusters: JSON.parse(r.clusters) as string[],
+    state: r.state as EntityScorecard['state'],
+    scalability: num(r.scalability),
+    security: num(r.security),
+    overall: num(r.overall),
+    grade: r.grade as Grade | null,
+    level: r.level as Level | null,
+    pssLevel: r.pss_level as PssLevel | null,
+    lastChangedAt: r.last_changed_at,
+  };
+}

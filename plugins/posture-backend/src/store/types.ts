@@ -1,0 +1,104 @@
+import {
+  CheckMetadata,
+  CheckResult,
+  ClusterStatus,
+  EntityScorecard,
+  Grade,
+  Level,
+  OverviewQuery,
+  Scorecard,
+} from '@internal/plugin-posture-common';
+
+export const DEFAULT_RETENTION_DAYS = 365;
+export const DEFAULT_OVERVIEW_LIMIT = 50;
+export const MAX_OVERVIEW_LIMIT = 500;
+
+/** One collection run, saved atomically by `PostureStore.saveRun`. */
+export interface SaveRunInput {
+  startedAt: string;
+  finishedAt: string;
+  /**
+   * The status of every cluster attempted in this run. A cluster whose status
+   * has `error === null` counts as collected: its per-entity rows are replaced
+   * by what `entities` says. The rows of any other cluster are kept as they are.
+   */
+  clusterStatuses: ClusterStatus[];
+  /**
+   * Every entity evaluated in this run. `clusters` and `results` cover only the
+   * clusters that succeeded; results should carry `cluster` (a result without it
+   * is attributed to the entity's only cluster, or kept at entity level).
+   * Entities not listed are left untouched.
+   */
+  entities: EntityScorecard[];
+  /** entities gone from the catalog: their scorecards, cluster rows and history are deleted */
+  removedEntityRefs?: string[];
+  /** clusters no longer configured: their status and per-entity rows are deleted */
+  removedClusters?: string[];
+  /** history older than this (relative to `finishedAt`) is pruned; default 365 */
+  retentionDays?: number;
+  /**
+   * Scores an entity's merged results when the store adds kept rows of failed
+   * clusters to it (the caller's `combined` only covers clusters that succeeded).
+   * Without it, the caller's `combined` is stored as given.
+   */
+  rescore?: (results: CheckResult[]) => Scorecard;
+}
+
+export interface GradeLevel {
+  grade: Grade | null;
+  level: Level;
+}
+
+export interface Regression {
+  entityRef: string;
+  owner: string | null;
+  from: GradeLevel;
+  to: GradeLevel;
+}
+
+export interface SaveRunResult {
+  /** entities whose scores changed in this run (new entities included) */
+  changed: string[];
+  /** entities whose overall grade or level dropped */
+  regressions: Regression[];
+}
+
+export interface RunSummary {
+  startedAt: string;
+  finishedAt: string;
+  entities: number;
+  changed: number;
+  regressions: number;
+}
+
+/** Restricts reads to the entities the caller may see; undefined means all. */
+export interface ReadScope {
+  allowedRefs?: Set<string> | undefined;
+}
+
+export type OverviewStoreQuery = OverviewQuery & ReadScope;
+
+export interface GroupRollupOptions extends ReadScope {
+  /** the group's entities; when absent, entities whose owner is the group */
+  ownedRefs?: string[];
+  /** the check catalog, for titles of the worst checks (falls back to the store's) */
+  checks?: CheckMetadata[];
+  /** how many worst checks to return; default 10 */
+  worstChecksLimit?: number;
+}
+
+/** A held lock. `token` identifies this acquisition, not the process. */
+export interface LockLease {
+  name: string;
+  token: string;
+  expiresAt: string;
+}
+
+export interface WithLockOptions {
+  /** how long the lock is held without renewal; default 10 minutes */
+  ttlMs?: number;
+  /** how long to wait for the lock before giving up; default 0 (try once) */
+  waitMs?: number;
+  /** how often to retry while waiting; default 1 second */
+  pollMs?: number;
+}

@@ -1,0 +1,194 @@
+import { defineCheck } from '../../engine/check';
+import { evaluateResource } from './_resources';
+
+export default defineCheck({
+  meta: {
+    id: 'cpu-requests',
+    title: 'CPU requests are set',
+    pillar: 'scalability',
+    category: 'Resources',
+    severity: 'medium',
+    rationale:
+      'Without a CPU request the scheduler places the pod as if it needed no CPU, so nodes get overcommitted, the pod is first to be starved under contention, and an HPA cannot compute CPU utilization.',
+    remediation: {
+      text: 'Set resources.requests.cpu on every container to what it needs under normal load.',
+      patch:
+        'spec:\n  template:\n    spec:\n      containers:\n        - name: <container>\n          resources:\n            requests:\n              cpu: 100m\n',
+    },
+    references: {
+      polaris: ['cpuRequestsMissing'],
+      kubeScore: ['container-resources'],
+      kubescape: ['C-0268'],
+    },
+    defaults:
+      'A missing CPU request is filled in by the API server from the CPU limit of the container, or from a LimitRange (defaultRequest, default or min) in the namespace; either counts as set. Pod-level spec.resources also counts. Init containers that run to completion are not judged; sidecars are.',
+  },
+  target: 'workload',
+  evaluate: (w, ctx) => evaluateResource(w, ctx, 'requests', 'cpu'),
+  fixtures: [
+    {
+      name: 'set on every container passes',
+      expect: 'pass',
+      yaml: `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - {name: web, image: nginx:1.27, resources: {requests: {cpu: 100m}}}
+        - {name: proxy, image: envoy:1.30, resources: {requests: {cpu: "0.5"}}}`,
+    },
+    {
+      name: 'missing on the second container fails',
+      expect: 'fail',
+      yaml: `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - {name: web, image: nginx:1.27, resources: {requests: {cpu: 100m}}}
+        - {name: proxy, image: envoy:1.30}`,
+    },
+    {
+      name: 'an unparsable quantity fails',
+      expect: 'fail',
+      yaml: `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers: [{name: a, image: x:1, resources: {requests: {cpu: "2 cores"}}}]`,
+    },
+    {
+      name: 'a zero quantity fails',
+      expect: 'fail',
+      yaml: `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers: [{name: a, image: x:1, resources: {requests: {cpu: "0"}}}]`,
+    },
+    {
+      name: 'resources of the wrong type fail',
+      expect: 'fail',
+      yaml: `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers: [{name: a, image: x:1, resources: [cpu]}]`,
+    },
+    {
+      name: 'an empty requests map fails',
+      expect: 'fail',
+      yaml: `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+    - name: a
+      image: x:1
+      resources:
+        requests:`,
+    },
+    {
+      name: 'a limit without a request passes (the API server copies the limit)',
+      expect: 'pass',
+      yaml: `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers: [{name: a, image: x:1, resources: {limits: {cpu: 100m}}}]`,
+    },
+    {
+      name: 'a request on the other resource only fails',
+      expect: 'fail',
+      yaml: `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers: [{name: a, image: x:1, resources: {requests: {memory: 128Mi}}}]`,
+    },
+    {
+      name: 'a LimitRange default in the namespace counts',
+      expect: 'pass',
+      yaml: `apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: team}
+spec:
+  containers: [{name: a, image: x:1}]
+---
+apiVersion: v1
+kind: LimitRange
+metadata: {name: defaults, namespace: team}
+spec:
+  limits:
+    - type: Container
+      defaultRequest: {cpu: 100m}`,
+    },
+    {
+      name: 'a LimitRange in another namespace does not count',
+      expect: 'fail',
+      yaml: `apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: team}
+spec:
+  containers: [{name: a, image: x:1}]
+---
+apiVersion: v1
+kind: LimitRange
+metadata: {name: defaults, namespace: other}
+spec:
+  limits:
+    - type: Container
+      defaultRequest: {cpu: 100m}`,
+    },
+    {
+      name: 'pod-level resources count',
+      expect: 'pass',
+      yaml: `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  resources: {requests: {cpu: 100m}}
+  containers: [{name: a, image: x:1}, {name: b, image: y:1}]`,
+    },
+    {
+      name: 'a sidecar is judged',
+      expect: 'fail',
+      yaml: `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  initContainers:
+    - {name: log-shipper, image: fluent-bit:3.0, restartPolicy: Always}
+  containers: [{name: a, image: x:1, resources: {requests: {cpu: 100m}}}]`,
+    },
+    {
+      name: 'a plain init container is not judged',
+      expect: 'pass',
+      yaml: `apiVersion: batch/v1
+kind: Job
+metadata: {name: j}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      initContainers: [{name: migrate, image: m:1}]
+      containers: [{name: a, image: x:1, resources: {requests: {cpu: 100m}}}]`,
+    },
+    {
+      name: 'a pod without containers is not applicable',
+      expect: 'not-applicable',
+      yaml: `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec: {containers: []}`,
+    },
+  ],
+});

@@ -1,0 +1,137 @@
+import { Grade, SEVERITIES, Severity } from '@internal/plugin-posture-common';
+import { JsonReport, JsonResult, JsonScores, JsonSubject } from '../report';
+
+export interface TableOptions {
+  color: boolean;
+}
+
+const CODES = {
+  bold: [1, 22],
+  dim: [2, 22],
+  red: [31, 39],
+  green: [32, 39],
+  yellow: [33, 39],
+  cyan: [36, 39],
+} as const;
+type Style = keyof typeof CODES;
+
+function painter(color: boolean) {
+  return (style: Style | Style[], s: string) => {
+    if (!color) return s;
+    const styles = Array.isArray(style) ? style : [style];
+    return styles.reduce((acc, st) => `\u001b[${CODES[st][0]}m${acc}\u001b[${CODES[st][1]}m`, s);
+  };
+}
+
+const SEVERITY_STYLE: Record<Severity, Style[]> = {
+  critical: ['red', 'bold'],
+  high: ['red'],
+  medium: ['yellow'],
+  low: ['cyan'],
+};
+
+function gradeStyle(g: Grade | null): Style {
+  if (g === 'A' || g === 'B') return 'green';
+  if (g === 'C') return 'yellow';
+  return g === null ? 'dim' : 'red';
+}
+
+function subjectText(s: JsonSubject): string {
+  return `${s.kind}/${s.name}`;
+}
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? s : s + ' '.repeat(n - s.length);
+}
+
+/** `k8s/web.yaml:12`, or the file alone when the line is unknown. */
+function locationOf(r: JsonResult): string | undefined {
+  if (r.file === undefined) return undefined;
+  return r.line !== undefined ? `${r.file}:${r.line}` : r.file;
+}
+
+/**
+ * The human report: per service its scores and what fails, then a summary.
+ * Prints names, paths and messages only; never an object or evidence value.
+ */
+export function renderTable(report: JsonReport, opts: TableOptions): string {
+  const paint = painter(opts.color);
+  const out: string[] = [];
+
+  const scoreLine = (s: JsonScores) => {
+    const part = (label: string, score: number | null, grade: Grade | null) =>
+      `${label} ${score === null ? '-' : score} ${paint(gradeStyle(grade), grade ?? '-')}`;
+    return [
+      part('scalability', s.scores.scalability, s.grades.scalability),
+      part('security', s.scores.security, s.grades.security),
+      part('overall', s.overall, s.grades.overall),
+      `level ${s.level}`,
+      `PSS ${s.pssLevel}`,
+    ].join('  ');
+  };
+
+  const severityRank = (r: JsonResult) => SEVERITIES.indexOf(r.severity);
+  const listResults = (results: JsonResult[]) => {
+    const shown = results
+      .filter(r => r.status === 'fail' || r.status === 'error')
+      .sort((a, b) =>
+        a.status !== b.status
+          ? a.status === 'fail' ? -1 : 1
+          : severityRank(a) - severityRank(b) || a.checkId.localeCompare(b.checkId),
+      );
+    const wSev = Math.max(0, ...shown.map(r => (r.status === 'error' ? 5 : r.severity.length)));
+    const wCheck = Math.max(0, ...shown.map(r => r.checkId.length));
+    const wSubject = Math.max(0, ...shown.map(r => subjectText(r.subject).length));
+    for (const r of shown) {
+      const sev =
+        r.status === 'error'
+          ? paint('dim', pad('error', wSev))
+          : paint(SEVERITY_STYLE[r.severity], pad(r.severity, wSev));
+      const paths = r.evidence.map(e => e.path).filter(Boolean);
+      const evidence = paths.length > 1 ? `${paths[0]} (+${paths.length - 1} more)` : paths[0] ?? '';
+      out.push(`  ${sev}  ${pad(r.checkId, wCheck)}  ${pad(subjectText(r.subject), wSubject)}  ${evidence}`.trimEnd());
+      const where = locationOf(r);
+      out.push(paint('dim', `      ${r.message}${where ? `  (${where})` : ''}`));
+    }
+    const exempt = results.filter(r => r.status === 'exempt').length;
+    if (exempt > 0) out.push(paint('dim', `  ${exempt} exempt`));
+  };
+
+  const attributed = new Set<number>();
+  for (const s of report.services) {
+    for (const id of s.results) attributed.add(id);
+    const workloads = s.workloads.map(subjectText).join(', ');
+    out.push(`${paint('bold', `${s.namespace}/${s.name}`)}  ${paint('dim', `(${workloads})`)}`);
+    out.push(`  ${scoreLine(s)}`);
+    listResults(s.results.map(id => report.results[id]));
+    out.push('');
+  }
+
+  const others = report.results.filter(
+    (r, i) => !attributed.has(i) && (r.status === 'fail' || r.status === 'error'),
+  );
+  if (others.length > 0) {
+    out.push(paint('bold', 'Not related to a workload'));
+    listResults(others);
+    out.push('');
+  }
+
+  const sum = report.summary;
+  const failing = SEVERITIES.filter(sev => sum.failingBySeverity[sev] > 0)
+    .map(sev => `${sum.failingBySeverity[sev]} ${sev}`)
+    .join(', ');
+  out.push(
+    paint(
+      'bold',
+      `Summary: ${sum.files} file${sum.files === 1 ? '' : 's'}, ${sum.workloads} workload${sum.workloads === 1 ? '' : 's'} in ${sum.services} service${sum.services === 1 ? '' : 's'}`,
+    ),
+  );
+  out.push(`  ${scoreLine(sum)}`);
+  out.push(
+    `  ${sum.counts.pass} passed, ${sum.counts.fail} failed${failing ? ` (${failing})` : ''}, ${sum.counts.exempt} exempt, ${sum.counts['not-applicable']} not applicable, ${sum.counts.error} errors`,
+  );
+  if (report.errors.length > 0) {
+    out.push(`  ${report.errors.length} input error${report.errors.length === 1 ? '' : 's'} (listed on stderr)`);
+  }
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,210 @@
+import {
+  CheckMetadata,
+  CheckResult,
+  CheckStatus,
+  Evidence,
+  ExemptionInfo,
+  Grade,
+  Level,
+  Pillar,
+  PssLevel,
+  Scorecard,
+  Severity,
+} from '@internal/plugin-posture-common';
+import { ScanReport } from '../scan';
+
+/**
+ * The `--format json` report. Its shape is documented in docs/cli.md and
+ * versioned: fields may be added within a schema version, never removed or
+ * changed.
+ */
+export interface JsonReport {
+  schemaVersion: 1;
+  tool: { name: 'posture'; version: string };
+  checks: JsonCheck[];
+  results: JsonResult[];
+  services: JsonService[];
+  summary: JsonSummary;
+  errors: JsonError[];
+}
+
+export type JsonCheck = Pick<
+  CheckMetadata,
+  'id' | 'title' | 'pillar' | 'category' | 'severity' | 'rationale' | 'remediation' | 'references'
+> &
+  Partial<Pick<CheckMetadata, 'pssLevel' | 'defaults' | 'optIn'>>;
+
+export interface JsonSubject {
+  apiVersion: string;
+  kind: string;
+  /** absent for cluster-scoped kinds */
+  namespace?: string;
+  name: string;
+}
+
+export interface JsonResult {
+  checkId: string;
+  status: CheckStatus;
+  severity: Severity;
+  pillar: Pillar;
+  message: string;
+  subject: JsonSubject;
+  /** the file the subject was read from; `<stdin>` for standard input */
+  file?: string;
+  /** 0-based index of the YAML document in that file */
+  documentIndex?: number;
+  /** 1-based line where that document starts */
+  line?: number;
+  evidence: Evidence[];
+  exemption?: ExemptionInfo;
+}
+
+export interface JsonScores {
+  scores: Record<Pillar, number | null>;
+  overall: number | null;
+  grades: Record<Pillar | 'overall', Grade | null>;
+  level: Level;
+  pssLevel: PssLevel;
+  counts: Record<CheckStatus, number>;
+  failingBySeverity: Record<Severity, number>;
+}
+
+export interface JsonService extends JsonScores {
+  name: string;
+  namespace: string;
+  workloads: JsonSubject[];
+  /** indexes into `results` of this service's workloads and the objects related to them */
+  results: number[];
+}
+
+export interface JsonSummary extends JsonScores {
+  files: number;
+  services: number;
+  workloads: number;
+}
+
+export interface JsonError {
+  file?: string;
+  documentIndex?: number;
+  line?: number;
+  message: string;
+}
+
+function subjectOf(ref: { apiVersion: string; kind: string; namespace?: string; name: string }): JsonSubject {
+  const s: JsonSubject = { apiVersion: ref.apiVersion, kind: ref.kind, name: ref.name };
+  if (ref.namespace !== undefined) s.namespace = ref.namespace;
+  return s;
+}
+
+function scoresOf(card: Scorecard): JsonScores {
+  return {
+    scores: { scalability: card.scores.scalability, security: card.scores.security },
+    overall: card.overall,
+    grades: { ...card.grades },
+    level: card.level,
+    pssLevel: card.pssLevel,
+    counts: { ...card.counts },
+    failingBySeverity: { ...card.failingBySeverity },
+  };
+}
+
+function checkOf(m: CheckMetadata): JsonCheck {
+  const c: JsonCheck = {
+    id: m.id,
+    title: m.title,
+    pillar: m.pillar,
+    category: m.category,
+    severity: m.severity,
+    rationale: m.rationale,
+    remediation: { text: m.remediation.text, patch: m.remediation.patch },
+    references: { ...m.references },
+  };
+  if (m.pssLevel) c.pssLevel = m.pssLevel;
+  if (m.defaults) c.defaults = m.defaults;
+  if (m.optIn) c.optIn = true;
+  return c;
+}
+
+/**
+ * Field by field copy of a result: the report carries what it documents and
+ * nothing else, so no part of a scanned object can slip into the output.
+ */
+function resultOf(r: CheckResult, lineOf: (file?: string, doc?: number) => number | undefined): JsonResult {
+  const out: JsonResult = {
+    checkId: r.checkId,
+    status: r.status,
+    severity: r.severity,
+    pillar: r.pillar,
+    message: r.message,
+    subject: subjectOf(r.subject),
+    evidence: r.evidence.map(e => {
+      const ev: Evidence = { path: e.path };
+      if (e.value !== undefined) ev.value = e.value;
+      if (e.container !== undefined) ev.container = e.container;
+      if (e.detail !== undefined) ev.detail = e.detail;
+      if (e.object !== undefined) ev.object = subjectOf(e.object);
+      return ev;
+    }),
+  };
+  if (r.file !== undefined) out.file = r.file;
+  if (r.documentIndex !== undefined) out.documentIndex = r.documentIndex;
+  const line = lineOf(r.file, r.documentIndex);
+  if (line !== undefined) out.line = line;
+  if (r.exemption) out.exemption = { ...r.exemption };
+  return out;
+}
+
+export interface ReportContext {
+  version: string;
+  /** every input that was read, with the start line of each of its documents */
+  files: { file: string; documentLines: number[] }[];
+  /** per-file problems found before parsing */
+  problems: { file: string; message: string }[];
+}
+
+export function buildJsonReport(scan: ScanReport, ctx: ReportContext): JsonReport {
+  const lines = new Map(ctx.files.map(f => [f.file, f.documentLines]));
+  const lineOf = (file?: string, doc?: number) =>
+    file === undefined || doc === undefined ? undefined : lines.get(file)?.[doc];
+
+  const byService = new Map<string, Set<number>>();
+  for (const w of scan.workloads) {
+    const key = `${w.ref.namespace ?? 'default'}/${w.service}`;
+    let ids = byService.get(key);
+    if (!ids) byService.set(key, (ids = new Set()));
+    for (const id of w.resultIds) ids.add(id);
+  }
+
+  const errors: JsonError[] = [
+    ...ctx.problems.map(p => ({ file: p.file, message: p.message })),
+    ...scan.parseErrors.map(p => {
+      const e: JsonError = { message: p.message };
+      if (p.file !== undefined) e.file = p.file;
+      if (p.documentIndex !== undefined) e.documentIndex = p.documentIndex;
+      const line = lineOf(p.file, p.documentIndex);
+      if (line !== undefined) e.line = line;
+      return e;
+    }),
+  ];
+
+  return {
+    schemaVersion: 1,
+    tool: { name: 'posture', version: ctx.version },
+    checks: scan.checks.map(checkOf),
+    results: scan.results.map(r => resultOf(r, lineOf)),
+    services: scan.services.map(s => ({
+      name: s.name,
+      namespace: s.namespace,
+      workloads: s.workloads.map(subjectOf),
+      ...scoresOf(s.scorecard),
+      results: [...(byService.get(`${s.namespace}/${s.name}`) ?? [])].sort((a, b) => a - b),
+    })),
+    summary: {
+      ...scoresOf(scan.summary),
+      files: ctx.files.length,
+      services: scan.services.length,
+      workloads: scan.workloads.length,
+    },
+    errors,
+  };
+}

@@ -1,0 +1,44 @@
+import { PILLARS, SEVERITIES, Severity } from '@internal/plugin-posture-common';
+import { JsonReport } from './report';
+
+export interface Thresholds {
+  /** any pillar score of a service or of the summary below this fails the run */
+  minScore?: number;
+  /** a failing result at this severity or worse fails the run */
+  failOn?: Severity;
+}
+
+/** Why the run fails, one entry per threshold crossed; empty when it passes. */
+export function crossedThresholds(report: JsonReport, t: Thresholds): string[] {
+  const reasons: string[] = [];
+  if (t.minScore !== undefined) {
+    const min = t.minScore;
+    const low: string[] = [];
+    for (const s of report.services) {
+      for (const p of PILLARS) {
+        const score = s.scores[p];
+        // a pillar no check applied to has no score, and so nothing to fall short of
+        if (score !== null && score < min) low.push(`${s.namespace}/${s.name} ${p} ${score}`);
+      }
+    }
+    for (const p of PILLARS) {
+      const score = report.summary.scores[p];
+      if (score !== null && score < min) low.push(`summary ${p} ${score}`);
+    }
+    if (low.length > 0) {
+      const shown = low.slice(0, 5).join(', ');
+      const more = low.length > 5 ? ` and ${low.length - 5} more` : '';
+      reasons.push(`--min-score ${min}: ${shown}${more}`);
+    }
+  }
+  if (t.failOn !== undefined) {
+    const worst = SEVERITIES.slice(0, SEVERITIES.indexOf(t.failOn) + 1);
+    const failing = report.results.filter(r => r.status === 'fail' && worst.includes(r.severity));
+    if (failing.length > 0) {
+      reasons.push(
+        `--fail-on ${t.failOn}: ${failing.length} failing result${failing.length === 1 ? '' : 's'} at ${t.failOn} severity or worse`,
+      );
+    }
+  }
+  return reasons;
+}

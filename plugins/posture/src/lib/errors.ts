@@ -1,0 +1,17 @@
+import { ResponseError } from '@backstage/errors';
+
+/** The HTTP status of a failed request, when the error carries one. */
+export function statusOf(error: unknown): number | undefined {
+  if (ResponseError.is(error)) return error.statusCode;
+  // errors rebuilt by other layers keep the status without the class
+  const status = (error as { statusCode?: unknown } | undefined)?.statusCode;
+  return typeof status === 'number' ? status : undefined;
+}
+
+export const isForbidden = (error: unknown) => statusOf(error) === 403;
+export const isNotFound = (error: unknown) => statusOf(error) === 404;
+
+/** Anything thrown becomes an Error so the error panels can show it. */
+export function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
