@@ -137,9 +137,12 @@ export class KubernetesClusterSource implements ClusterSource {
           if (size > MAX_BODY_BYTES) req.destroy(new Error('response body too large'));
           else chunks.push(c);
         });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
         res.on('error', reject);
-        res.on('aborted', () => reject(new Error('connection closed mid-response')));
+        // a connection cut mid-body (e.g. short of its Content-Length) must fail, not hang or parse half a list
+        res.on('close', () => {
+          if (res.complete) resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
+          else reject(new Error(`connection closed mid-response from ${url.pathname}`));
+        });
       });
       req.on('error', reject);
       req.end();

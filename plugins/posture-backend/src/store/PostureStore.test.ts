@@ -8,7 +8,8 @@ import { entity, failedStatus, pssLevelOf, result, status } from './testFixtures
 
 jest.setTimeout(60_000);
 
-const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+// PostgreSQL runs when BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING is set; never start a container
+const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'], disableDocker: true });
 if (!databases.supports('POSTGRES_15')) {
   // eslint-disable-next-line no-console
   console.info(

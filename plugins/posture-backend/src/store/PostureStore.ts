@@ -145,6 +145,7 @@ function sameScores(a: ScoreLike, b: ScoreLike): boolean {
 export class PostureStore {
   private readonly locks: PostureLocks;
   private readonly checks: CheckMetadata[];
+  private readonly isPostgres: boolean;
 
   static async create(
     options: { database: DatabaseService; skipMigrations?: boolean } & PostureStoreOptions,
@@ -175,6 +176,7 @@ export class PostureStore {
     const clock = options.clock ?? (() => new Date());
     this.locks = new PostureLocks(db, clock);
     this.checks = options.checks ?? [];
+    this.isPostgres = /^(pg|postgres)/.test(String(db.client.config.client));
   }
 
   // ---------------------------------------------------------------- writes
@@ -635,7 +637,7 @@ export class PostureStore {
     // a small permission set narrows the query itself; a large one is cheaper to apply in memory
     if (allowed && allowed.size <= WHERE_IN_BATCH) q.whereIn('entity_ref', [...allowed]);
 
-    let rows: OverviewDbRow[] = await q;
+    let rows: OverviewDbRow[] = await this.inRefOrder(q);
     if (allowed && allowed.size > WHERE_IN_BATCH) rows = rows.filter(r => allowed.has(r.entity_ref));
     if (query.q) rows = rows.filter(r => matchesText(r, query.q!));
     return rows;
@@ -643,12 +645,24 @@ export class PostureStore {
 
   private async rowsByRefs(refs: string[], allowedRefs: Set<string> | undefined): Promise<OverviewDbRow[]> {
     const allowed = lowerSet(allowedRefs);
-    const wanted = [...new Set(refs)].filter(r => !allowed || allowed.has(r));
+    const wanted = [...new Set(refs)].filter(r => !allowed || allowed.has(r)).sort();
     const rows: OverviewDbRow[] = [];
     for (const part of chunk(wanted, WHERE_IN_BATCH)) {
-      rows.push(...(await this.db<OverviewDbRow>(T.entities).select(OVERVIEW_COLUMNS).whereIn('entity_ref', part)));
+      rows.push(
+        ...(await this.inRefOrder(
+          this.db<OverviewDbRow>(T.entities).select(OVERVIEW_COLUMNS).whereIn('entity_ref', part),
+        )),
+      );
     }
     return rows;
+  }
+
+  /**
+   * Orders by entity ref in code-point order, as JavaScript compares strings
+   * (PostgreSQL's default collation may not), so sortRows need not re-sort.
+   */
+  private inRefOrder<Q extends Knex.QueryBuilder>(q: Q): Q {
+    return (this.isPostgres ? q.orderByRaw('?? collate "C"', ['entity_ref']) : q.orderBy('entity_ref')) as Q;
   }
 
   // ----------------------------------------------------------------- locks

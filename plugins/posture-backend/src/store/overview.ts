@@ -98,24 +98,31 @@ export function matchesText(r: OverviewDbRow, q: string): boolean {
   );
 }
 
-/** Sorts in place: nulls last in either direction, ties broken by entity ref. */
+/**
+ * Sorts in place: nulls last in either direction, ties in entity-ref order.
+ * Rows usually arrive in entity-ref order already (the queries order by it),
+ * so a stable sort on the key alone keeps ties in that order without
+ * comparing refs.
+ */
 export function sortRows<R extends OverviewDbRow>(rows: R[], sort: OverviewSortField, order: 'asc' | 'desc'): R[] {
+  let inRefOrder = true;
+  for (let i = 1; i < rows.length && inRefOrder; i++) {
+    inRefOrder = rows[i - 1].entity_ref <= rows[i].entity_ref;
+  }
+  if (!inRefOrder) rows.sort((a, b) => (a.entity_ref < b.entity_ref ? -1 : a.entity_ref > b.entity_ref ? 1 : 0));
   const key = SORT_KEYS[sort];
   const dir = order === 'desc' ? -1 : 1;
-  const byRef = (a: { r: R }, b: { r: R }) =>
-    a.r.entity_ref < b.r.entity_ref ? -1 : a.r.entity_ref > b.r.entity_ref ? 1 : 0;
   const keyed: { r: R; k: string | number }[] = [];
-  const nulls: { r: R }[] = [];
+  const nulls: R[] = [];
   for (const r of rows) {
     const k = key(r);
-    if (k === null) nulls.push({ r });
+    if (k === null) nulls.push(r);
     else keyed.push({ r, k });
   }
-  keyed.sort((a, b) => (a.k < b.k ? -dir : a.k > b.k ? dir : byRef(a, b)));
-  nulls.sort(byRef);
+  keyed.sort((a, b) => (a.k < b.k ? -dir : a.k > b.k ? dir : 0));
   let i = 0;
   for (const e of keyed) rows[i++] = e.r;
-  for (const e of nulls) rows[i++] = e.r;
+  for (const r of nulls) rows[i++] = r;
   return rows;
 }
 

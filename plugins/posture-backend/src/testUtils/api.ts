@@ -2,9 +2,18 @@
  * The read-only Kubernetes API: routing, discovery, list and get, with the
  * query semantics of the real API server. No HTTP here; server.ts does that.
  */
-import { decodeContinue, encodeContinue, InvalidContinueError } from './continueToken';
+import {
+  decodeContinue,
+  encodeContinue,
+  InvalidContinueError,
+} from './continueToken';
 import { RequestTarget, RequestVerb } from './faults';
-import { ResourceType, SERVED_VERBS, groupVersionOf, resourceKeyOf } from './resources';
+import {
+  ResourceType,
+  SERVED_VERBS,
+  groupVersionOf,
+  resourceKeyOf,
+} from './resources';
 import {
   SelectorParseError,
   compileFieldSelector,
@@ -80,7 +89,8 @@ export function route(ctx: ApiContext, pathname: string): Route {
   const seg = decodeSegments(pathname);
   if (!seg) return { type: 'not-found' };
   if (seg.length === 1 && seg[0] === 'version') return { type: 'version' };
-  if (seg.length === 1 && ['healthz', 'livez', 'readyz'].includes(seg[0])) return { type: 'health' };
+  if (seg.length === 1 && ['healthz', 'livez', 'readyz'].includes(seg[0]))
+    return { type: 'health' };
 
   let groupVersion: string;
   let rest: string[];
@@ -101,11 +111,14 @@ export function route(ctx: ApiContext, pathname: string): Route {
   }
 
   const served = ctx.served();
-  if (!served.some(t => groupVersionOf(t) === groupVersion)) return { type: 'not-found' };
+  if (!served.some(t => groupVersionOf(t) === groupVersion))
+    return { type: 'not-found' };
   if (rest.length === 0) return { type: 'resource-list', groupVersion };
 
   const find = (resource: string) =>
-    served.find(t => groupVersionOf(t) === groupVersion && t.resource === resource);
+    served.find(
+      t => groupVersionOf(t) === groupVersion && t.resource === resource,
+    );
 
   if (rest[0] === 'namespaces' && rest.length >= 3) {
     const rt = find(rest[2]);
@@ -163,7 +176,9 @@ export function describeTarget(
 export function notFoundPath(): ApiResponse {
   return {
     status: 404,
-    body: statusBody(404, 'the server could not find the requested resource', { details: {} }),
+    body: statusBody(404, 'the server could not find the requested resource', {
+      details: {},
+    }),
   };
 }
 
@@ -183,7 +198,10 @@ function groupVersions(served: ResourceType[]) {
 }
 
 function apiGroup(name: string, versions: string[]) {
-  const list = versions.map(v => ({ groupVersion: `${name}/${v}`, version: v }));
+  const list = versions.map(v => ({
+    groupVersion: `${name}/${v}`,
+    version: v,
+  }));
   return { name, versions: list, preferredVersion: list[0] };
 }
 
@@ -196,7 +214,9 @@ function discovery(ctx: ApiContext, r: Route): ApiResponse {
         body: {
           kind: 'APIVersions',
           versions: ['v1'],
-          serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: ctx.serverAddress }],
+          serverAddressByClientCIDRs: [
+            { clientCIDR: '0.0.0.0/0', serverAddress: ctx.serverAddress },
+          ],
         },
       };
     case 'group-list':
@@ -205,12 +225,21 @@ function discovery(ctx: ApiContext, r: Route): ApiResponse {
         body: {
           kind: 'APIGroupList',
           apiVersion: 'v1',
-          groups: [...groupVersions(served)].map(([name, versions]) => apiGroup(name, versions)),
+          groups: [...groupVersions(served)].map(([name, versions]) =>
+            apiGroup(name, versions),
+          ),
         },
       };
     case 'group': {
       const versions = groupVersions(served).get(r.group) ?? [];
-      return { status: 200, body: { kind: 'APIGroup', apiVersion: 'v1', ...apiGroup(r.group, versions) } };
+      return {
+        status: 200,
+        body: {
+          kind: 'APIGroup',
+          apiVersion: 'v1',
+          ...apiGroup(r.group, versions),
+        },
+      };
     }
     case 'resource-list': {
       const resources = served
@@ -227,7 +256,12 @@ function discovery(ctx: ApiContext, r: Route): ApiResponse {
       const body =
         r.groupVersion === 'v1'
           ? { kind: 'APIResourceList', groupVersion: 'v1', resources }
-          : { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: r.groupVersion, resources };
+          : {
+              kind: 'APIResourceList',
+              apiVersion: 'v1',
+              groupVersion: r.groupVersion,
+              resources,
+            };
       return { status: 200, body };
     }
     default:
@@ -246,7 +280,10 @@ function listItem(rt: ResourceType, o: KubeObject): KubeObject {
   return rest;
 }
 
-function firstIndexAtOrAfter(items: readonly KubeObject[], key: string): number {
+function firstIndexAtOrAfter(
+  items: readonly KubeObject[],
+  key: string,
+): number {
   let lo = 0;
   let hi = items.length;
   while (lo < hi) {
@@ -267,12 +304,16 @@ function list(
   let fieldMatch: (o: unknown) => boolean;
   try {
     labelReqs = parseLabelSelector(q.labelSelector ?? '');
-    fieldMatch = compileFieldSelector(rt.kind, parseFieldSelector(q.fieldSelector ?? ''));
+    fieldMatch = compileFieldSelector(
+      rt.kind,
+      parseFieldSelector(q.fieldSelector ?? ''),
+    );
   } catch (e) {
     if (e instanceof SelectorParseError) return badRequest(e.message);
     throw e;
   }
-  const hasSelectors = labelReqs.length > 0 || (q.fieldSelector ?? '').trim() !== '';
+  const hasSelectors =
+    labelReqs.length > 0 || (q.fieldSelector ?? '').trim() !== '';
 
   const limitRaw = q.limit !== undefined ? Number(q.limit) : 0;
   const limit = Number.isInteger(limitRaw) && limitRaw > 0 ? limitRaw : 0;
@@ -284,7 +325,9 @@ function list(
 
   if (q.continue !== undefined && q.continue !== '') {
     if (q.resourceVersion !== undefined && q.resourceVersion !== '') {
-      return badRequest('specifying resource version is not allowed when using continue');
+      return badRequest(
+        'specifying resource version is not allowed when using continue',
+      );
     }
     let token;
     try {
@@ -302,13 +345,20 @@ function list(
         return {
           status: 410,
           body: statusBody(410, EXPIRED_CONTINUE_MESSAGE, {
-            continueToken: encodeContinue(-1, token.start.replace(/\u0000$/, '')),
+            continueToken: encodeContinue(
+              -1,
+              token.start.replace(/\u0000$/, ''),
+            ),
           }),
         };
       }
       listRv = token.rv;
     }
-  } else if (q.resourceVersion !== undefined && q.resourceVersion !== '' && q.resourceVersion !== '0') {
+  } else if (
+    q.resourceVersion !== undefined &&
+    q.resourceVersion !== '' &&
+    q.resourceVersion !== '0'
+  ) {
     const rv = Number(q.resourceVersion);
     if (!Number.isInteger(rv) || rv < 0) {
       return badRequest(`invalid resource version "${q.resourceVersion}"`);
@@ -316,9 +366,21 @@ function list(
     if (rv > store.resourceVersion) {
       return {
         status: 504,
-        body: statusBody(504, `Too large resource version: ${rv}, current: ${store.resourceVersion}`, {
-          details: { causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }], retryAfterSeconds: 1 },
-        }),
+        body: statusBody(
+          504,
+          `Too large resource version: ${rv}, current: ${store.resourceVersion}`,
+          {
+            details: {
+              causes: [
+                {
+                  reason: 'ResourceVersionTooLarge',
+                  message: 'Too large resource version',
+                },
+              ],
+              retryAfterSeconds: 1,
+            },
+          },
+        ),
       };
     }
     if (q.resourceVersionMatch === 'Exact') {
@@ -326,7 +388,10 @@ function list(
       if (!snapshot) {
         return {
           status: 410,
-          body: statusBody(410, `too old resource version: ${rv} (${store.compactedResourceVersion})`),
+          body: statusBody(
+            410,
+            `too old resource version: ${rv} (${store.compactedResourceVersion})`,
+          ),
         };
       }
       listRv = rv;
@@ -359,22 +424,40 @@ function list(
   }
   return {
     status: 200,
-    body: { kind: `${rt.kind}List`, apiVersion: groupVersionOf(rt), metadata, items },
+    body: {
+      kind: `${rt.kind}List`,
+      apiVersion: groupVersionOf(rt),
+      metadata,
+      items,
+    },
   };
 }
 
-function get(ctx: ApiContext, rt: ResourceType, namespace: string | undefined, name: string): ApiResponse {
+function get(
+  ctx: ApiContext,
+  rt: ResourceType,
+  namespace: string | undefined,
+  name: string,
+): ApiResponse {
   const o = ctx.store.get(rt, namespace, name);
   if (o) return { status: 200, body: o };
   return {
     status: 404,
     body: statusBody(404, `${resourceName(rt)} "${name}" not found`, {
-      details: { name, ...(rt.group ? { group: rt.group } : {}), kind: rt.resource },
+      details: {
+        name,
+        ...(rt.group ? { group: rt.group } : {}),
+        kind: rt.resource,
+      },
     }),
   };
 }
 
-export function handle(ctx: ApiContext, r: Route, q: Record<string, string>): ApiResponse {
+export function handle(
+  ctx: ApiContext,
+  r: Route,
+  q: Record<string, string>,
+): ApiResponse {
   switch (r.type) {
     case 'version':
       return { status: 200, body: ctx.version };
@@ -399,11 +482,18 @@ export function handle(ctx: ApiContext, r: Route, q: Record<string, string>): Ap
 
 /** The message a real server gives when RBAC denies a request. */
 export function forbiddenMessage(target: RequestTarget, user: string): string {
-  const verb = target.verb === 'list' || target.verb === 'get' ? target.verb : 'get';
+  const verb =
+    target.verb === 'list' || target.verb === 'get' ? target.verb : 'get';
   if (target.resource) {
     const resource = target.resource.split('.')[0];
-    const scope = target.namespace ? `in the namespace "${target.namespace}"` : 'at the cluster scope';
-    return `${target.resource}${target.name ? ` "${target.name}"` : ''} is forbidden: User "${user}" cannot ${verb} resource "${resource}" in API group "${target.group ?? ''}" ${scope}`;
+    const scope = target.namespace
+      ? `in the namespace "${target.namespace}"`
+      : 'at the cluster scope';
+    return `${target.resource}${
+      target.name ? ` "${target.name}"` : ''
+    } is forbidden: User "${user}" cannot ${verb} resource "${resource}" in API group "${
+      target.group ?? ''
+    }" ${scope}`;
   }
   return `forbidden: User "${user}" cannot get path "${target.path}"`;
 }

@@ -43,7 +43,12 @@ describe('defaultImagePullPolicy', () => {
 describe('metadata defaults', () => {
   it('fills namespace, uid, resourceVersion, creationTimestamp and generation', () => {
     const o = applyServerDefaults(
-      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: {} },
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'web' },
+        spec: {},
+      },
       ctx(),
     );
     expect(o.metadata).toEqual({
@@ -61,43 +66,84 @@ describe('metadata defaults', () => {
       {
         apiVersion: 'v1',
         kind: 'ConfigMap',
-        metadata: { name: 'c', uid: 'kept', creationTimestamp: '2020-01-01T00:00:00Z', resourceVersion: '7' },
+        metadata: {
+          name: 'c',
+          uid: 'kept',
+          creationTimestamp: '2020-01-01T00:00:00Z',
+          resourceVersion: '7',
+        },
       },
       ctx(),
     );
-    expect(o.metadata).toMatchObject({ uid: 'kept', creationTimestamp: '2020-01-01T00:00:00Z', resourceVersion: '42' });
+    expect(o.metadata).toMatchObject({
+      uid: 'kept',
+      creationTimestamp: '2020-01-01T00:00:00Z',
+      resourceVersion: '42',
+    });
     // config maps have no generation
     expect(o.metadata.generation).toBeUndefined();
   });
 
   it('drops the namespace of cluster-scoped objects and gives custom resources a generation', () => {
     expect(
-      applyServerDefaults({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'x', namespace: 'y' } }, ctx(false))
-        .metadata.namespace,
+      applyServerDefaults(
+        {
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: { name: 'x', namespace: 'y' },
+        },
+        ctx(false),
+      ).metadata.namespace,
     ).toBeUndefined();
     expect(
-      applyServerDefaults({ apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject', metadata: { name: 's' } }, ctx())
-        .metadata.generation,
+      applyServerDefaults(
+        {
+          apiVersion: 'keda.sh/v1alpha1',
+          kind: 'ScaledObject',
+          metadata: { name: 's' },
+        },
+        ctx(),
+      ).metadata.generation,
     ).toBe(1);
   });
 
   it('derives a name from generateName and refuses objects without either', () => {
-    expect(applyServerDefaults({ apiVersion: 'v1', kind: 'Pod', metadata: { generateName: 'job-' } }, ctx()).metadata.name).toBe(
-      'job-abcde',
-    );
-    expect(() => applyServerDefaults({ apiVersion: 'v1', kind: 'Pod', metadata: {} }, ctx())).toThrow('metadata.name');
-    expect(() => applyServerDefaults({ apiVersion: 'v1', kind: 'Pod', metadata: 'nope' }, ctx())).toThrow('metadata');
+    expect(
+      applyServerDefaults(
+        { apiVersion: 'v1', kind: 'Pod', metadata: { generateName: 'job-' } },
+        ctx(),
+      ).metadata.name,
+    ).toBe('job-abcde');
+    expect(() =>
+      applyServerDefaults(
+        { apiVersion: 'v1', kind: 'Pod', metadata: {} },
+        ctx(),
+      ),
+    ).toThrow('metadata.name');
+    expect(() =>
+      applyServerDefaults(
+        { apiVersion: 'v1', kind: 'Pod', metadata: 'nope' },
+        ctx(),
+      ),
+    ).toThrow('metadata');
   });
 
   it('does not mutate its input', () => {
-    const input = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [container] } };
+    const input = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p' },
+      spec: { containers: [container] },
+    };
     const before = JSON.stringify(input);
     applyServerDefaults(input, ctx());
     expect(JSON.stringify(input)).toBe(before);
   });
 
   it('formats timestamps with whole seconds', () => {
-    expect(k8sTimestamp(new Date('2024-01-02T03:04:05.999Z'))).toBe('2024-01-02T03:04:05Z');
+    expect(k8sTimestamp(new Date('2024-01-02T03:04:05.999Z'))).toBe(
+      '2024-01-02T03:04:05Z',
+    );
   });
 });
 
@@ -106,11 +152,20 @@ describe('workload defaults', () => {
     const d = specDefaulted({
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      spec: { template: { spec: { containers: [{ ...container, ports: [{ containerPort: 80 }] }] } } },
+      spec: {
+        template: {
+          spec: {
+            containers: [{ ...container, ports: [{ containerPort: 80 }] }],
+          },
+        },
+      },
     });
     expect(d.spec).toMatchObject({
       replicas: 1,
-      strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } },
+      strategy: {
+        type: 'RollingUpdate',
+        rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' },
+      },
       revisionHistoryLimit: 10,
       progressDeadlineSeconds: 600,
     });
@@ -139,7 +194,11 @@ describe('workload defaults', () => {
     const d = specDefaulted({
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      spec: { replicas: 0, strategy: { type: 'Recreate' }, template: { spec: { restartPolicy: 'Never', containers: [] } } },
+      spec: {
+        replicas: 0,
+        strategy: { type: 'Recreate' },
+        template: { spec: { restartPolicy: 'Never', containers: [] } },
+      },
     });
     expect(d.spec.replicas).toBe(0);
     expect(d.spec.strategy).toEqual({ type: 'Recreate' });
@@ -150,18 +209,36 @@ describe('workload defaults', () => {
     const d = specDefaulted({
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      spec: { template: { spec: { serviceAccount: 'legacy', containers: [] } } },
+      spec: {
+        template: { spec: { serviceAccount: 'legacy', containers: [] } },
+      },
     });
-    expect(d.spec.template.spec).toMatchObject({ serviceAccountName: 'legacy', serviceAccount: 'legacy' });
+    expect(d.spec.template.spec).toMatchObject({
+      serviceAccountName: 'legacy',
+      serviceAccount: 'legacy',
+    });
   });
 
   it('gives a bare Pod the admission defaults', () => {
     const p = specDefaulted({
       apiVersion: 'v1',
       kind: 'Pod',
-      spec: { containers: [{ name: 'a', image: 'busybox', livenessProbe: { httpGet: { port: 8080 } } }] },
+      spec: {
+        containers: [
+          {
+            name: 'a',
+            image: 'busybox',
+            livenessProbe: { httpGet: { port: 8080 } },
+          },
+        ],
+      },
     });
-    expect(p.spec).toMatchObject({ serviceAccountName: 'default', serviceAccount: 'default', priority: 0, enableServiceLinks: true });
+    expect(p.spec).toMatchObject({
+      serviceAccountName: 'default',
+      serviceAccount: 'default',
+      priority: 0,
+      enableServiceLinks: true,
+    });
     expect(p.spec.tolerations).toHaveLength(2);
     expect(p.spec.containers[0].imagePullPolicy).toBe('Always');
     expect(p.spec.containers[0].livenessProbe).toEqual({
@@ -177,48 +254,98 @@ describe('workload defaults', () => {
     const s = specDefaulted({
       apiVersion: 'apps/v1',
       kind: 'StatefulSet',
-      spec: { template: { spec: { containers: [] } }, volumeClaimTemplates: [{ spec: {} }] },
+      spec: {
+        template: { spec: { containers: [] } },
+        volumeClaimTemplates: [{ spec: {} }],
+      },
     });
     expect(s.spec).toMatchObject({
       replicas: 1,
       podManagementPolicy: 'OrderedReady',
-      updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 0 } },
+      updateStrategy: {
+        type: 'RollingUpdate',
+        rollingUpdate: { partition: 0 },
+      },
       revisionHistoryLimit: 10,
-      persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
+      persistentVolumeClaimRetentionPolicy: {
+        whenDeleted: 'Retain',
+        whenScaled: 'Retain',
+      },
       volumeClaimTemplates: [{ spec: { volumeMode: 'Filesystem' } }],
     });
   });
 
   it('defaults a DaemonSet and a ReplicaSet', () => {
-    const ds = specDefaulted({ apiVersion: 'apps/v1', kind: 'DaemonSet', spec: { template: { spec: {} } } });
-    expect(ds.spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } });
+    const ds = specDefaulted({
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      spec: { template: { spec: {} } },
+    });
+    expect(ds.spec.updateStrategy).toEqual({
+      type: 'RollingUpdate',
+      rollingUpdate: { maxUnavailable: 1, maxSurge: 0 },
+    });
     expect(ds.spec.template.spec.dnsPolicy).toBe('ClusterFirst');
-    const rs = specDefaulted({ apiVersion: 'apps/v1', kind: 'ReplicaSet', spec: {} });
+    const rs = specDefaulted({
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      spec: {},
+    });
     expect(rs.spec.replicas).toBe(1);
   });
 
   it('defaults Jobs and CronJobs without inventing a restartPolicy', () => {
-    const job = specDefaulted({ apiVersion: 'batch/v1', kind: 'Job', spec: { template: { spec: { containers: [] } } } });
-    expect(job.spec).toMatchObject({ completions: 1, parallelism: 1, backoffLimit: 6, completionMode: 'NonIndexed', suspend: false });
+    const job = specDefaulted({
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      spec: { template: { spec: { containers: [] } } },
+    });
+    expect(job.spec).toMatchObject({
+      completions: 1,
+      parallelism: 1,
+      backoffLimit: 6,
+      completionMode: 'NonIndexed',
+      suspend: false,
+    });
     expect(job.spec.template.spec.restartPolicy).toBeUndefined();
 
-    const workQueue = specDefaulted({ apiVersion: 'batch/v1', kind: 'Job', spec: { parallelism: 3 } });
+    const workQueue = specDefaulted({
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      spec: { parallelism: 3 },
+    });
     expect(workQueue.spec.completions).toBeUndefined();
 
     const cron = specDefaulted({
       apiVersion: 'batch/v1',
       kind: 'CronJob',
-      spec: { schedule: '* * * * *', jobTemplate: { spec: { template: { spec: { containers: [container] } } } } },
+      spec: {
+        schedule: '* * * * *',
+        jobTemplate: {
+          spec: { template: { spec: { containers: [container] } } },
+        },
+      },
     });
-    expect(cron.spec).toMatchObject({ concurrencyPolicy: 'Allow', suspend: false, successfulJobsHistoryLimit: 3, failedJobsHistoryLimit: 1 });
-    expect(cron.spec.jobTemplate.spec.template.spec.containers[0].imagePullPolicy).toBe('IfNotPresent');
+    expect(cron.spec).toMatchObject({
+      concurrencyPolicy: 'Allow',
+      suspend: false,
+      successfulJobsHistoryLimit: 3,
+      failedJobsHistoryLimit: 1,
+    });
+    expect(
+      cron.spec.jobTemplate.spec.template.spec.containers[0].imagePullPolicy,
+    ).toBe('IfNotPresent');
     expect(cron.spec.jobTemplate.spec.backoffLimit).toBeUndefined();
   });
 });
 
 describe('other kinds', () => {
   it('defaults a Service and allocates a cluster IP', () => {
-    const svc = specDefaulted({ apiVersion: 'v1', kind: 'Service', spec: { ports: [{ port: 80 }] } });
+    const svc = specDefaulted({
+      apiVersion: 'v1',
+      kind: 'Service',
+      spec: { ports: [{ port: 80 }] },
+    });
     expect(svc.spec).toMatchObject({
       type: 'ClusterIP',
       sessionAffinity: 'None',
@@ -228,23 +355,50 @@ describe('other kinds', () => {
       ports: [{ port: 80, protocol: 'TCP', targetPort: 80 }],
     });
     expect(svc.spec.externalTrafficPolicy).toBeUndefined();
-    const lb = specDefaulted({ apiVersion: 'v1', kind: 'Service', spec: { type: 'LoadBalancer', clusterIP: 'None' } });
-    expect(lb.spec).toMatchObject({ externalTrafficPolicy: 'Cluster', clusterIP: 'None', clusterIPs: ['None'] });
-    const ext = specDefaulted({ apiVersion: 'v1', kind: 'Service', spec: { type: 'ExternalName', externalName: 'x.example' } });
+    const lb = specDefaulted({
+      apiVersion: 'v1',
+      kind: 'Service',
+      spec: { type: 'LoadBalancer', clusterIP: 'None' },
+    });
+    expect(lb.spec).toMatchObject({
+      externalTrafficPolicy: 'Cluster',
+      clusterIP: 'None',
+      clusterIPs: ['None'],
+    });
+    const ext = specDefaulted({
+      apiVersion: 'v1',
+      kind: 'Service',
+      spec: { type: 'ExternalName', externalName: 'x.example' },
+    });
     expect(ext.spec.clusterIP).toBeUndefined();
   });
 
   it('defaults an autoscaling/v2 HPA, completing behavior only when given', () => {
-    const plain = specDefaulted({ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', spec: { maxReplicas: 5 } });
+    const plain = specDefaulted({
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      spec: { maxReplicas: 5 },
+    });
     expect(plain.spec).toEqual({
       maxReplicas: 5,
       minReplicas: 1,
-      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }],
+      metrics: [
+        {
+          type: 'Resource',
+          resource: {
+            name: 'cpu',
+            target: { type: 'Utilization', averageUtilization: 80 },
+          },
+        },
+      ],
     });
     const withBehavior = specDefaulted({
       apiVersion: 'autoscaling/v2',
       kind: 'HorizontalPodAutoscaler',
-      spec: { maxReplicas: 5, behavior: { scaleDown: { stabilizationWindowSeconds: 60 } } },
+      spec: {
+        maxReplicas: 5,
+        behavior: { scaleDown: { stabilizationWindowSeconds: 60 } },
+      },
     });
     expect(withBehavior.spec.behavior).toEqual({
       scaleUp: {
@@ -255,19 +409,31 @@ describe('other kinds', () => {
           { type: 'Percent', value: 100, periodSeconds: 15 },
         ],
       },
-      scaleDown: { stabilizationWindowSeconds: 60, selectPolicy: 'Max', policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }] },
+      scaleDown: {
+        stabilizationWindowSeconds: 60,
+        selectPolicy: 'Max',
+        policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }],
+      },
     });
   });
 
   it('leaves a PDB untouched', () => {
-    const pdb = { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', spec: { minAvailable: 1 } };
+    const pdb = {
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      spec: { minAvailable: 1 },
+    };
     expect(specDefaulted(pdb)).toEqual(pdb);
   });
 
   it('defaults NetworkPolicy policyTypes from its rules', () => {
-    expect(specDefaulted({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', spec: { podSelector: {} } }).spec.policyTypes).toEqual([
-      'Ingress',
-    ]);
+    expect(
+      specDefaulted({
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        spec: { podSelector: {} },
+      }).spec.policyTypes,
+    ).toEqual(['Ingress']);
     const egress = specDefaulted({
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
@@ -278,9 +444,21 @@ describe('other kinds', () => {
   });
 
   it('defaults Secrets, PVCs, Namespaces and binding subjects', () => {
-    expect(specDefaulted({ apiVersion: 'v1', kind: 'Secret' }).type).toBe('Opaque');
-    expect(specDefaulted({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', spec: {} }).spec.volumeMode).toBe('Filesystem');
-    const ns = specDefaulted({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
+    expect(specDefaulted({ apiVersion: 'v1', kind: 'Secret' }).type).toBe(
+      'Opaque',
+    );
+    expect(
+      specDefaulted({
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        spec: {},
+      }).spec.volumeMode,
+    ).toBe('Filesystem');
+    const ns = specDefaulted({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'shop' },
+    });
     expect(ns).toMatchObject({
       metadata: { labels: { 'kubernetes.io/metadata.name': 'shop' } },
       spec: { finalizers: ['kubernetes'] },
@@ -289,23 +467,46 @@ describe('other kinds', () => {
     const rb = specDefaulted({
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'RoleBinding',
-      subjects: [{ kind: 'ServiceAccount', name: 'a' }, { kind: 'User', name: 'b' }, { kind: 'Group', name: 'c', apiGroup: 'x' }],
+      subjects: [
+        { kind: 'ServiceAccount', name: 'a' },
+        { kind: 'User', name: 'b' },
+        { kind: 'Group', name: 'c', apiGroup: 'x' },
+      ],
     });
-    expect(rb.subjects.map((s: any) => s.apiGroup)).toEqual(['', 'rbac.authorization.k8s.io', 'x']);
+    expect(rb.subjects.map((s: any) => s.apiGroup)).toEqual([
+      '',
+      'rbac.authorization.k8s.io',
+      'x',
+    ]);
   });
 
   it('tolerates fields of the wrong type', () => {
     const odd = {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      spec: { strategy: 'fast', template: { spec: { containers: 'nope', initContainers: [null, 3, { image: 7 }] } } },
+      spec: {
+        strategy: 'fast',
+        template: {
+          spec: { containers: 'nope', initContainers: [null, 3, { image: 7 }] },
+        },
+      },
     };
     const d = specDefaulted(odd);
     expect(d.spec.strategy).toBe('fast');
     expect(d.spec.template.spec.containers).toBe('nope');
-    expect(d.spec.template.spec.initContainers[2]).toMatchObject({ image: 7, terminationMessagePolicy: 'File' });
-    expect(d.spec.template.spec.initContainers[2].imagePullPolicy).toBeUndefined();
-    expect(specDefaulted({ apiVersion: 'apps/v1', kind: 'Deployment', spec: [] }).spec).toEqual([]);
-    expect(specDefaulted({ apiVersion: 'v1', kind: 'Pod', spec: null }).spec).toBeNull();
+    expect(d.spec.template.spec.initContainers[2]).toMatchObject({
+      image: 7,
+      terminationMessagePolicy: 'File',
+    });
+    expect(
+      d.spec.template.spec.initContainers[2].imagePullPolicy,
+    ).toBeUndefined();
+    expect(
+      specDefaulted({ apiVersion: 'apps/v1', kind: 'Deployment', spec: [] })
+        .spec,
+    ).toEqual([]);
+    expect(
+      specDefaulted({ apiVersion: 'v1', kind: 'Pod', spec: null }).spec,
+    ).toBeNull();
   });
 });

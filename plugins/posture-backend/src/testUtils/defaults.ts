@@ -86,7 +86,10 @@ export interface PodSpecDefaultingOptions {
   isJobTemplate?: boolean;
 }
 
-export function defaultPodSpec(spec: unknown, opts: PodSpecDefaultingOptions = {}): void {
+export function defaultPodSpec(
+  spec: unknown,
+  opts: PodSpecDefaultingOptions = {},
+): void {
   if (!isObj(spec)) return;
   if (!opts.isJobTemplate) setIfAbsent(spec, 'restartPolicy', 'Always');
   setIfAbsent(spec, 'dnsPolicy', 'ClusterFirst');
@@ -129,7 +132,10 @@ export function defaultPodSpec(spec: unknown, opts: PodSpecDefaultingOptions = {
   }
 }
 
-function defaultTemplate(template: unknown, opts: PodSpecDefaultingOptions = {}): void {
+function defaultTemplate(
+  template: unknown,
+  opts: PodSpecDefaultingOptions = {},
+): void {
   if (!isObj(template)) return;
   defaultPodSpec(template.spec, opts);
 }
@@ -225,13 +231,15 @@ function defaultService(spec: Obj, opts: ServiceDefaultingOptions): void {
   setIfAbsent(spec, 'sessionAffinity', 'None');
   for (const p of objects(spec.ports)) {
     setIfAbsent(p, 'protocol', 'TCP');
-    if (p.targetPort === undefined && p.port !== undefined) p.targetPort = p.port;
+    if (p.targetPort === undefined && p.port !== undefined)
+      p.targetPort = p.port;
   }
   if (spec.type === 'ExternalName') return;
   if (spec.clusterIP === undefined && opts.allocateClusterIP) {
     spec.clusterIP = opts.allocateClusterIP();
   }
-  if (typeof spec.clusterIP === 'string') setIfAbsent(spec, 'clusterIPs', [spec.clusterIP]);
+  if (typeof spec.clusterIP === 'string')
+    setIfAbsent(spec, 'clusterIPs', [spec.clusterIP]);
   setIfAbsent(spec, 'ipFamilies', ['IPv4']);
   setIfAbsent(spec, 'ipFamilyPolicy', 'SingleStack');
   setIfAbsent(spec, 'internalTrafficPolicy', 'Cluster');
@@ -243,17 +251,24 @@ function defaultService(spec: Obj, opts: ServiceDefaultingOptions): void {
 function hpaScalingRules(rules: unknown, defaults: Obj): unknown {
   if (rules === undefined || rules === null) return structuredClone(defaults);
   if (!isObj(rules)) return rules;
-  for (const [k, v] of Object.entries(defaults)) setIfAbsent(rules, k, structuredClone(v));
+  for (const [k, v] of Object.entries(defaults))
+    setIfAbsent(rules, k, structuredClone(v));
   return rules;
 }
 
 function defaultHpaV2(spec: Obj): void {
   setIfAbsent(spec, 'minReplicas', 1);
-  if (spec.metrics === undefined || (Array.isArray(spec.metrics) && spec.metrics.length === 0)) {
+  if (
+    spec.metrics === undefined ||
+    (Array.isArray(spec.metrics) && spec.metrics.length === 0)
+  ) {
     spec.metrics = [
       {
         type: 'Resource',
-        resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } },
+        resource: {
+          name: 'cpu',
+          target: { type: 'Utilization', averageUtilization: 80 },
+        },
       },
     ];
   }
@@ -277,9 +292,10 @@ function defaultHpaV2(spec: Obj): void {
 
 function defaultNetworkPolicy(spec: Obj): void {
   if (spec.policyTypes === undefined) {
-    spec.policyTypes = Array.isArray(spec.egress) && spec.egress.length > 0
-      ? ['Ingress', 'Egress']
-      : ['Ingress'];
+    spec.policyTypes =
+      Array.isArray(spec.egress) && spec.egress.length > 0
+        ? ['Ingress', 'Egress']
+        : ['Ingress'];
   }
   for (const rule of [...objects(spec.ingress), ...objects(spec.egress)]) {
     for (const p of objects(rule.ports)) setIfAbsent(p, 'protocol', 'TCP');
@@ -290,7 +306,8 @@ function defaultBindingSubjects(o: Obj): void {
   for (const s of objects(o.subjects)) {
     if (s.apiGroup !== undefined) continue;
     if (s.kind === 'ServiceAccount') s.apiGroup = '';
-    else if (s.kind === 'User' || s.kind === 'Group') s.apiGroup = 'rbac.authorization.k8s.io';
+    else if (s.kind === 'User' || s.kind === 'Group')
+      s.apiGroup = 'rbac.authorization.k8s.io';
   }
 }
 
@@ -327,7 +344,10 @@ export function tracksGeneration(apiVersion: unknown, kind: unknown): boolean {
 }
 
 /** Defaults the spec (and for a few kinds, status and labels) in place. */
-export function applySpecDefaults(o: Obj, opts: ServiceDefaultingOptions = {}): void {
+export function applySpecDefaults(
+  o: Obj,
+  opts: ServiceDefaultingOptions = {},
+): void {
   const group = groupOf(o.apiVersion);
   const kind = o.kind;
   const spec = isObj(o.spec) ? o.spec : undefined;
@@ -413,24 +433,35 @@ export function k8sTimestamp(d: Date): string {
  * input are kept (captured cluster dumps carry them); resourceVersion is
  * always the server's.
  */
-export function applyMetadataDefaults(o: Obj, ctx: MetadataDefaultingContext): void {
+export function applyMetadataDefaults(
+  o: Obj,
+  ctx: MetadataDefaultingContext,
+): void {
   const meta = child(o, 'metadata');
   if (!meta) throw new Error('metadata must be an object');
-  if ((typeof meta.name !== 'string' || meta.name === '') && typeof meta.generateName === 'string') {
+  if (
+    (typeof meta.name !== 'string' || meta.name === '') &&
+    typeof meta.generateName === 'string'
+  ) {
     meta.name = `${meta.generateName}${ctx.randomSuffix()}`;
   }
   if (typeof meta.name !== 'string' || meta.name === '') {
     throw new Error('metadata.name is required');
   }
   if (ctx.namespaced) {
-    if (typeof meta.namespace !== 'string' || meta.namespace === '') meta.namespace = 'default';
+    if (typeof meta.namespace !== 'string' || meta.namespace === '')
+      meta.namespace = 'default';
   } else {
     delete meta.namespace;
   }
   if (typeof meta.uid !== 'string' || meta.uid === '') meta.uid = ctx.newUid();
-  if (typeof meta.creationTimestamp !== 'string') meta.creationTimestamp = k8sTimestamp(ctx.now);
+  if (typeof meta.creationTimestamp !== 'string')
+    meta.creationTimestamp = k8sTimestamp(ctx.now);
   meta.resourceVersion = ctx.resourceVersion;
-  if (tracksGeneration(o.apiVersion, o.kind) && typeof meta.generation !== 'number') {
+  if (
+    tracksGeneration(o.apiVersion, o.kind) &&
+    typeof meta.generation !== 'number'
+  ) {
     meta.generation = 1;
   }
 }

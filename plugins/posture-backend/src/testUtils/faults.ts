@@ -2,7 +2,13 @@
  * Fault injection: which requests a fault hits, and what it does to them.
  */
 
-export type RequestVerb = 'list' | 'get' | 'discovery' | 'version' | 'health' | 'other';
+export type RequestVerb =
+  | 'list'
+  | 'get'
+  | 'discovery'
+  | 'version'
+  | 'health'
+  | 'other';
 
 /** What a routed request is about; faults and stats filter on it. */
 export interface RequestTarget {
@@ -113,10 +119,14 @@ export class FaultSet {
     else if (typeof spec.path === 'string') pathRe = globToRegExp(spec.path);
     let resources: Set<string> | undefined;
     if (spec.resource !== undefined) {
-      const names = Array.isArray(spec.resource) ? spec.resource : [spec.resource];
+      const names = Array.isArray(spec.resource)
+        ? spec.resource
+        : [spec.resource];
       resources = new Set(names.flatMap(n => this.resolveResource(n)));
       if (resources.size === 0) {
-        throw new Error(`fault names unknown resource ${JSON.stringify(spec.resource)}`);
+        throw new Error(
+          `fault names unknown resource ${JSON.stringify(spec.resource)}`,
+        );
       }
     }
     return { spec, pathRe, resources, seen: 0 };
@@ -125,14 +135,23 @@ export class FaultSet {
   private matches(f: ActiveFault, t: RequestTarget): boolean {
     const s = f.spec;
     if (f.pathRe && !f.pathRe.test(t.path)) return false;
-    if (f.resources && (t.resource === undefined || !f.resources.has(t.resource))) return false;
+    if (
+      f.resources &&
+      (t.resource === undefined || !f.resources.has(t.resource))
+    )
+      return false;
     if (s.namespace !== undefined && t.namespace !== s.namespace) return false;
     if (s.verb !== undefined) {
       const verbs = Array.isArray(s.verb) ? s.verb : [s.verb];
       if (!verbs.includes(t.verb)) return false;
     }
-    const withContinue = s.withContinue ?? (s.fault === 'expired' ? true : undefined);
-    if (withContinue !== undefined && (t.query.continue !== undefined) !== withContinue) return false;
+    const withContinue =
+      s.withContinue ?? (s.fault === 'expired' ? true : undefined);
+    if (
+      withContinue !== undefined &&
+      (t.query.continue !== undefined) !== withContinue
+    )
+      return false;
     return true;
   }
 

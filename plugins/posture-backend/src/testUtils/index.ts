@@ -4,7 +4,13 @@ export type {
   KubeApiTestServerOptions,
   KubeConfigOptionsLike,
 } from './server';
-export type { FaultSpec, FaultMatch, FaultAction, RequestTarget, RequestVerb } from './faults';
+export type {
+  FaultSpec,
+  FaultMatch,
+  FaultAction,
+  RequestTarget,
+  RequestVerb,
+} from './faults';
 export { FaultSet } from './faults';
 export { RequestStats } from './stats';
 export type { RequestLogEntry, RequestFilter } from './stats';

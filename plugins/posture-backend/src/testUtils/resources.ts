@@ -74,14 +74,9 @@ export const BUILTIN_RESOURCES: readonly ResourceType[] = [
   grouped('batch', 'v1', 'jobs', 'Job', true),
   grouped('batch', 'v1', 'cronjobs', 'CronJob', true, ['cj']),
   grouped('networking.k8s.io', 'v1', 'ingresses', 'Ingress', true, ['ing']),
-  grouped(
-    'networking.k8s.io',
-    'v1',
-    'networkpolicies',
-    'NetworkPolicy',
-    true,
-    ['netpol'],
-  ),
+  grouped('networking.k8s.io', 'v1', 'networkpolicies', 'NetworkPolicy', true, [
+    'netpol',
+  ]),
   grouped(
     'autoscaling',
     'v2',
@@ -94,8 +89,20 @@ export const BUILTIN_RESOURCES: readonly ResourceType[] = [
     'pdb',
   ]),
   grouped('rbac.authorization.k8s.io', 'v1', 'roles', 'Role', true),
-  grouped('rbac.authorization.k8s.io', 'v1', 'rolebindings', 'RoleBinding', true),
-  grouped('rbac.authorization.k8s.io', 'v1', 'clusterroles', 'ClusterRole', false),
+  grouped(
+    'rbac.authorization.k8s.io',
+    'v1',
+    'rolebindings',
+    'RoleBinding',
+    true,
+  ),
+  grouped(
+    'rbac.authorization.k8s.io',
+    'v1',
+    'clusterroles',
+    'ClusterRole',
+    false,
+  ),
   grouped(
     'rbac.authorization.k8s.io',
     'v1',
@@ -106,7 +113,15 @@ export const BUILTIN_RESOURCES: readonly ResourceType[] = [
 ];
 
 export const OPTIONAL_RESOURCES: readonly ResourceType[] = [
-  grouped('keda.sh', 'v1alpha1', 'scaledobjects', 'ScaledObject', true, ['so'], true),
+  grouped(
+    'keda.sh',
+    'v1alpha1',
+    'scaledobjects',
+    'ScaledObject',
+    true,
+    ['so'],
+    true,
+  ),
   grouped(
     'security.istio.io',
     'v1',

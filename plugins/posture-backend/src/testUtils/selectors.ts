@@ -28,7 +28,19 @@ type Token =
   | { t: 'op'; v: '!' | '=' | '==' | '!=' | '>' | '<' }
   | { t: '(' | ')' | ',' };
 
-const SPECIAL = new Set([' ', '\t', '\n', '\r', ',', '=', '!', '(', ')', '<', '>']);
+const SPECIAL = new Set([
+  ' ',
+  '\t',
+  '\n',
+  '\r',
+  ',',
+  '=',
+  '!',
+  '(',
+  ')',
+  '<',
+  '>',
+]);
 
 function tokenize(s: string): Token[] {
   const out: Token[] = [];
@@ -82,7 +94,8 @@ function validateKey(key: string): void {
     name.length > 0 &&
     name.length <= 63 &&
     QUALIFIED_NAME.test(name) &&
-    (prefix === undefined || (prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix)));
+    (prefix === undefined ||
+      (prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix)));
   if (!ok) throw new SelectorParseError(`invalid label key "${key}"`);
 }
 
@@ -106,7 +119,10 @@ export function parseLabelSelector(selector: string): LabelRequirement[] {
     const tok = peek();
     // `a=` and `a in (x,)` carry an empty value
     if (tok === undefined || tok.t === ',' || tok.t === ')') return '';
-    if (tok.t !== 'id') return fail(`found '${'v' in tok ? tok.v : tok.t}', expected: identifier`);
+    if (tok.t !== 'id')
+      return fail(
+        `found '${'v' in tok ? tok.v : tok.t}', expected: identifier`,
+      );
     i++;
     validateValue(tok.v);
     return tok.v;
@@ -120,7 +136,8 @@ export function parseLabelSelector(selector: string): LabelRequirement[] {
       i++;
       tok = peek();
     }
-    if (!tok || tok.t !== 'id') return fail('found end or non-identifier, expected: identifier');
+    if (!tok || tok.t !== 'id')
+      return fail('found end or non-identifier, expected: identifier');
     const key = tok.v;
     validateKey(key);
     i++;
@@ -153,18 +170,30 @@ export function parseLabelSelector(selector: string): LabelRequirement[] {
         i++;
         const value = readValue();
         if (op.v === '>' || op.v === '<') {
-          if (!/^-?\d+$/.test(value)) return fail(`for 'gt', 'lt' operators, the value must be an integer`);
-          reqs.push({ key, operator: op.v === '>' ? 'gt' : 'lt', values: [value] });
+          if (!/^-?\d+$/.test(value))
+            return fail(
+              `for 'gt', 'lt' operators, the value must be an integer`,
+            );
+          reqs.push({
+            key,
+            operator: op.v === '>' ? 'gt' : 'lt',
+            values: [value],
+          });
         } else {
           reqs.push({ key, operator: op.v, values: [value] });
         }
       } else {
-        return fail(`found '${'v' in op ? op.v : op.t}', expected: in, notin, =, ==, !=, gt, lt`);
+        return fail(
+          `found '${
+            'v' in op ? op.v : op.t
+          }', expected: in, notin, =, ==, !=, gt, lt`,
+        );
       }
     }
     const sep = peek();
     if (sep === undefined) break;
-    if (sep.t !== ',') return fail(`found '${'v' in sep ? sep.v : sep.t}', expected: ','`);
+    if (sep.t !== ',')
+      return fail(`found '${'v' in sep ? sep.v : sep.t}', expected: ','`);
     i++;
     if (i >= tokens.length) return fail("found trailing ','");
   }
@@ -175,7 +204,8 @@ export function matchesLabelRequirements(
   reqs: readonly LabelRequirement[],
   labels: Record<string, unknown> | undefined,
 ): boolean {
-  const has = (k: string) => labels !== undefined && Object.prototype.hasOwnProperty.call(labels, k);
+  const has = (k: string) =>
+    labels !== undefined && Object.prototype.hasOwnProperty.call(labels, k);
   const val = (k: string) => (has(k) ? String(labels![k]) : undefined);
   return reqs.every(r => {
     const v = val(r.key);
@@ -239,7 +269,9 @@ export function parseFieldSelector(selector: string): FieldRequirement[] {
   return splitEscaped(selector, ',').map(part => {
     const m = /^([^=!]*?)\s*(==|!=|=)\s*(.*)$/s.exec(part);
     if (!m || m[1].trim() === '') {
-      throw new SelectorParseError(`invalid selector: '${selector}'; can't understand '${part}'`);
+      throw new SelectorParseError(
+        `invalid selector: '${selector}'; can't understand '${part}'`,
+      );
     }
     return {
       field: m[1].trim(),
@@ -255,7 +287,10 @@ const FIELD_GETTERS: Record<string, (o: any) => unknown> = {
   'metadata.namespace': o => o?.metadata?.namespace ?? '',
 };
 
-const KIND_FIELD_GETTERS: Record<string, Record<string, (o: any) => unknown>> = {
+const KIND_FIELD_GETTERS: Record<
+  string,
+  Record<string, (o: any) => unknown>
+> = {
   Pod: {
     'spec.nodeName': o => o?.spec?.nodeName ?? '',
     'spec.restartPolicy': o => o?.spec?.restartPolicy ?? '',
@@ -272,7 +307,10 @@ const KIND_FIELD_GETTERS: Record<string, Record<string, (o: any) => unknown>> = 
   Job: { 'status.successful': o => String(o?.status?.succeeded ?? 0) },
 };
 
-export function fieldGetter(kind: string, field: string): ((o: any) => unknown) | undefined {
+export function fieldGetter(
+  kind: string,
+  field: string,
+): ((o: any) => unknown) | undefined {
   return FIELD_GETTERS[field] ?? KIND_FIELD_GETTERS[kind]?.[field];
 }
 
@@ -283,7 +321,8 @@ export function compileFieldSelector(
 ): (o: unknown) => boolean {
   const checks = reqs.map(r => {
     const get = fieldGetter(kind, r.field);
-    if (!get) throw new SelectorParseError(`field label not supported: ${r.field}`);
+    if (!get)
+      throw new SelectorParseError(`field label not supported: ${r.field}`);
     return (o: unknown) => {
       const v = get(o);
       const s = v === undefined || v === null ? '' : String(v);

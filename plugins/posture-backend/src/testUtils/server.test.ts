@@ -19,7 +19,10 @@ import {
 } from '@kubernetes/client-node';
 import { KubeApiTestServer, startKubeApiTestServer } from './server';
 
-function kubeConfigFor(server: KubeApiTestServer, token?: string | null): KubeConfig {
+function kubeConfigFor(
+  server: KubeApiTestServer,
+  token?: string | null,
+): KubeConfig {
   const kc = new KubeConfig();
   kc.loadFromOptions(server.kubeConfigOptions({ token }));
   return kc;
@@ -50,7 +53,11 @@ async function failure(p: Promise<unknown>): Promise<any> {
   throw new Error('expected the call to fail');
 }
 
-function pod(name: string, namespace: string, labels: Record<string, string> = {}) {
+function pod(
+  name: string,
+  namespace: string,
+  labels: Record<string, string> = {},
+) {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -111,7 +118,10 @@ describe('startKubeApiTestServer with @kubernetes/client-node', () => {
   beforeEach(async () => {
     const pods = [
       ...Array.from({ length: 7 }, (_, i) =>
-        pod(`api-${i}`, 'shop', { app: 'api', track: i % 2 ? 'canary' : 'stable' }),
+        pod(`api-${i}`, 'shop', {
+          app: 'api',
+          track: i % 2 ? 'canary' : 'stable',
+        }),
       ),
       pod('solo', 'ops', { app: 'tool' }),
     ];
@@ -135,7 +145,11 @@ describe('startKubeApiTestServer with @kubernetes/client-node', () => {
     let token: string | undefined;
     let pages = 0;
     do {
-      const page = await core.listNamespacedPod({ namespace: 'shop', limit: 3, _continue: token });
+      const page = await core.listNamespacedPod({
+        namespace: 'shop',
+        limit: 3,
+        _continue: token,
+      });
       pages++;
       seen.push(...page.items.map(p => p.metadata!.name!));
       versions.add(page.metadata?.resourceVersion);
@@ -146,89 +160,163 @@ describe('startKubeApiTestServer with @kubernetes/client-node', () => {
     } while (token);
 
     expect(pages).toBe(3);
-    expect(seen).toEqual(['api-0', 'api-1', 'api-2', 'api-3', 'api-4', 'api-5', 'api-6']);
+    expect(seen).toEqual([
+      'api-0',
+      'api-1',
+      'api-2',
+      'api-3',
+      'api-4',
+      'api-5',
+      'api-6',
+    ]);
     // every page belongs to the snapshot of the first
     expect(versions.size).toBe(1);
-    expect(server.stats.count({ resource: 'pods', withQuery: 'continue' })).toBe(2);
+    expect(
+      server.stats.count({ resource: 'pods', withQuery: 'continue' }),
+    ).toBe(2);
   });
 
   it('keeps pages consistent while objects change between them', async () => {
     const first = await core.listNamespacedPod({ namespace: 'shop', limit: 4 });
     server.addObjects([pod('api-00', 'shop'), pod('zzz', 'shop')]);
-    server.deleteObjects([{ apiVersion: 'v1', kind: 'Pod', namespace: 'shop', name: 'api-6' }]);
-    const rest = await core.listNamespacedPod({ namespace: 'shop', _continue: first.metadata!._continue });
+    server.deleteObjects([
+      { apiVersion: 'v1', kind: 'Pod', namespace: 'shop', name: 'api-6' },
+    ]);
+    const rest = await core.listNamespacedPod({
+      namespace: 'shop',
+      _continue: first.metadata!._continue,
+    });
 
     const names = [...first.items, ...rest.items].map(p => p.metadata!.name);
-    expect(names).toEqual(['api-0', 'api-1', 'api-2', 'api-3', 'api-4', 'api-5', 'api-6']);
-    expect(rest.metadata?.resourceVersion).toBe(first.metadata?.resourceVersion);
+    expect(names).toEqual([
+      'api-0',
+      'api-1',
+      'api-2',
+      'api-3',
+      'api-4',
+      'api-5',
+      'api-6',
+    ]);
+    expect(rest.metadata?.resourceVersion).toBe(
+      first.metadata?.resourceVersion,
+    );
 
     const fresh = await core.listNamespacedPod({ namespace: 'shop' });
     expect(fresh.items.map(p => p.metadata!.name)).toContain('zzz');
     expect(fresh.items.map(p => p.metadata!.name)).not.toContain('api-6');
-    expect(Number(fresh.metadata!.resourceVersion)).toBeGreaterThan(Number(first.metadata!.resourceVersion));
+    expect(Number(fresh.metadata!.resourceVersion)).toBeGreaterThan(
+      Number(first.metadata!.resourceVersion),
+    );
   });
 
   it('filters with the full label selector syntax', async () => {
     const names = async (labelSelector: string) =>
-      (await core.listPodForAllNamespaces({ labelSelector })).items.map(p => p.metadata!.name).sort();
+      (await core.listPodForAllNamespaces({ labelSelector })).items
+        .map(p => p.metadata!.name)
+        .sort();
 
     expect(await names('track=canary')).toEqual(['api-1', 'api-3', 'api-5']);
-    expect(await names('track==stable,app=api')).toEqual(['api-0', 'api-2', 'api-4', 'api-6']);
+    expect(await names('track==stable,app=api')).toEqual([
+      'api-0',
+      'api-2',
+      'api-4',
+      'api-6',
+    ]);
     expect(await names('app in (tool, nothing)')).toEqual(['solo']);
     expect(await names('app notin (api)')).toEqual(['solo']);
-    expect(await names('track!=stable')).toEqual(['api-1', 'api-3', 'api-5', 'solo']);
+    expect(await names('track!=stable')).toEqual([
+      'api-1',
+      'api-3',
+      'api-5',
+      'solo',
+    ]);
     expect(await names('!track')).toEqual(['solo']);
     expect(await names('track')).toHaveLength(7);
 
-    const bad = await failure(core.listPodForAllNamespaces({ labelSelector: 'app in (a' }));
+    const bad = await failure(
+      core.listPodForAllNamespaces({ labelSelector: 'app in (a' }),
+    );
     expect(bad).toBeInstanceOf(ApiException);
     expect(bad.code).toBe(400);
-    expect(JSON.parse(bad.body)).toMatchObject({ kind: 'Status', reason: 'BadRequest', code: 400 });
+    expect(JSON.parse(bad.body)).toMatchObject({
+      kind: 'Status',
+      reason: 'BadRequest',
+      code: 400,
+    });
   });
 
   it('does not report remainingItemCount when selectors filter a paged list', async () => {
-    const page = await core.listPodForAllNamespaces({ labelSelector: 'app=api', limit: 2 });
+    const page = await core.listPodForAllNamespaces({
+      labelSelector: 'app=api',
+      limit: 2,
+    });
     expect(page.items).toHaveLength(2);
     expect(page.metadata?._continue).toBeDefined();
     expect(page.metadata?.remainingItemCount).toBeUndefined();
   });
 
   it('filters with field selectors on metadata.name and metadata.namespace', async () => {
-    const byName = await core.listPodForAllNamespaces({ fieldSelector: 'metadata.name=solo' });
+    const byName = await core.listPodForAllNamespaces({
+      fieldSelector: 'metadata.name=solo',
+    });
     expect(byName.items.map(p => p.metadata!.namespace)).toEqual(['ops']);
-    const notShop = await core.listPodForAllNamespaces({ fieldSelector: 'metadata.namespace!=shop' });
+    const notShop = await core.listPodForAllNamespaces({
+      fieldSelector: 'metadata.namespace!=shop',
+    });
     expect(notShop.items.map(p => p.metadata!.name)).toEqual(['solo']);
 
-    const bad = await failure(core.listPodForAllNamespaces({ fieldSelector: 'spec.bogus=1' }));
+    const bad = await failure(
+      core.listPodForAllNamespaces({ fieldSelector: 'spec.bogus=1' }),
+    );
     expect(bad.code).toBe(400);
-    expect(JSON.parse(bad.body).message).toBe('field label not supported: spec.bogus');
+    expect(JSON.parse(bad.body).message).toBe(
+      'field label not supported: spec.bogus',
+    );
   });
 
   it('separates namespaced and cluster-wide lists and cluster-scoped kinds', async () => {
     expect((await core.listPodForAllNamespaces()).items).toHaveLength(8);
-    expect((await core.listNamespacedPod({ namespace: 'ops' })).items).toHaveLength(1);
-    expect((await core.listNamespacedPod({ namespace: 'nowhere' })).items).toHaveLength(0);
-    expect((await apps.listDeploymentForAllNamespaces()).items.map(d => d.metadata!.name)).toEqual([
-      'db',
-      'web',
-    ]);
+    expect(
+      (await core.listNamespacedPod({ namespace: 'ops' })).items,
+    ).toHaveLength(1);
+    expect(
+      (await core.listNamespacedPod({ namespace: 'nowhere' })).items,
+    ).toHaveLength(0);
+    expect(
+      (await apps.listDeploymentForAllNamespaces()).items.map(
+        d => d.metadata!.name,
+      ),
+    ).toEqual(['db', 'web']);
     const rbac = kubeConfigFor(server).makeApiClient(RbacAuthorizationV1Api);
-    expect((await rbac.listClusterRole()).items.map(r => r.metadata!.name)).toEqual(['reader']);
+    expect(
+      (await rbac.listClusterRole()).items.map(r => r.metadata!.name),
+    ).toEqual(['reader']);
     // the namespaces the data uses exist, as on a real cluster
-    expect((await core.listNamespace()).items.map(n => n.metadata!.name)).toEqual(['default', 'ops', 'shop']);
+    expect(
+      (await core.listNamespace()).items.map(n => n.metadata!.name),
+    ).toEqual(['default', 'ops', 'shop']);
   });
 
   it('gets one object with server defaults, and answers a missing one with a NotFound Status', async () => {
-    const web = await apps.readNamespacedDeployment({ name: 'web', namespace: 'shop' });
+    const web = await apps.readNamespacedDeployment({
+      name: 'web',
+      namespace: 'shop',
+    });
     expect(web.spec?.replicas).toBe(1);
     expect(web.spec?.strategy?.rollingUpdate?.maxSurge).toBe('25%');
-    expect(web.spec?.template.spec?.containers[0].imagePullPolicy).toBe('Always');
-    expect(web.spec?.template.spec?.containers[0].ports?.[0].protocol).toBe('TCP');
+    expect(web.spec?.template.spec?.containers[0].imagePullPolicy).toBe(
+      'Always',
+    );
+    expect(web.spec?.template.spec?.containers[0].ports?.[0].protocol).toBe(
+      'TCP',
+    );
     expect(web.metadata?.uid).toMatch(/^[0-9a-f-]{36}$/);
     expect(web.metadata?.creationTimestamp).toBeInstanceOf(Date);
     expect(web.metadata?.generation).toBe(1);
 
-    const err = await failure(apps.readNamespacedDeployment({ name: 'missing', namespace: 'shop' }));
+    const err = await failure(
+      apps.readNamespacedDeployment({ name: 'missing', namespace: 'shop' }),
+    );
     expect(err).toBeInstanceOf(ApiException);
     expect(err.code).toBe(404);
     expect(JSON.parse(err.body)).toEqual({
@@ -245,15 +333,23 @@ describe('startKubeApiTestServer with @kubernetes/client-node', () => {
 
   it('answers 401 without a token or with a wrong one', async () => {
     const anonymous = kubeConfigFor(server, null).makeApiClient(CoreV1Api);
-    const err = await failure(anonymous.listNamespacedPod({ namespace: 'shop' }));
+    const err = await failure(
+      anonymous.listNamespacedPod({ namespace: 'shop' }),
+    );
     expect(err).toBeInstanceOf(ApiException);
     expect(err.code).toBe(401);
 
     // the generated client drops 401 bodies; the generic client keeps them
-    const generic = KubernetesObjectApi.makeApiClient(kubeConfigFor(server, 'wrong'));
+    const generic = KubernetesObjectApi.makeApiClient(
+      kubeConfigFor(server, 'wrong'),
+    );
     const err2 = await failure(generic.list('v1', 'Pod', 'shop'));
     expect(err2.code).toBe(401);
-    expect(JSON.parse(err2.body)).toMatchObject({ kind: 'Status', reason: 'Unauthorized', code: 401 });
+    expect(JSON.parse(err2.body)).toMatchObject({
+      kind: 'Status',
+      reason: 'Unauthorized',
+      code: 401,
+    });
     expect(server.stats.count({ status: 401 })).toBeGreaterThanOrEqual(2);
   });
 
@@ -272,31 +368,58 @@ describe('startKubeApiTestServer with @kubernetes/client-node', () => {
   });
 
   it('injects a 500 a limited number of times, then recovers', async () => {
-    server.setFaults([{ fault: 'status', code: 500, path: '/apis/apps/v1/**', times: 1 }]);
+    server.setFaults([
+      { fault: 'status', code: 500, path: '/apis/apps/v1/**', times: 1 },
+    ]);
     const err = await failure(apps.listDeploymentForAllNamespaces());
     expect(err.code).toBe(500);
-    expect(JSON.parse(err.body)).toMatchObject({ reason: 'InternalError', code: 500 });
+    expect(JSON.parse(err.body)).toMatchObject({
+      reason: 'InternalError',
+      code: 500,
+    });
     expect((await apps.listDeploymentForAllNamespaces()).items).toHaveLength(2);
   });
 
   it('answers 410 Expired on continue, with a token to resume inconsistently', async () => {
     const first = await core.listNamespacedPod({ namespace: 'shop', limit: 3 });
     server.setFaults([{ fault: 'expired', resource: 'pods', times: 1 }]);
-    const err = await failure(core.listNamespacedPod({ namespace: 'shop', _continue: first.metadata!._continue }));
+    const err = await failure(
+      core.listNamespacedPod({
+        namespace: 'shop',
+        _continue: first.metadata!._continue,
+      }),
+    );
     expect(err.code).toBe(410);
     const status = JSON.parse(err.body);
-    expect(status).toMatchObject({ kind: 'Status', reason: 'Expired', code: 410 });
+    expect(status).toMatchObject({
+      kind: 'Status',
+      reason: 'Expired',
+      code: 410,
+    });
     expect(status.metadata.continue).toEqual(expect.any(String));
 
-    const rest = await core.listNamespacedPod({ namespace: 'shop', _continue: status.metadata.continue });
-    expect(rest.items.map(p => p.metadata!.name)).toEqual(['api-3', 'api-4', 'api-5', 'api-6']);
+    const rest = await core.listNamespacedPod({
+      namespace: 'shop',
+      _continue: status.metadata.continue,
+    });
+    expect(rest.items.map(p => p.metadata!.name)).toEqual([
+      'api-3',
+      'api-4',
+      'api-5',
+      'api-6',
+    ]);
   });
 
   it('expires continue tokens for real after compaction', async () => {
     const first = await core.listNamespacedPod({ namespace: 'shop', limit: 3 });
     server.addObjects([pod('api-7', 'shop')]);
     server.compact();
-    const err = await failure(core.listNamespacedPod({ namespace: 'shop', _continue: first.metadata!._continue }));
+    const err = await failure(
+      core.listNamespacedPod({
+        namespace: 'shop',
+        _continue: first.metadata!._continue,
+      }),
+    );
     expect(err.code).toBe(410);
     expect(JSON.parse(err.body).reason).toBe('Expired');
   });
@@ -316,9 +439,17 @@ describe('startKubeApiTestServer with @kubernetes/client-node', () => {
 
   it('needs a deadline to survive a connection dropped inside a Content-Length body', async () => {
     // node-fetch 2 waits forever for the missing bytes; only the AbortSignal ends the call
-    server.setFaults([{ fault: 'reset', framing: 'content-length', resource: 'pods' }]);
+    server.setFaults([
+      { fault: 'reset', framing: 'content-length', resource: 'pods' },
+    ]);
     const err = await failure(
-      core.listPodForAllNamespaces({}, { middleware: [timeoutMiddleware(500)], middlewareMergeStrategy: 'append' }),
+      core.listPodForAllNamespaces(
+        {},
+        {
+          middleware: [timeoutMiddleware(500)],
+          middlewareMergeStrategy: 'append',
+        },
+      ),
     );
     expect(err.name).toBe('AbortError');
     expect(server.stats.requests({ resource: 'pods' })[0].aborted).toBe(true);
@@ -328,7 +459,13 @@ describe('startKubeApiTestServer with @kubernetes/client-node', () => {
     server.setFaults([{ fault: 'hang', resource: 'deployments' }]);
     const started = Date.now();
     const err = await failure(
-      apps.listDeploymentForAllNamespaces({}, { middleware: [timeoutMiddleware(300)], middlewareMergeStrategy: 'append' }),
+      apps.listDeploymentForAllNamespaces(
+        {},
+        {
+          middleware: [timeoutMiddleware(300)],
+          middlewareMergeStrategy: 'append',
+        },
+      ),
     );
     const elapsed = Date.now() - started;
     expect(err.name).toBe('AbortError');
@@ -357,7 +494,8 @@ describe('startKubeApiTestServer with @kubernetes/client-node', () => {
     const err = await failure(objects.list('apps/v1', 'Deployment', 'shop'));
     expect(err.name).toBe('AbortError');
     // the server sees the client give up; nothing stays pending
-    for (let i = 0; i < 100 && server.pendingRequests > 0; i++) await new Promise(r => setTimeout(r, 10));
+    for (let i = 0; i < 100 && server.pendingRequests > 0; i++)
+      await new Promise(r => setTimeout(r, 10));
     expect(server.pendingRequests).toBe(0);
     expect(server.stats.requests({ verb: 'list' }).at(-1)?.aborted).toBe(true);
   });
@@ -365,7 +503,8 @@ describe('startKubeApiTestServer with @kubernetes/client-node', () => {
   it('closes promptly with a request still hanging', async () => {
     server.setFaults([{ fault: 'hang' }]);
     const call = core.listPodForAllNamespaces().catch(e => e);
-    while (server.pendingRequests === 0) await new Promise(r => setTimeout(r, 10));
+    while (server.pendingRequests === 0)
+      await new Promise(r => setTimeout(r, 10));
     await server.close();
     const err = await call;
     expect(err).toBeInstanceOf(Error);
@@ -381,11 +520,18 @@ describe('startKubeApiTestServer with @kubernetes/client-node', () => {
 
   it('counts requests per resource and logs them', async () => {
     await apps.listDeploymentForAllNamespaces();
-    await core.listNamespacedPod({ namespace: 'shop', labelSelector: 'app=api' });
+    await core.listNamespacedPod({
+      namespace: 'shop',
+      labelSelector: 'app=api',
+    });
     await core.readNamespace({ name: 'shop' });
 
     expect(server.stats.total).toBe(3);
-    expect(server.stats.byResource).toEqual({ 'deployments.apps': 1, pods: 1, namespaces: 1 });
+    expect(server.stats.byResource).toEqual({
+      'deployments.apps': 1,
+      pods: 1,
+      namespaces: 1,
+    });
     expect(server.stats.byPath['/api/v1/namespaces/shop/pods']).toBe(1);
     expect(server.stats.wasRequested('secrets')).toBe(false);
     expect(server.stats.wasRequested('Deployment')).toBe(true);
@@ -403,7 +549,9 @@ describe('startKubeApiTestServer with @kubernetes/client-node', () => {
   });
 
   it('serves /version', async () => {
-    const version = await kubeConfigFor(server).makeApiClient(VersionApi).getCode();
+    const version = await kubeConfigFor(server)
+      .makeApiClient(VersionApi)
+      .getCode();
     expect(version.gitVersion).toBe('v1.31.4');
   });
 });
@@ -417,7 +565,9 @@ describe('discovery and optional CRDs', () => {
   };
 
   async function groupsOf(server: KubeApiTestServer): Promise<string[]> {
-    const list = await kubeConfigFor(server).makeApiClient(ApisApi).getAPIVersions();
+    const list = await kubeConfigFor(server)
+      .makeApiClient(ApisApi)
+      .getAPIVersions();
     return list.groups.map(g => g.name).sort();
   }
 
@@ -433,15 +583,27 @@ describe('discovery and optional CRDs', () => {
         'policy',
         'rbac.authorization.k8s.io',
       ]);
-      expect((await kc.makeApiClient(CoreApi).getAPIVersions()).versions).toEqual(['v1']);
+      expect(
+        (await kc.makeApiClient(CoreApi).getAPIVersions()).versions,
+      ).toEqual(['v1']);
       const coreResources = await kc.makeApiClient(CoreV1Api).getAPIResources();
       const pods = coreResources.resources.find(r => r.name === 'pods');
-      expect(pods).toMatchObject({ kind: 'Pod', namespaced: true, verbs: ['get', 'list'] });
-      expect(coreResources.resources.find(r => r.name === 'namespaces')?.namespaced).toBe(false);
+      expect(pods).toMatchObject({
+        kind: 'Pod',
+        namespaced: true,
+        verbs: ['get', 'list'],
+      });
+      expect(
+        coreResources.resources.find(r => r.name === 'namespaces')?.namespaced,
+      ).toBe(false);
 
       const custom = kc.makeApiClient(CustomObjectsApi);
       const err = await failure(
-        custom.listClusterCustomObject({ group: 'keda.sh', version: 'v1alpha1', plural: 'scaledobjects' }),
+        custom.listClusterCustomObject({
+          group: 'keda.sh',
+          version: 'v1alpha1',
+          plural: 'scaledobjects',
+        }),
       );
       expect(err.code).toBe(404);
     } finally {
@@ -458,20 +620,34 @@ describe('discovery and optional CRDs', () => {
       const list = await objects.list('keda.sh/v1alpha1', 'ScaledObject');
       expect(list.items.map(o => o.metadata?.name)).toEqual(['web']);
       // custom resources keep apiVersion/kind on list items, built-ins do not
-      expect(list.items[0]).toMatchObject({ apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject' });
-      expect(server.getObject('keda.sh/v1alpha1', 'ScaledObject', 'web', 'shop')?.metadata.generation).toBe(1);
+      expect(list.items[0]).toMatchObject({
+        apiVersion: 'keda.sh/v1alpha1',
+        kind: 'ScaledObject',
+      });
+      expect(
+        server.getObject('keda.sh/v1alpha1', 'ScaledObject', 'web', 'shop')
+          ?.metadata.generation,
+      ).toBe(1);
     } finally {
       await server.close();
     }
   });
 
   it('serves an empty CRD when an option enables it', async () => {
-    const server = await startKubeApiTestServer({ crds: ['peerauthentications.security.istio.io', 'Rollout'] });
+    const server = await startKubeApiTestServer({
+      crds: ['peerauthentications.security.istio.io', 'Rollout'],
+    });
     try {
-      expect(await groupsOf(server)).toEqual(expect.arrayContaining(['security.istio.io', 'argoproj.io']));
+      expect(await groupsOf(server)).toEqual(
+        expect.arrayContaining(['security.istio.io', 'argoproj.io']),
+      );
       expect(await groupsOf(server)).not.toContain('keda.sh');
       const custom = kubeConfigFor(server).makeApiClient(CustomObjectsApi);
-      const list = await custom.listClusterCustomObject({ group: 'argoproj.io', version: 'v1alpha1', plural: 'rollouts' });
+      const list = await custom.listClusterCustomObject({
+        group: 'argoproj.io',
+        version: 'v1alpha1',
+        plural: 'rollouts',
+      });
       expect(list.items).toEqual([]);
     } finally {
       await server.close();
@@ -487,7 +663,12 @@ describe('loading data', () => {
     fs.writeFileSync(path.join(dir, 'workloads.yaml'), WORKLOADS_YAML);
     fs.writeFileSync(
       path.join(dir, 'nested', 'svc.json'),
-      JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec: { ports: [{ port: 80 }] } }),
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'web', namespace: 'shop' },
+        spec: { ports: [{ port: 80 }] },
+      }),
     );
     fs.writeFileSync(path.join(dir, 'notes.txt'), 'not data');
   });
@@ -496,11 +677,31 @@ describe('loading data', () => {
   it('loads multi-document YAML, List and JSON files from folders', async () => {
     const server = await startKubeApiTestServer({ dirs: dir });
     try {
-      const kinds = server.objects().map(o => o.kind).sort();
-      expect(kinds).toEqual(['ClusterRole', 'Deployment', 'Deployment', 'Namespace', 'Namespace', 'Secret', 'Service']);
-      const svc = await kubeConfigFor(server).makeApiClient(CoreV1Api).readNamespacedService({ name: 'web', namespace: 'shop' });
-      expect(svc.spec).toMatchObject({ type: 'ClusterIP', sessionAffinity: 'None' });
-      expect(svc.spec?.ports?.[0]).toMatchObject({ port: 80, protocol: 'TCP', targetPort: 80 });
+      const kinds = server
+        .objects()
+        .map(o => o.kind)
+        .sort();
+      expect(kinds).toEqual([
+        'ClusterRole',
+        'Deployment',
+        'Deployment',
+        'Namespace',
+        'Namespace',
+        'Secret',
+        'Service',
+      ]);
+      const svc = await kubeConfigFor(server)
+        .makeApiClient(CoreV1Api)
+        .readNamespacedService({ name: 'web', namespace: 'shop' });
+      expect(svc.spec).toMatchObject({
+        type: 'ClusterIP',
+        sessionAffinity: 'None',
+      });
+      expect(svc.spec?.ports?.[0]).toMatchObject({
+        port: 80,
+        protocol: 'TCP',
+        targetPort: 80,
+      });
     } finally {
       await server.close();
     }
@@ -508,12 +709,23 @@ describe('loading data', () => {
 
   it('rejects kinds it does not serve, naming them', async () => {
     await expect(
-      startKubeApiTestServer({ objects: [{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }] }),
+      startKubeApiTestServer({
+        objects: [
+          {
+            apiVersion: 'example.com/v1',
+            kind: 'Widget',
+            metadata: { name: 'w' },
+          },
+        ],
+      }),
     ).rejects.toThrow('example.com/v1 Widget');
   });
 
   it('restores the initial state on reset', async () => {
-    const server = await startKubeApiTestServer({ yaml: WORKLOADS_YAML, faults: [{ fault: 'status', code: 500, resource: 'secrets' }] });
+    const server = await startKubeApiTestServer({
+      yaml: WORKLOADS_YAML,
+      faults: [{ fault: 'status', code: 500, resource: 'secrets' }],
+    });
     try {
       const before = server.objects().length;
       server.addObjects([pod('extra', 'shop')]);

@@ -73,7 +73,12 @@ export interface KubeApiTestServerOptions {
 export interface KubeConfigOptionsLike {
   clusters: Array<{ name: string; server: string; skipTLSVerify: boolean }>;
   users: Array<{ name: string; token?: string }>;
-  contexts: Array<{ name: string; cluster: string; user: string; namespace?: string }>;
+  contexts: Array<{
+    name: string;
+    cluster: string;
+    user: string;
+    namespace?: string;
+  }>;
   currentContext: string;
 }
 
@@ -89,7 +94,10 @@ export interface KubeApiTestServer {
    * Options for `new KubeConfig().loadFromOptions(...)`. client-node refuses
    * plain http unless skipTLSVerify is true, so it is.
    */
-  kubeConfigOptions(opts?: { token?: string | null; namespace?: string }): KubeConfigOptionsLike;
+  kubeConfigOptions(opts?: {
+    token?: string | null;
+    namespace?: string;
+  }): KubeConfigOptionsLike;
   /** Replaces all faults; skip/times counters start again. */
   setFaults(faults: FaultSpec[]): void;
   /** Adds one fault; the returned function removes it. */
@@ -98,8 +106,20 @@ export interface KubeApiTestServer {
   /** Objects, lists, arrays, or a YAML text; creates or replaces by kind/namespace/name. */
   addObjects(input: unknown): KubeObject[];
   loadDir(dir: string): KubeObject[];
-  deleteObjects(refs: Array<{ apiVersion: string; kind: string; namespace?: string; name: string }>): number;
-  getObject(apiVersion: string, kind: string, name: string, namespace?: string): KubeObject | undefined;
+  deleteObjects(
+    refs: Array<{
+      apiVersion: string;
+      kind: string;
+      namespace?: string;
+      name: string;
+    }>,
+  ): number;
+  getObject(
+    apiVersion: string,
+    kind: string,
+    name: string,
+    namespace?: string,
+  ): KubeObject | undefined;
   /** All stored objects as the server serves them (defaults filled). */
   objects(): KubeObject[];
   /** Starts serving an optional or custom resource type without objects. */
@@ -123,9 +143,11 @@ function toQuery(params: URLSearchParams): Record<string, string> {
 
 function initialObjects(options: KubeApiTestServerOptions): unknown[] {
   const out: unknown[] = [...(options.objects ?? [])];
-  const yamls = options.yaml === undefined ? [] : ([] as string[]).concat(options.yaml);
+  const yamls =
+    options.yaml === undefined ? [] : ([] as string[]).concat(options.yaml);
   yamls.forEach((text, i) => out.push(...parseYamlObjects(text, `yaml[${i}]`)));
-  const dirs = options.dirs === undefined ? [] : ([] as string[]).concat(options.dirs);
+  const dirs =
+    options.dirs === undefined ? [] : ([] as string[]).concat(options.dirs);
   for (const d of dirs) out.push(...loadObjectsFromDir(d));
   return out;
 }
@@ -134,26 +156,43 @@ export async function startKubeApiTestServer(
   options: KubeApiTestServerOptions = {},
 ): Promise<KubeApiTestServer> {
   const name = options.name ?? 'test-cluster';
-  const customTypes = (options.customResources ?? []).map(t => ({ ...t, optional: true }));
-  const registry = new ResourceRegistry([...BUILTIN_RESOURCES, ...OPTIONAL_RESOURCES, ...customTypes]);
+  const customTypes = (options.customResources ?? []).map(t => ({
+    ...t,
+    optional: true,
+  }));
+  const registry = new ResourceRegistry([
+    ...BUILTIN_RESOURCES,
+    ...OPTIONAL_RESOURCES,
+    ...customTypes,
+  ]);
   const resolveResource = (n: string) => registry.resolve(n).map(resourceKeyOf);
-  const tokens = options.token === undefined ? undefined : new Set(([] as string[]).concat(options.token));
+  const tokens =
+    options.token === undefined
+      ? undefined
+      : new Set(([] as string[]).concat(options.token));
   const user = options.user ?? 'system:serviceaccount:posture:collector';
 
   const enabled = new Set<ResourceType>();
   const enableResource = (r: string | ResourceType) => {
     if (typeof r !== 'string') {
       registry.register({ ...r, optional: true });
-      enabled.add(registry.byKind(r.group ? `${r.group}/${r.version}` : r.version, r.kind)!);
+      enabled.add(
+        registry.byKind(
+          r.group ? `${r.group}/${r.version}` : r.version,
+          r.kind,
+        )!,
+      );
       return;
     }
-    const rt = findOptionalResource(r) ?? registry.resolve(r).find(t => t.optional);
+    const rt =
+      findOptionalResource(r) ?? registry.resolve(r).find(t => t.optional);
     if (!rt) throw new Error(`unknown optional resource ${JSON.stringify(r)}`);
-    enabled.add(registry.resolve(resourceKeyOf(rt))[0]);
+    enabled.add(rt);
   };
   const enableInitial = () => {
     enabled.clear();
-    if (options.crds === true) for (const t of registry.all()) if (t.optional) enabled.add(t);
+    if (options.crds === true)
+      for (const t of registry.all()) if (t.optional) enabled.add(t);
     if (Array.isArray(options.crds)) options.crds.forEach(enableResource);
   };
   enableInitial();
@@ -164,21 +203,28 @@ export async function startKubeApiTestServer(
       initialResourceVersion,
       applyDefaults: options.applyDefaults,
       autoCreateNamespaces: options.autoCreateNamespaces,
-      autoCreateDefaultServiceAccounts: options.autoCreateDefaultServiceAccounts,
+      autoCreateDefaultServiceAccounts:
+        options.autoCreateDefaultServiceAccounts,
       historyLimit: options.historyLimit,
       now: options.now,
     });
   let store = newStore();
   const seed = () => {
     if (options.autoCreateNamespaces !== false) {
-      store.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } });
+      store.put({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: 'default' },
+      });
     }
     store.put(initialObjects(options));
   };
   seed();
 
   const served = () =>
-    registry.all().filter(t => !t.optional || enabled.has(t) || store.hasEverHeld(t));
+    registry
+      .all()
+      .filter(t => !t.optional || enabled.has(t) || store.hasEverHeld(t));
 
   const faults = new FaultSet(resolveResource);
   faults.set(options.faults ?? []);
@@ -192,16 +238,25 @@ export async function startKubeApiTestServer(
 
   const ctx = (): ApiContext => ({ store, served, version, serverAddress });
 
-  const send = (res: http.ServerResponse, r: ApiResponse, fault?: FaultSpec) => {
+  const send = (
+    res: http.ServerResponse,
+    r: ApiResponse,
+    fault?: FaultSpec,
+  ) => {
     const isText = typeof r.body === 'string';
-    const payload = Buffer.from(isText ? (r.body as string) : JSON.stringify(r.body));
+    const payload = Buffer.from(
+      isText ? (r.body as string) : JSON.stringify(r.body),
+    );
     const headers: Record<string, string | number> = {
       'Content-Type': isText ? 'text/plain; charset=utf-8' : 'application/json',
       'Cache-Control': 'no-cache, private',
       'Audit-Id': randomUUID(),
       ...r.headers,
     };
-    const half = payload.subarray(0, Math.max(1, Math.floor(payload.length / 2)));
+    const half = payload.subarray(
+      0,
+      Math.max(1, Math.floor(payload.length / 2)),
+    );
     if (fault?.fault === 'truncate') {
       // a complete HTTP message whose JSON stops halfway
       res.writeHead(r.status, { ...headers, 'Content-Length': half.length });
@@ -210,7 +265,9 @@ export async function startKubeApiTestServer(
       // without Content-Length node frames the body in chunks; either way it never completes
       res.writeHead(
         r.status,
-        fault.framing === 'content-length' ? { ...headers, 'Content-Length': payload.length } : headers,
+        fault.framing === 'content-length'
+          ? { ...headers, 'Content-Length': payload.length }
+          : headers,
       );
       res.write(half, () => res.socket?.destroy());
     } else {
@@ -233,18 +290,27 @@ export async function startKubeApiTestServer(
       });
     });
 
-  const faultResponse = (f: FaultSpec, target: RequestTarget): ApiResponse | undefined => {
+  const faultResponse = (
+    f: FaultSpec,
+    target: RequestTarget,
+  ): ApiResponse | undefined => {
     if (f.fault === 'expired') {
       let continueToken: string | undefined;
       try {
         if (target.query.continue) {
-          const start = decodeContinue(target.query.continue).start.replace(/\u0000$/, '');
+          const start = decodeContinue(target.query.continue).start.replace(
+            /\u0000$/,
+            '',
+          );
           continueToken = encodeContinue(-1, start);
         }
       } catch {
         continueToken = undefined;
       }
-      return { status: 410, body: statusBody(410, EXPIRED_CONTINUE_MESSAGE, { continueToken }) };
+      return {
+        status: 410,
+        body: statusBody(410, EXPIRED_CONTINUE_MESSAGE, { continueToken }),
+      };
     }
     if (f.fault !== 'status') return undefined;
     const code = f.code;
@@ -255,7 +321,11 @@ export async function startKubeApiTestServer(
       message ??= forbiddenMessage(target, user);
       if (target.resource) {
         const [resource] = target.resource.split('.');
-        details = { ...(target.name ? { name: target.name } : {}), ...(target.group ? { group: target.group } : {}), kind: resource };
+        details = {
+          ...(target.name ? { name: target.name } : {}),
+          ...(target.group ? { group: target.group } : {}),
+          kind: resource,
+        };
       }
     }
     if (code === 500) {
@@ -266,17 +336,27 @@ export async function startKubeApiTestServer(
       message ??= 'Too many requests, please try again later.';
       details = { retryAfterSeconds: 1 };
     }
-    if (code === 503) message ??= 'the server is currently unable to handle the request';
-    if (code === 504) message ??= 'Timeout: request did not complete within the allowed duration';
-    const headers: Record<string, string> = code === 429 ? { 'Retry-After': '1' } : {};
+    if (code === 503)
+      message ??= 'the server is currently unable to handle the request';
+    if (code === 504)
+      message ??=
+        'Timeout: request did not complete within the allowed duration';
+    const headers: Record<string, string> =
+      code === 429 ? { 'Retry-After': '1' } : {};
     return {
       status: code,
-      body: statusBody(code, message ?? `injected ${code}`, { reason: f.reason, details }),
+      body: statusBody(code, message ?? `injected ${code}`, {
+        reason: f.reason,
+        details,
+      }),
       headers,
     };
   };
 
-  const onRequest = async (req: http.IncomingMessage, res: http.ServerResponse) => {
+  const onRequest = async (
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+  ) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = (req.method ?? 'GET').toUpperCase();
     const query = toQuery(url.searchParams);
@@ -321,7 +401,10 @@ export async function startKubeApiTestServer(
     if (method !== 'GET' && method !== 'HEAD') {
       send(res, {
         status: 405,
-        body: statusBody(405, `the test API server is read-only; ${method} is not allowed`),
+        body: statusBody(
+          405,
+          `the test API server is read-only; ${method} is not allowed`,
+        ),
       });
       return;
     }
@@ -332,7 +415,9 @@ export async function startKubeApiTestServer(
       const message = e instanceof Error ? e.message : String(e);
       response = {
         status: 500,
-        body: statusBody(500, `Internal error occurred: ${message}`, { details: { causes: [{ message }] } }),
+        body: statusBody(500, `Internal error occurred: ${message}`, {
+          details: { causes: [{ message }] },
+        }),
       };
     }
     send(res, response, terminal);
@@ -341,7 +426,10 @@ export async function startKubeApiTestServer(
   const server = http.createServer((req, res) => {
     onRequest(req, res).catch(err => {
       if (!res.headersSent) {
-        send(res, { status: 500, body: statusBody(500, `Internal error occurred: ${String(err)}`) });
+        send(res, {
+          status: 500,
+          body: statusBody(500, `Internal error occurred: ${String(err)}`),
+        });
       } else {
         res.destroy();
       }
@@ -375,10 +463,15 @@ export async function startKubeApiTestServer(
       return store;
     },
     kubeConfigOptions(opts = {}) {
-      const token = opts.token === null ? undefined : opts.token ?? (tokens ? [...tokens][0] : undefined);
+      const token =
+        opts.token === null
+          ? undefined
+          : opts.token ?? (tokens ? [...tokens][0] : undefined);
       return {
         clusters: [{ name, server: url, skipTLSVerify: true }],
-        users: [{ name: `${name}-user`, ...(token !== undefined ? { token } : {}) }],
+        users: [
+          { name: `${name}-user`, ...(token !== undefined ? { token } : {}) },
+        ],
         contexts: [
           {
             name,
@@ -400,7 +493,9 @@ export async function startKubeApiTestServer(
       faults.set([]);
     },
     addObjects(input) {
-      return store.put(typeof input === 'string' ? parseYamlObjects(input) : input);
+      return store.put(
+        typeof input === 'string' ? parseYamlObjects(input) : input,
+      );
     },
     loadDir(dir) {
       return store.put(loadObjectsFromDir(dir));
@@ -410,7 +505,13 @@ export async function startKubeApiTestServer(
     },
     getObject(apiVersion, kind, objName, namespace) {
       const rt = registry.byKind(apiVersion, kind);
-      return rt ? store.get(rt, namespace ?? (rt.namespaced ? 'default' : undefined), objName) : undefined;
+      return rt
+        ? store.get(
+            rt,
+            namespace ?? (rt.namespaced ? 'default' : undefined),
+            objName,
+          )
+        : undefined;
     },
     objects() {
       return store.all();

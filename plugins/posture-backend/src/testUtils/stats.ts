@@ -47,7 +47,8 @@ export class RequestStats {
     this.total++;
     this.byPath[target.path] = (this.byPath[target.path] ?? 0) + 1;
     if (target.resource) {
-      this.byResource[target.resource] = (this.byResource[target.resource] ?? 0) + 1;
+      this.byResource[target.resource] =
+        (this.byResource[target.resource] ?? 0) + 1;
     }
     const entry: RequestLogEntry = {
       ...target,
@@ -58,7 +59,8 @@ export class RequestStats {
     };
     this.log.push(entry);
     // a long benchmark must not grow memory without bound; counters stay exact
-    if (this.log.length > this.maxLogEntries) this.log.splice(0, this.log.length - this.maxLogEntries);
+    if (this.log.length > this.maxLogEntries)
+      this.log.splice(0, this.log.length - this.maxLogEntries);
     return entry;
   }
 
@@ -70,20 +72,36 @@ export class RequestStats {
   }
 
   requests(filter: RequestFilter = {}): RequestLogEntry[] {
-    const resources = filter.resource !== undefined ? new Set(this.resolveResource(filter.resource)) : undefined;
+    const resources =
+      filter.resource !== undefined
+        ? new Set(this.resolveResource(filter.resource))
+        : undefined;
     if (resources && resources.size === 0) {
       throw new Error(`unknown resource ${JSON.stringify(filter.resource)}`);
     }
     return this.log.filter(e => {
-      if (resources && (e.resource === undefined || !resources.has(e.resource))) return false;
-      if (filter.method !== undefined && e.method !== filter.method.toUpperCase()) return false;
-      if (filter.path instanceof RegExp && !filter.path.test(e.path)) return false;
-      if (typeof filter.path === 'string' && e.path !== filter.path) return false;
-      if (filter.namespace !== undefined && e.namespace !== filter.namespace) return false;
+      if (resources && (e.resource === undefined || !resources.has(e.resource)))
+        return false;
+      if (
+        filter.method !== undefined &&
+        e.method !== filter.method.toUpperCase()
+      )
+        return false;
+      if (filter.path instanceof RegExp && !filter.path.test(e.path))
+        return false;
+      if (typeof filter.path === 'string' && e.path !== filter.path)
+        return false;
+      if (filter.namespace !== undefined && e.namespace !== filter.namespace)
+        return false;
       if (filter.name !== undefined && e.name !== filter.name) return false;
       if (filter.verb !== undefined && e.verb !== filter.verb) return false;
-      if (filter.status !== undefined && e.status !== filter.status) return false;
-      if (filter.withQuery !== undefined && e.query[filter.withQuery] === undefined) return false;
+      if (filter.status !== undefined && e.status !== filter.status)
+        return false;
+      if (
+        filter.withQuery !== undefined &&
+        e.query[filter.withQuery] === undefined
+      )
+        return false;
       return true;
     });
   }
@@ -98,7 +116,8 @@ export class RequestStats {
    */
   wasRequested(resource: string): boolean {
     const keys = this.resolveResource(resource);
-    if (keys.length === 0) throw new Error(`unknown resource ${JSON.stringify(resource)}`);
+    if (keys.length === 0)
+      throw new Error(`unknown resource ${JSON.stringify(resource)}`);
     return keys.some(k => (this.byResource[k] ?? 0) > 0);
   }
 }

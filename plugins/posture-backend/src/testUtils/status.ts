@@ -43,7 +43,11 @@ export const REASON_FOR_CODE: Record<number, string> = {
 export function statusBody(
   code: number,
   message: string,
-  opts: { reason?: string; details?: StatusDetails; continueToken?: string } = {},
+  opts: {
+    reason?: string;
+    details?: StatusDetails;
+    continueToken?: string;
+  } = {},
 ): StatusBody {
   const body: StatusBody = {
     kind: 'Status',

@@ -56,14 +56,21 @@ function isObj(v: unknown): v is KubeObject {
 export function flattenObjects(input: unknown): KubeObject[] {
   if (Array.isArray(input)) return input.flatMap(flattenObjects);
   if (!isObj(input)) return [];
-  if (typeof input.kind === 'string' && input.kind.endsWith('List') && Array.isArray(input.items)) {
+  if (
+    typeof input.kind === 'string' &&
+    input.kind.endsWith('List') &&
+    Array.isArray(input.items)
+  ) {
     return input.items.flatMap(flattenObjects);
   }
   return [input];
 }
 
 /** Multi-document YAML (or JSON, which is YAML) into objects. */
-export function parseYamlObjects(text: string, source = '<yaml>'): KubeObject[] {
+export function parseYamlObjects(
+  text: string,
+  source = '<yaml>',
+): KubeObject[] {
   const out: KubeObject[] = [];
   for (const doc of parseAllDocuments(text)) {
     if (doc.errors.length > 0) {
@@ -142,9 +149,9 @@ export class ClusterStore {
     const rt = this.registry.byKind(String(o.apiVersion), String(o.kind));
     if (!rt) {
       throw new UnknownKindError(
-        `test API server does not serve ${String(o.apiVersion)} ${String(o.kind)} (${String(
-          o.metadata?.name,
-        )})`,
+        `test API server does not serve ${String(o.apiVersion)} ${String(
+          o.kind,
+        )} (${String(o.metadata?.name)})`,
       );
     }
     return rt;
@@ -153,7 +160,12 @@ export class ClusterStore {
   private state(rt: ResourceType): TypeState {
     let s = this.states.get(rt);
     if (!s) {
-      s = { rt, byKey: new Map(), versions: [{ rv: 0, items: [] }], ever: false };
+      s = {
+        rt,
+        byKey: new Map(),
+        versions: [{ rv: 0, items: [] }],
+        ever: false,
+      };
       this.states.set(rt, s);
     }
     return s;
@@ -167,16 +179,23 @@ export class ClusterStore {
   private allocateClusterIP = (): string => {
     this.clusterIpCounter++;
     // documentation-only range: these addresses are data, never dialled
-    return `10.96.${(this.clusterIpCounter >> 8) & 255}.${this.clusterIpCounter & 255}`;
+    return `10.96.${(this.clusterIpCounter >> 8) & 255}.${
+      this.clusterIpCounter & 255
+    }`;
   };
 
-  private prepare(input: KubeObject, rt: ResourceType, previous?: KubeObject): KubeObject {
+  private prepare(
+    input: KubeObject,
+    rt: ResourceType,
+    previous?: KubeObject,
+  ): KubeObject {
     this.rv++;
     let o: KubeObject;
     if (this.options.applyDefaults === false) {
       o = structuredClone(input);
       o.metadata = isObj(o.metadata) ? o.metadata : {};
-      if (rt.namespaced && !o.metadata.namespace) o.metadata.namespace = 'default';
+      if (rt.namespaced && !o.metadata.namespace)
+        o.metadata.namespace = 'default';
       o.metadata.uid ??= randomUUID();
       o.metadata.resourceVersion = String(this.rv);
     } else {
@@ -194,8 +213,10 @@ export class ClusterStore {
       o.metadata.uid = previous.metadata.uid;
       o.metadata.creationTimestamp = previous.metadata.creationTimestamp;
       if (typeof previous.metadata.generation === 'number') {
-        const specChanged = JSON.stringify(previous.spec) !== JSON.stringify(o.spec);
-        o.metadata.generation = previous.metadata.generation + (specChanged ? 1 : 0);
+        const specChanged =
+          JSON.stringify(previous.spec) !== JSON.stringify(o.spec);
+        o.metadata.generation =
+          previous.metadata.generation + (specChanged ? 1 : 0);
       }
     }
     return deepFreeze(o);
@@ -207,8 +228,14 @@ export class ClusterStore {
       const items = [...s.byKey.values()].sort(compareKeys);
       s.versions.push({ rv: this.rv, items });
       if (s.versions.length > this.historyLimit) {
-        const dropped = s.versions.splice(0, s.versions.length - this.historyLimit);
-        this.compactedRv = Math.max(this.compactedRv, dropped[dropped.length - 1].rv);
+        const dropped = s.versions.splice(
+          0,
+          s.versions.length - this.historyLimit,
+        );
+        this.compactedRv = Math.max(
+          this.compactedRv,
+          dropped[dropped.length - 1].rv,
+        );
       }
     }
   }
@@ -226,7 +253,8 @@ export class ClusterStore {
       const s = this.state(rt);
       const name = o.metadata?.name;
       const ns = rt.namespaced ? o.metadata?.namespace || 'default' : undefined;
-      const previous = typeof name === 'string' ? s.byKey.get(storeKey(ns, name)) : undefined;
+      const previous =
+        typeof name === 'string' ? s.byKey.get(storeKey(ns, name)) : undefined;
       const obj = this.prepare(o, rt, previous);
       s.byKey.set(keyOf(obj), obj);
       touched.add(s);
@@ -244,7 +272,12 @@ export class ClusterStore {
       const nsType = this.registry.byKind('v1', 'Namespace')!;
       const existing = this.state(nsType).byKey;
       for (const ns of namespaces) {
-        if (!existing.has(ns)) extra.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+        if (!existing.has(ns))
+          extra.push({
+            apiVersion: 'v1',
+            kind: 'Namespace',
+            metadata: { name: ns },
+          });
       }
     }
     if (this.options.autoCreateDefaultServiceAccounts) {
@@ -264,13 +297,27 @@ export class ClusterStore {
   }
 
   /** Removes objects; returns how many existed. */
-  delete(refs: Array<{ apiVersion: string; kind: string; namespace?: string; name: string }>): number {
+  delete(
+    refs: Array<{
+      apiVersion: string;
+      kind: string;
+      namespace?: string;
+      name: string;
+    }>,
+  ): number {
     const touched = new Set<TypeState>();
     let n = 0;
     for (const ref of refs) {
-      const rt = this.resourceTypeOf({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name } });
+      const rt = this.resourceTypeOf({
+        apiVersion: ref.apiVersion,
+        kind: ref.kind,
+        metadata: { name: ref.name },
+      });
       const s = this.state(rt);
-      const key = storeKey(rt.namespaced ? ref.namespace || 'default' : undefined, ref.name);
+      const key = storeKey(
+        rt.namespaced ? ref.namespace || 'default' : undefined,
+        ref.name,
+      );
       if (s.byKey.delete(key)) {
         n++;
         touched.add(s);
@@ -302,8 +349,14 @@ export class ClusterStore {
     this.compactedRv = this.rv;
   }
 
-  get(rt: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined {
-    return this.states.get(rt)?.byKey.get(storeKey(rt.namespaced ? namespace : undefined, name));
+  get(
+    rt: ResourceType,
+    namespace: string | undefined,
+    name: string,
+  ): KubeObject | undefined {
+    return this.states
+      .get(rt)
+      ?.byKey.get(storeKey(rt.namespaced ? namespace : undefined, name));
   }
 
   current(rt: ResourceType): readonly KubeObject[] {
@@ -327,11 +380,12 @@ export class ClusterStore {
 
   /** All stored objects, for assertions. */
   all(): KubeObject[] {
-    return [...this.states.values()].flatMap(s => s.versions[s.versions.length - 1].items);
+    return [...this.states.values()].flatMap(
+      s => s.versions[s.versions.length - 1].items,
+    );
   }
 
   types(): ResourceType[] {
     return [...this.states.keys()];
   }
 }
-

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { SEVERITIES, Severity } from '@internal/plugin-posture-common';
 import { scanManifests } from '../scan';
@@ -143,7 +144,7 @@ async function scanCommand(paths: string[], opts: ScanOptions, io: CliIo): Promi
   const text = render(report, opts.format, useColor(io, toFile));
   if (toFile) {
     try {
-      await fs.writeFile(opts.output as string, text);
+      await fs.writeFile(path.resolve(cwd, opts.output as string), text);
     } catch (e) {
       throw new InputError(`cannot write ${opts.output}: ${(e as Error).message}`);
     }
@@ -162,6 +163,10 @@ async function scanCommand(paths: string[], opts: ScanOptions, io: CliIo): Promi
  */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const env = io.env ?? process.env;
+  if (argv.length === 0) {
+    io.stderr.write('posture: missing command: run `posture scan <paths...>` (see posture --help)\n');
+    return EXIT.usage;
+  }
   let exitCode: number = EXIT.ok;
   const program = new Command('posture')
     .description('Scores Kubernetes manifests on scalability and security.')

@@ -17,16 +17,46 @@ describe('parseImageRef', () => {
     ['nginx:latest', 'docker.io', 'library/nginx', 'latest', undefined],
     ['bitnami/redis:7.2', 'docker.io', 'bitnami/redis', '7.2', undefined],
     ['docker.io/nginx', 'docker.io', 'library/nginx', undefined, undefined],
-    ['index.docker.io/library/nginx:1', 'docker.io', 'library/nginx', '1', undefined],
-    ['docker.io/bitnami/redis', 'docker.io', 'bitnami/redis', undefined, undefined],
+    [
+      'index.docker.io/library/nginx:1',
+      'docker.io',
+      'library/nginx',
+      '1',
+      undefined,
+    ],
+    [
+      'docker.io/bitnami/redis',
+      'docker.io',
+      'bitnami/redis',
+      undefined,
+      undefined,
+    ],
     ['localhost/app', 'localhost', 'app', undefined, undefined],
     ['localhost:5000/app', 'localhost:5000', 'app', undefined, undefined],
     ['localhost:5000/app:v2', 'localhost:5000', 'app', 'v2', undefined],
-    ['registry.example.com:443/team/app:1.0.0', 'registry.example.com:443', 'team/app', '1.0.0', undefined],
+    [
+      'registry.example.com:443/team/app:1.0.0',
+      'registry.example.com:443',
+      'team/app',
+      '1.0.0',
+      undefined,
+    ],
     ['ghcr.io/acme/api', 'ghcr.io', 'acme/api', undefined, undefined],
-    ['quay.io/fairwinds/docker-demo:latest', 'quay.io', 'fairwinds/docker-demo', 'latest', undefined],
+    [
+      'quay.io/fairwinds/docker-demo:latest',
+      'quay.io',
+      'fairwinds/docker-demo',
+      'latest',
+      undefined,
+    ],
     ['k8s.gcr.io/busybox', 'k8s.gcr.io', 'busybox', undefined, undefined],
-    ['Registry.Example.com/app', 'Registry.Example.com', 'app', undefined, undefined],
+    [
+      'Registry.Example.com/app',
+      'Registry.Example.com',
+      'app',
+      undefined,
+      undefined,
+    ],
     ['UPPER/app', 'UPPER', 'app', undefined, undefined],
     ['[::1]:5000/app:1', '[::1]:5000', 'app', '1', undefined],
     ['10.0.0.1:5000/a/b/c:x_y', '10.0.0.1:5000', 'a/b/c', 'x_y', undefined],
@@ -35,7 +65,13 @@ describe('parseImageRef', () => {
     [`nginx@${SHA}`, 'docker.io', 'library/nginx', undefined, SHA],
     [`nginx:1.27@${SHA}`, 'docker.io', 'library/nginx', '1.27', SHA],
     [`localhost:5000/app@${SHA}`, 'localhost:5000', 'app', undefined, SHA],
-    [`ghcr.io/a/b@sha512:${'0'.repeat(128)}`, 'ghcr.io', 'a/b', undefined, `sha512:${'0'.repeat(128)}`],
+    [
+      `ghcr.io/a/b@sha512:${'0'.repeat(128)}`,
+      'ghcr.io',
+      'a/b',
+      undefined,
+      `sha512:${'0'.repeat(128)}`,
+    ],
   ])('%s', (raw, domain, path, tag, digest) => {
     const ref = parseImageRef(raw);
     expect(ref).toEqual({
@@ -80,24 +116,46 @@ describe('parseImageRef', () => {
     expect(() => parseImageRef(raw)).toThrow(reason);
   });
 
-  it.each([[null], [undefined], [42], [{}], [['nginx']]])('rejects the non-string %p', v => {
-    const r = tryParseImageRef(v);
-    expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error).toMatch(/must be a string/);
-  });
+  it.each([[null], [undefined], [42], [{}], [['nginx']]])(
+    'rejects the non-string %p',
+    v => {
+      const r = tryParseImageRef(v);
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.error).toMatch(/must be a string/);
+    },
+  );
 
   it('round-trips generated references', () => {
-    const comp = fc.stringMatching(/^[a-z0-9]+(?:[._-][a-z0-9]+)?$/).filter(s => s.length <= 20);
+    const comp = fc
+      .stringMatching(/^[a-z0-9]+(?:[._-][a-z0-9]+)?$/)
+      .filter(s => s.length <= 20);
     const host = fc.stringMatching(/^[a-z][a-z0-9]{0,8}\.[a-z]{2,4}$/);
-    const port = fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined });
-    const tag = fc.option(fc.stringMatching(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,15}$/), { nil: undefined });
+    const port = fc.option(fc.integer({ min: 1, max: 65535 }), {
+      nil: undefined,
+    });
+    const tag = fc.option(
+      fc.stringMatching(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,15}$/),
+      { nil: undefined },
+    );
     fc.assert(
-      fc.property(host, port, fc.array(comp, { minLength: 1, maxLength: 3 }), tag, (h, p, parts, t) => {
-        const domain = p === undefined ? h : `${h}:${p}`;
-        const raw = `${domain}/${parts.join('/')}${t === undefined ? '' : `:${t}`}`;
-        const ref = parseImageRef(raw);
-        return ref.domain === domain && ref.path === parts.join('/') && ref.tag === t;
-      }),
+      fc.property(
+        host,
+        port,
+        fc.array(comp, { minLength: 1, maxLength: 3 }),
+        tag,
+        (h, p, parts, t) => {
+          const domain = p === undefined ? h : `${h}:${p}`;
+          const raw = `${domain}/${parts.join('/')}${
+            t === undefined ? '' : `:${t}`
+          }`;
+          const ref = parseImageRef(raw);
+          return (
+            ref.domain === domain &&
+            ref.path === parts.join('/') &&
+            ref.tag === t
+          );
+        },
+      ),
     );
   });
 
@@ -128,11 +186,13 @@ describe('pinning', () => {
 
 describe('registries', () => {
   it('normalises entries', () => {
-    expect(normaliseRegistryEntry(' https://Registry.Example.com:5000/Team/ ')).toBe(
-      'registry.example.com:5000/Team',
-    );
+    expect(
+      normaliseRegistryEntry(' https://Registry.Example.com:5000/Team/ '),
+    ).toBe('registry.example.com:5000/Team');
     expect(normaliseRegistryEntry('index.docker.io')).toBe('docker.io');
-    expect(normaliseRegistryEntry('index.docker.io/library')).toBe('docker.io/library');
+    expect(normaliseRegistryEntry('index.docker.io/library')).toBe(
+      'docker.io/library',
+    );
   });
 
   it.each([

@@ -21,9 +21,14 @@ const DOMAIN = new RegExp(
 );
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
-const DIGEST = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
+const DIGEST =
+  /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
 /** The algorithms go-digest can verify, with their hex lengths. */
-const DIGEST_HEX_LENGTH: Record<string, number> = { sha256: 64, sha384: 96, sha512: 128 };
+const DIGEST_HEX_LENGTH: Record<string, number> = {
+  sha256: 64,
+  sha384: 96,
+  sha512: 128,
+};
 const IMAGE_ID = /^[a-f0-9]{64}$/;
 
 export class ImageRefError extends Error {
@@ -52,12 +57,18 @@ export interface ImageRef {
  * `:`, is `localhost`, or has upper case letters); otherwise the image is on
  * Docker Hub.
  */
-function splitDomain(name: string): { domain: string; remainder: string; explicit: boolean } {
+function splitDomain(name: string): {
+  domain: string;
+  remainder: string;
+  explicit: boolean;
+} {
   const i = name.indexOf('/');
   const first = i < 0 ? '' : name.slice(0, i);
   if (
     i < 0 ||
-    (!/[.:]/.test(first) && first !== 'localhost' && first.toLowerCase() === first)
+    (!/[.:]/.test(first) &&
+      first !== 'localhost' &&
+      first.toLowerCase() === first)
   ) {
     return { domain: DOCKER_HUB, remainder: name, explicit: false };
   }
@@ -66,26 +77,36 @@ function splitDomain(name: string): { domain: string; remainder: string; explici
 
 function validateDigest(digest: string): void {
   if (!DIGEST.test(digest)) {
-    throw new ImageRefError(`invalid digest "${digest}" (expected algorithm:hex, e.g. sha256:<64 hex digits>)`);
+    throw new ImageRefError(
+      `invalid digest "${digest}" (expected algorithm:hex, e.g. sha256:<64 hex digits>)`,
+    );
   }
   const [algorithm, hex] = digest.split(':');
   const len = DIGEST_HEX_LENGTH[algorithm];
-  if (len === undefined) throw new ImageRefError(`unsupported digest algorithm "${algorithm}"`);
+  if (len === undefined)
+    throw new ImageRefError(`unsupported digest algorithm "${algorithm}"`);
   if (hex.length !== len || !/^[a-f0-9]+$/.test(hex)) {
-    throw new ImageRefError(`invalid ${algorithm} digest: expected ${len} lower-case hex digits`);
+    throw new ImageRefError(
+      `invalid ${algorithm} digest: expected ${len} lower-case hex digits`,
+    );
   }
 }
 
 /** Parses an image reference; throws ImageRefError with a readable reason. */
 export function parseImageRef(input: unknown): ImageRef {
   if (typeof input !== 'string') {
-    throw new ImageRefError(`image must be a string, got ${input === null ? 'null' : typeof input}`);
+    throw new ImageRefError(
+      `image must be a string, got ${input === null ? 'null' : typeof input}`,
+    );
   }
   const raw = input;
   if (raw === '') throw new ImageRefError('image is empty');
-  if (raw.trim() !== raw) throw new ImageRefError('image has leading or trailing whitespace');
+  if (raw.trim() !== raw)
+    throw new ImageRefError('image has leading or trailing whitespace');
   if (IMAGE_ID.test(raw)) {
-    throw new ImageRefError('a 64-digit hex string is an image ID, not a repository name');
+    throw new ImageRefError(
+      'a 64-digit hex string is an image ID, not a repository name',
+    );
   }
 
   let rest = raw;
@@ -105,16 +126,21 @@ export function parseImageRef(input: unknown): ImageRef {
     rest = rest.slice(0, colon);
     if (!TAG.test(tag)) {
       throw new ImageRefError(
-        tag === '' ? 'tag is empty after ":"' : `invalid tag "${tag}" (letters, digits, _ . -; at most 128; not starting with . or -)`,
+        tag === ''
+          ? 'tag is empty after ":"'
+          : `invalid tag "${tag}" (letters, digits, _ . -; at most 128; not starting with . or -)`,
       );
     }
   }
 
   if (rest === '') throw new ImageRefError('repository name is empty');
   const { domain: written, remainder, explicit } = splitDomain(rest);
-  if (explicit && !DOMAIN.test(written)) throw new ImageRefError(`invalid registry host "${written}"`);
+  if (explicit && !DOMAIN.test(written))
+    throw new ImageRefError(`invalid registry host "${written}"`);
   if (remainder.toLowerCase() !== remainder) {
-    throw new ImageRefError(`repository name "${remainder}" must be lower case`);
+    throw new ImageRefError(
+      `repository name "${remainder}" must be lower case`,
+    );
   }
   for (const component of remainder.split('/')) {
     if (!PATH_COMPONENT.test(component)) {
@@ -127,10 +153,15 @@ export function parseImageRef(input: unknown): ImageRef {
   }
 
   const domain = written === LEGACY_DOCKER_HUB ? DOCKER_HUB : written;
-  const path = domain === DOCKER_HUB && !remainder.includes('/') ? OFFICIAL_PREFIX + remainder : remainder;
+  const path =
+    domain === DOCKER_HUB && !remainder.includes('/')
+      ? OFFICIAL_PREFIX + remainder
+      : remainder;
   const name = `${domain}/${path}`;
   if (name.length > NAME_TOTAL_LENGTH_MAX) {
-    throw new ImageRefError(`repository name is longer than ${NAME_TOTAL_LENGTH_MAX} characters`);
+    throw new ImageRefError(
+      `repository name is longer than ${NAME_TOTAL_LENGTH_MAX} characters`,
+    );
   }
   const ref: ImageRef = { raw, domain, path, name };
   if (tag !== undefined) ref.tag = tag;
@@ -138,7 +169,9 @@ export function parseImageRef(input: unknown): ImageRef {
   return ref;
 }
 
-export type ImageRefResult = { ok: true; ref: ImageRef } | { ok: false; error: string };
+export type ImageRefResult =
+  | { ok: true; ref: ImageRef }
+  | { ok: false; error: string };
 
 /** parseImageRef without the throw. */
 export function tryParseImageRef(input: unknown): ImageRefResult {
@@ -155,7 +188,9 @@ export function tryParseImageRef(input: unknown): ImageRefResult {
  * `latest`, or not at all (no tag pulls `latest`). The runtime ignores the
  * tag when a digest is given.
  */
-export function pinning(ref: ImageRef): 'digest' | 'tag' | 'latest' | 'untagged' {
+export function pinning(
+  ref: ImageRef,
+): 'digest' | 'tag' | 'latest' | 'untagged' {
   if (ref.digest) return 'digest';
   if (ref.tag === undefined) return 'untagged';
   return ref.tag === 'latest' ? 'latest' : 'tag';
@@ -168,7 +203,10 @@ export function pinning(ref: ImageRef): 'digest' | 'tag' | 'latest' | 'untagged'
  * Path prefixes are kept as written: registries treat paths case-sensitively.
  */
 export function normaliseRegistryEntry(entry: string): string {
-  let e = entry.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/\/+$/, '');
+  let e = entry
+    .trim()
+    .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
+    .replace(/\/+$/, '');
   const i = e.indexOf('/');
   let host = (i < 0 ? e : e.slice(0, i)).toLowerCase();
   if (host === LEGACY_DOCKER_HUB) host = DOCKER_HUB;
@@ -189,7 +227,11 @@ export function fromRegistry(ref: ImageRef, entry: string): boolean {
   const host = i < 0 ? e : e.slice(0, i);
   const prefix = i < 0 ? '' : e.slice(i + 1);
   const domain = ref.domain.toLowerCase();
-  const hostOk = host.startsWith('*.') ? domain.endsWith(host.slice(1)) && domain.length > host.length - 1 : domain === host;
+  const hostOk = host.startsWith('*.')
+    ? domain.endsWith(host.slice(1)) && domain.length > host.length - 1
+    : domain === host;
   if (!hostOk) return false;
-  return prefix === '' || ref.path === prefix || ref.path.startsWith(`${prefix}/`);
+  return (
+    prefix === '' || ref.path === prefix || ref.path.startsWith(`${prefix}/`)
+  );
 }

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { formatQuantity, parseQuantity } from './quantity';
+import { parseQuantity } from './quantity';
 
 const value = (v: unknown) => {
   const r = parseQuantity(v);
@@ -63,14 +63,19 @@ describe('parseQuantity', () => {
     if (!r.ok) expect(r.error).toContain(`"${input}"`);
   });
 
-  it.each([[null], [undefined], [true], [{}], [[]], [Number.NaN], [Number.POSITIVE_INFINITY]])(
-    'rejects the non-quantity %p without throwing',
-    input => {
-      const r = parseQuantity(input);
-      expect(r.ok).toBe(false);
-      if (!r.ok) expect(r.error.length).toBeGreaterThan(5);
-    },
-  );
+  it.each([
+    [null],
+    [undefined],
+    [true],
+    [{}],
+    [[]],
+    [Number.NaN],
+    [Number.POSITIVE_INFINITY],
+  ])('rejects the non-quantity %p without throwing', input => {
+    const r = parseQuantity(input);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.length).toBeGreaterThan(5);
+  });
 
   it('rejects values that overflow', () => {
     expect(parseQuantity('1e400').ok).toBe(false);
@@ -99,14 +104,5 @@ describe('parseQuantity', () => {
         return Math.abs(value(`${m}m`) - value(String(m / 1000))) < 1e-9;
       }),
     );
-  });
-});
-
-describe('formatQuantity', () => {
-  it('formats cpu and memory for messages', () => {
-    expect(formatQuantity(0.25, 'cpu')).toBe('0.25 cores');
-    expect(formatQuantity(512 * 2 ** 20, 'memory')).toBe('512 MiB');
-    expect(formatQuantity(1.5 * 2 ** 30, 'memory')).toBe('1.5 GiB');
-    expect(formatQuantity(100, 'memory')).toBe('100 bytes');
   });
 });

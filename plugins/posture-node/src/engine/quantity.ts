@@ -56,7 +56,11 @@ export function parseQuantity(v: unknown): QuantityResult {
       : { ok: false, error: `${raw} is not a finite number`, raw };
   }
   if (typeof v !== 'string') {
-    return { ok: false, error: `expected a quantity such as "500m" or "1Gi", got ${shown(v)}`, raw: shown(v) };
+    return {
+      ok: false,
+      error: `expected a quantity such as "500m" or "1Gi", got ${shown(v)}`,
+      raw: shown(v),
+    };
   }
   const m = QUANTITY.exec(v);
   if (!m) {
@@ -72,20 +76,7 @@ export function parseQuantity(v: unknown): QuantityResult {
   if (binary) value = n * BINARY[binary];
   else if (exponent !== undefined) value = n * 10 ** Number(exponent);
   else value = n * DECIMAL[decimal ?? ''];
-  if (!Number.isFinite(value)) return { ok: false, error: `"${v}" is out of range`, raw: v };
+  if (!Number.isFinite(value))
+    return { ok: false, error: `"${v}" is out of range`, raw: v };
   return { ok: true, value, raw: v };
-}
-
-/** A short human form for messages: `0.25 cores`, `512 MiB`. */
-export function formatQuantity(value: number, kind: 'cpu' | 'memory'): string {
-  if (kind === 'cpu') return `${+value.toPrecision(6)} cores`;
-  const units: [string, number][] = [
-    ['GiB', 2 ** 30],
-    ['MiB', 2 ** 20],
-    ['KiB', 2 ** 10],
-  ];
-  for (const [unit, size] of units) {
-    if (Math.abs(value) >= size) return `${+(value / size).toPrecision(6)} ${unit}`;
-  }
-  return `${+value.toPrecision(6)} bytes`;
 }

@@ -1,8 +1,14 @@
 // Shared by the resource and probe checks (the `_` prefix keeps it out of the catalog).
 import { Evidence } from '@internal/plugin-posture-common';
-import { CheckContext, Outcome, fail, notApplicable, pass } from '../../engine/check';
+import {
+  CheckContext,
+  Outcome,
+  fail,
+  notApplicable,
+  pass,
+} from '../../engine/check';
 import { K8sObject, arr, nameOf, obj } from '../../engine/k8s';
-import { formatQuantity, parseQuantity } from '../../engine/quantity';
+import { parseQuantity } from '../../engine/quantity';
 import { ContainerEntry, Workload, containersOf } from '../../engine/workloads';
 
 export type ResourceName = 'cpu' | 'memory';
@@ -60,7 +66,10 @@ export function judgeContainers(
     reasons.push(`${c.name}: ${f.reason}`);
   }
   if (judged === 0) return notApplicable(messages.none);
-  if (failing.length === 0) return pass(notes.length ? `${messages.pass} (${notes.join('; ')})` : messages.pass);
+  if (failing.length === 0)
+    return pass(
+      notes.length ? `${messages.pass} (${notes.join('; ')})` : messages.pass,
+    );
   return fail(reasons.join('; '), failing);
 }
 
@@ -85,10 +94,14 @@ export function limitRangeDefault(
     for (const item of arr(obj(lr.spec)?.limits)) {
       const it = obj(item);
       if (!it || it.type !== 'Container') continue;
-      const order = kind === 'limits' ? ['default', 'max'] : ['defaultRequest', 'default', 'min'];
+      const order =
+        kind === 'limits'
+          ? ['default', 'max']
+          : ['defaultRequest', 'default', 'min'];
       for (const field of order) {
         const v = obj(it[field])?.[resource];
-        if (v !== undefined && v !== null && parseQuantity(v).ok) return { value: String(v), from: lr };
+        if (v !== undefined && v !== null && parseQuantity(v).ok)
+          return { value: String(v), from: lr };
       }
     }
   }
@@ -103,9 +116,22 @@ const LABEL: Record<ResourceName, Record<ResourceKind, string>> = {
 /** Judges one explicitly written quantity. */
 function judgeValue(v: unknown, field: string, label: string): Finding {
   const q = parseQuantity(v);
-  if (!q.ok) return { ok: false, field, value: q.raw, reason: `${label} is not a valid quantity: ${q.error}` };
-  if (q.value < 0) return { ok: false, field, value: q.raw, reason: `${label} is negative` };
-  if (q.value === 0) return { ok: false, field, value: q.raw, reason: `${label} is 0, which is the same as not setting it` };
+  if (!q.ok)
+    return {
+      ok: false,
+      field,
+      value: q.raw,
+      reason: `${label} is not a valid quantity: ${q.error}`,
+    };
+  if (q.value < 0)
+    return { ok: false, field, value: q.raw, reason: `${label} is negative` };
+  if (q.value === 0)
+    return {
+      ok: false,
+      field,
+      value: q.raw,
+      reason: `${label} is 0, which is the same as not setting it`,
+    };
   return { ok: true, field, value: q.raw, reason: '' };
 }
 
@@ -126,11 +152,21 @@ export function judgeResource(
   const field = `resources.${kind}.${resource}`;
   const res = c.container.resources;
   if (res !== undefined && res !== null && !obj(res)) {
-    return { ok: false, field: 'resources', value: JSON.stringify(res), reason: 'resources must be a map' };
+    return {
+      ok: false,
+      field: 'resources',
+      value: JSON.stringify(res),
+      reason: 'resources must be a map',
+    };
   }
   const section = obj(res)?.[kind];
   if (section !== undefined && section !== null && !obj(section)) {
-    return { ok: false, field: `resources.${kind}`, value: JSON.stringify(section), reason: `resources.${kind} must be a map` };
+    return {
+      ok: false,
+      field: `resources.${kind}`,
+      value: JSON.stringify(section),
+      reason: `resources.${kind} must be a map`,
+    };
   }
   const own = obj(section)?.[resource];
   if (own !== undefined && own !== null) return judgeValue(own, field, label);
@@ -138,19 +174,47 @@ export function judgeResource(
   if (kind === 'requests') {
     const limit = obj(obj(res)?.limits)?.[resource];
     if (limit !== undefined && limit !== null) {
-      const f = judgeValue(limit, `resources.limits.${resource}`, `${LABEL[resource].limits} (the request defaults to it)`);
-      return f.ok ? { ...f, field, reason: `request defaults to the limit ${String(limit)}` } : f;
+      const f = judgeValue(
+        limit,
+        `resources.limits.${resource}`,
+        `${LABEL[resource].limits} (the request defaults to it)`,
+      );
+      return f.ok
+        ? {
+            ...f,
+            field,
+            reason: `request defaults to the limit ${String(limit)}`,
+          }
+        : f;
     }
   }
 
-  const podLevel = obj(obj(w.podSpec.resources)?.[kind])?.[resource] ??
-    (kind === 'requests' ? obj(obj(w.podSpec.resources)?.limits)?.[resource] : undefined);
-  if (podLevel !== undefined && podLevel !== null && parseQuantity(podLevel).ok) {
-    return { ok: true, field, value: String(podLevel), reason: `pod-level ${kind}.${resource} ${String(podLevel)}` };
+  const podLevel =
+    obj(obj(w.podSpec.resources)?.[kind])?.[resource] ??
+    (kind === 'requests'
+      ? obj(obj(w.podSpec.resources)?.limits)?.[resource]
+      : undefined);
+  if (
+    podLevel !== undefined &&
+    podLevel !== null &&
+    parseQuantity(podLevel).ok
+  ) {
+    return {
+      ok: true,
+      field,
+      value: String(podLevel),
+      reason: `pod-level ${kind}.${resource} ${String(podLevel)}`,
+    };
   }
 
   const lr = limitRangeDefault(ctx, w.namespace, kind, resource);
-  if (lr) return { ok: true, field, value: lr.value, reason: `defaulted to ${lr.value} by LimitRange ${nameOf(lr.from)}` };
+  if (lr)
+    return {
+      ok: true,
+      field,
+      value: lr.value,
+      reason: `defaulted to ${lr.value} by LimitRange ${nameOf(lr.from)}`,
+    };
 
   return { ok: false, field, value: '(unset)', reason: `no ${label}` };
 }
@@ -163,28 +227,43 @@ export function evaluateResource(
   resource: ResourceName,
 ): Outcome {
   const label = LABEL[resource][kind];
-  return judgeContainers(longRunningContainers(w), c => judgeResource(w, c, ctx, kind, resource), {
-    pass: `Every container has a ${label}`,
-    none: 'No long-running containers',
-  });
-}
-
-/** For messages: `0.5 cores`, `256 MiB`. */
-export function describeQuantity(v: unknown, resource: ResourceName): string {
-  const q = parseQuantity(v);
-  return q.ok ? formatQuantity(q.value, resource) : String(v);
+  return judgeContainers(
+    longRunningContainers(w),
+    c => judgeResource(w, c, ctx, kind, resource),
+    {
+      pass: `Every container has a ${label}`,
+      none: 'No long-running containers',
+    },
+  );
 }
 
 const HANDLERS = ['exec', 'httpGet', 'tcpSocket', 'grpc'] as const;
 
 /** The probe's handler, or why it has none. */
-export function probeHandler(probe: unknown): { ok: true; handler: string } | { ok: false; reason: string } {
-  if (probe === undefined || probe === null) return { ok: false, reason: 'not set' };
+export function probeHandler(
+  probe: unknown,
+): { ok: true; handler: string } | { ok: false; reason: string } {
+  if (probe === undefined || probe === null)
+    return { ok: false, reason: 'not set' };
   const p = obj(probe);
-  if (!p) return { ok: false, reason: `must be a map, got ${Array.isArray(probe) ? 'a list' : typeof probe}` };
+  if (!p)
+    return {
+      ok: false,
+      reason: `must be a map, got ${
+        Array.isArray(probe) ? 'a list' : typeof probe
+      }`,
+    };
   const set = HANDLERS.filter(h => obj(p[h]));
-  if (set.length === 0) return { ok: false, reason: 'has no handler (exec, httpGet, tcpSocket or grpc)' };
-  if (set.length > 1) return { ok: false, reason: `has more than one handler (${set.join(', ')})` };
+  if (set.length === 0)
+    return {
+      ok: false,
+      reason: 'has no handler (exec, httpGet, tcpSocket or grpc)',
+    };
+  if (set.length > 1)
+    return {
+      ok: false,
+      reason: `has more than one handler (${set.join(', ')})`,
+    };
   return { ok: true, handler: set[0] };
 }
 

@@ -16,7 +16,8 @@ export interface ScalerBounds {
   minDefaulted: boolean;
 }
 
-const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+const isCount = (v: unknown): v is number =>
+  typeof v === 'number' && Number.isInteger(v) && v >= 0;
 
 /**
  * HPA minReplicas defaults to 1; KEDA's minReplicaCount to 0 and
@@ -26,7 +27,9 @@ const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isI
 export function scalerBounds(s: K8sObject): ScalerBounds {
   const spec = obj(s.spec) ?? {};
   if (kindOf(s) === 'ScaledObject') {
-    const min = isCount(spec.minReplicaCount) ? spec.minReplicaCount : undefined;
+    const min = isCount(spec.minReplicaCount)
+      ? spec.minReplicaCount
+      : undefined;
     return {
       scaler: s,
       min: min ?? 0,
@@ -81,8 +84,17 @@ export function replicaBounds(w: Workload, ctx: CheckContext): ReplicaBounds {
   const n = w.replicas ?? 1;
   const raw = obj(w.object.spec)?.replicas;
   let value = String(n);
-  if (w.replicas === undefined) value = raw === undefined || raw === null ? '(unset: 1)' : `${JSON.stringify(raw)} (not a number: 1)`;
-  return { min: n, max: n, scalers: [], evidence: [{ path: 'spec.replicas', value }] };
+  if (w.replicas === undefined)
+    value =
+      raw === undefined || raw === null
+        ? '(unset: 1)'
+        : `${JSON.stringify(raw)} (not a number: 1)`;
+  return {
+    min: n,
+    max: n,
+    scalers: [],
+    evidence: [{ path: 'spec.replicas', value }],
+  };
 }
 
 /** `kind name`, for messages. */
@@ -100,12 +112,26 @@ export function intOrPercent(v: unknown): IntOrPercent | undefined {
   if (typeof v === 'number') {
     return Number.isInteger(v) && v >= 0
       ? { kind: 'int', value: v, raw: String(v) }
-      : { kind: 'invalid', raw: String(v), reason: 'must be a non-negative integer' };
+      : {
+          kind: 'invalid',
+          raw: String(v),
+          reason: 'must be a non-negative integer',
+        };
   }
   const s = str(v);
-  if (s === undefined) return { kind: 'invalid', raw: JSON.stringify(v) ?? String(v), reason: 'must be an integer or a percentage' };
+  if (s === undefined)
+    return {
+      kind: 'invalid',
+      raw: JSON.stringify(v) ?? String(v),
+      reason: 'must be an integer or a percentage such as "50%"',
+    };
   const m = /^(\d+)%$/.exec(s);
-  if (!m) return { kind: 'invalid', raw: s, reason: 'a string must be a percentage such as "50%"' };
+  if (!m)
+    return {
+      kind: 'invalid',
+      raw: s,
+      reason: 'must be an integer or a percentage such as "50%"',
+    };
   return { kind: 'percent', value: Number(m[1]), raw: s };
 }
 

@@ -1,6 +1,14 @@
 import { Evidence } from '@internal/plugin-posture-common';
 import { defineCheck, fail, notApplicable, pass } from '../../engine/check';
-import { K8sObject, arr, kindOf, namespaceOf, obj, refOf, str } from '../../engine/k8s';
+import {
+  K8sObject,
+  arr,
+  kindOf,
+  namespaceOf,
+  obj,
+  refOf,
+  str,
+} from '../../engine/k8s';
 import { appContainersOf, toWorkload } from '../../engine/workloads';
 import { ResourceName, judgeResource } from './_resources';
 
@@ -28,10 +36,17 @@ function utilizationMetrics(o: K8sObject): UtilizationMetric[] {
       const type = str(trig?.type);
       if (!type || !RESOURCES.has(type)) return;
       // metadata.type is the pre-2.10 spelling of metricType
-      const metricType = str(trig?.metricType) ?? str(obj(trig?.metadata)?.type) ?? 'Utilization';
+      const metricType =
+        str(trig?.metricType) ??
+        str(obj(trig?.metadata)?.type) ??
+        'Utilization';
       if (metricType !== 'Utilization') return;
       const container = str(obj(trig?.metadata)?.containerName);
-      out.push({ resource: type as ResourceName, path: `spec.triggers[${i}]`, ...(container ? { container } : {}) });
+      out.push({
+        resource: type as ResourceName,
+        path: `spec.triggers[${i}]`,
+        ...(container ? { container } : {}),
+      });
     });
     return out;
   }
@@ -45,7 +60,8 @@ function utilizationMetrics(o: K8sObject): UtilizationMetric[] {
     ];
   }
   const metrics = arr(spec.metrics);
-  if (metrics.length === 0) return [{ resource: 'cpu', path: 'spec.metrics', defaulted: true }];
+  if (metrics.length === 0)
+    return [{ resource: 'cpu', path: 'spec.metrics', defaulted: true }];
   metrics.forEach((m, i) => {
     const metric = obj(m);
     if (metric?.type === 'Resource' || metric?.type === 'ContainerResource') {
@@ -54,12 +70,16 @@ function utilizationMetrics(o: K8sObject): UtilizationMetric[] {
       const name = str(src?.name);
       if (!name || !RESOURCES.has(name)) return;
       // v2: target.type; v2beta1: targetAverageUtilization
-      const utilization = obj(src?.target)?.type === 'Utilization' || src?.targetAverageUtilization !== undefined;
+      const utilization =
+        obj(src?.target)?.type === 'Utilization' ||
+        src?.targetAverageUtilization !== undefined;
       if (!utilization) return;
       const c = container ? str(src?.container) : undefined;
       out.push({
         resource: name as ResourceName,
-        path: `spec.metrics[${i}].${container ? 'containerResource' : 'resource'}`,
+        path: `spec.metrics[${i}].${
+          container ? 'containerResource' : 'resource'
+        }`,
         ...(c ? { container: c } : {}),
       });
     }
@@ -89,25 +109,39 @@ export default defineCheck({
   kinds: ['HorizontalPodAutoscaler', 'ScaledObject'],
   evaluate(o, ctx) {
     const metrics = utilizationMetrics(o);
-    if (metrics.length === 0) return notApplicable('No CPU or memory utilization metrics');
+    if (metrics.length === 0)
+      return notApplicable('No CPU or memory utilization metrics');
     const ref = obj(obj(o.spec)?.scaleTargetRef);
-    const kind = str(ref?.kind) ?? (kindOf(o) === 'ScaledObject' ? 'Deployment' : '');
+    const kind =
+      str(ref?.kind) ?? (kindOf(o) === 'ScaledObject' ? 'Deployment' : '');
     const name = str(ref?.name) ?? '';
     const ns = namespaceOf(o);
     const target = ctx.index.get(kind, ns, name);
-    if (!target) return notApplicable(`Target ${kind || '(no kind)'} ${name || '(no name)'} is not in the snapshot`);
+    if (!target)
+      return notApplicable(
+        `Target ${kind || '(no kind)'} ${
+          name || '(no name)'
+        } is not in the snapshot`,
+      );
     const w = ctx.index.workload(`${kind}/${ns}/${name}`) ?? toWorkload(target);
     const containers = appContainersOf(w);
-    if (containers.length === 0) return notApplicable(`${kind} ${name} has no containers`);
+    if (containers.length === 0)
+      return notApplicable(`${kind} ${name} has no containers`);
     const targetRef = refOf(target);
 
     const problems: string[] = [];
     const evidence: Evidence[] = [];
     for (const m of metrics) {
-      const judged = m.container ? containers.filter(c => c.name === m.container) : containers;
-      const what = `${m.resource} utilization${m.defaulted ? ' (the default metric)' : ''}`;
+      const judged = m.container
+        ? containers.filter(c => c.name === m.container)
+        : containers;
+      const what = `${m.resource} utilization${
+        m.defaulted ? ' (the default metric)' : ''
+      }`;
       if (m.container && judged.length === 0) {
-        problems.push(`${what} names container ${m.container}, which ${kind} ${name} does not have`);
+        problems.push(
+          `${what} names container ${m.container}, which ${kind} ${name} does not have`,
+        );
         evidence.push({ path: m.path, value: m.container });
         continue;
       }
@@ -125,13 +159,22 @@ export default defineCheck({
         });
       }
       if (missing.length > 0) {
-        problems.push(`scales on ${what} but ${missing.join(', ')} in ${kind} ${name} has no usable ${m.resource} request`);
-        evidence.push({ path: m.path, ...(m.defaulted ? { value: '(unset: cpu 80%)' } : {}) });
+        problems.push(
+          `scales on ${what} but ${missing.join(
+            ', ',
+          )} in ${kind} ${name} has no usable ${m.resource} request`,
+        );
+        evidence.push({
+          path: m.path,
+          ...(m.defaulted ? { value: '(unset: cpu 80%)' } : {}),
+        });
       }
     }
     if (problems.length > 0) return fail(problems.join('; '), evidence);
     return pass(
-      `Every container of ${kind} ${name} has requests for ${[...new Set(metrics.map(m => m.resource))].join(' and ')}`,
+      `Every container of ${kind} ${name} has requests for ${[
+        ...new Set(metrics.map(m => m.resource)),
+      ].join(' and ')}`,
     );
   },
   fixtures: [

@@ -30,9 +30,15 @@ export default defineCheck({
         scalers.map(s => ({ path: 'spec.scaleTargetRef', object: refOf(s) })),
       );
     }
-    return fail(`No HorizontalPodAutoscaler or ScaledObject targets ${w.kind} ${w.name}`, [
-      { path: 'spec.replicas', value: w.replicas === undefined ? '(unset: 1)' : String(w.replicas) },
-    ]);
+    return fail(
+      `No HorizontalPodAutoscaler or ScaledObject targets ${w.kind} ${w.name}`,
+      [
+        {
+          path: 'spec.replicas',
+          value: w.replicas === undefined ? '(unset: 1)' : String(w.replicas),
+        },
+      ],
+    );
   },
   fixtures: [
     {

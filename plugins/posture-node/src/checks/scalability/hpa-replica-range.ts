@@ -2,7 +2,8 @@ import { Evidence } from '@internal/plugin-posture-common';
 import { defineCheck, fail, pass } from '../../engine/check';
 import { obj } from '../../engine/k8s';
 
-const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+const isCount = (v: unknown): v is number =>
+  typeof v === 'number' && Number.isInteger(v) && v >= 0;
 
 export default defineCheck({
   meta: {
@@ -33,11 +34,20 @@ export default defineCheck({
     const evidence: Evidence[] = [];
     let min = 1;
     if (spec.minReplicas === undefined || spec.minReplicas === null) {
-      problems.push(`minReplicas is not set, so the API server uses 1 (minimum ${threshold})`);
+      problems.push(
+        `minReplicas is not set, so the API server uses 1 (minimum ${threshold})`,
+      );
       evidence.push({ path: 'spec.minReplicas', value: '(unset: 1)' });
     } else if (!isCount(spec.minReplicas)) {
-      problems.push(`minReplicas must be an integer, got ${JSON.stringify(spec.minReplicas)}`);
-      evidence.push({ path: 'spec.minReplicas', value: JSON.stringify(spec.minReplicas) });
+      problems.push(
+        `minReplicas must be an integer, got ${JSON.stringify(
+          spec.minReplicas,
+        )}`,
+      );
+      evidence.push({
+        path: 'spec.minReplicas',
+        value: JSON.stringify(spec.minReplicas),
+      });
     } else {
       min = spec.minReplicas;
       if (min < threshold) {
@@ -49,11 +59,23 @@ export default defineCheck({
       problems.push('maxReplicas is not set (it is required)');
       evidence.push({ path: 'spec.maxReplicas', value: '(unset)' });
     } else if (!isCount(spec.maxReplicas)) {
-      problems.push(`maxReplicas must be an integer, got ${JSON.stringify(spec.maxReplicas)}`);
-      evidence.push({ path: 'spec.maxReplicas', value: JSON.stringify(spec.maxReplicas) });
+      problems.push(
+        `maxReplicas must be an integer, got ${JSON.stringify(
+          spec.maxReplicas,
+        )}`,
+      );
+      evidence.push({
+        path: 'spec.maxReplicas',
+        value: JSON.stringify(spec.maxReplicas),
+      });
     } else if (spec.maxReplicas <= min) {
-      problems.push(`maxReplicas ${spec.maxReplicas} is not above minReplicas ${min}, so it cannot scale out`);
-      evidence.push({ path: 'spec.maxReplicas', value: String(spec.maxReplicas) });
+      problems.push(
+        `maxReplicas ${spec.maxReplicas} is not above minReplicas ${min}, so it cannot scale out`,
+      );
+      evidence.push({
+        path: 'spec.maxReplicas',
+        value: String(spec.maxReplicas),
+      });
     }
     if (problems.length > 0) return fail(problems.join('; '), evidence);
     return pass(`Scales between ${min} and ${spec.maxReplicas} replicas`, [

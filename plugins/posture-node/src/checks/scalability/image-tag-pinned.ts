@@ -14,7 +14,8 @@ export default defineCheck({
       'An image without a tag, or tagged latest, resolves to whatever was pushed last: replicas started at different times run different code, rollbacks do not roll back, and a rollout can change behaviour without any manifest change.',
     remediation: {
       text: 'Reference a specific version tag (e.g. nginx:1.27.3) or a digest (nginx@sha256:…).',
-      patch: 'spec:\n  template:\n    spec:\n      containers:\n        - name: <container>\n          image: <registry>/<repository>:<version>\n',
+      patch:
+        'spec:\n  template:\n    spec:\n      containers:\n        - name: <container>\n          image: <registry>/<repository>:<version>\n',
     },
     references: {
       polaris: ['tagNotSpecified'],
@@ -29,17 +30,43 @@ export default defineCheck({
       containersOf(w, ['containers', 'initContainers']),
       c => {
         const image = c.container.image;
-        if (image === undefined || image === null) return { ok: false, field: 'image', value: '(unset)', reason: 'no image' };
+        if (image === undefined || image === null)
+          return {
+            ok: false,
+            field: 'image',
+            value: '(unset)',
+            reason: 'no image',
+          };
         const parsed = tryParseImageRef(image);
         if (!parsed.ok) {
-          return { ok: false, field: 'image', value: String(image), reason: `image is not a valid reference: ${parsed.error}` };
+          return {
+            ok: false,
+            field: 'image',
+            value: typeof image === 'string' ? image : JSON.stringify(image),
+            reason: `image is not a valid reference: ${parsed.error}`,
+          };
         }
         const p = pinning(parsed.ref);
-        if (p === 'untagged') return { ok: false, field: 'image', value: image, reason: `${image} has no tag, so it pulls latest` };
-        if (p === 'latest') return { ok: false, field: 'image', value: image, reason: `${image} uses the latest tag` };
+        if (p === 'untagged')
+          return {
+            ok: false,
+            field: 'image',
+            value: image,
+            reason: `${image} has no tag, so it pulls latest`,
+          };
+        if (p === 'latest')
+          return {
+            ok: false,
+            field: 'image',
+            value: image,
+            reason: `${image} uses the latest tag`,
+          };
         return { ok: true, field: 'image', value: image, reason: '' };
       },
-      { pass: 'Every image is pinned to a tag or digest', none: 'No containers' },
+      {
+        pass: 'Every image is pinned to a tag or digest',
+        none: 'No containers',
+      },
     ),
   fixtures: [
     {

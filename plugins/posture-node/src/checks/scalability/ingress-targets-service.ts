@@ -23,7 +23,9 @@ function backends(ing: K8sObject): Backend[] {
       out.push({
         path: `${path}.service.name`,
         service: str(svc.name) ?? '',
-        ...(typeof number === 'number' ? { port: number, portPath: `${path}.service.port.number` } : {}),
+        ...(typeof number === 'number'
+          ? { port: number, portPath: `${path}.service.port.number` }
+          : {}),
         ...(name ? { port: name, portPath: `${path}.service.port.name` } : {}),
       });
     } else if (backend.serviceName !== undefined) {
@@ -31,15 +33,20 @@ function backends(ing: K8sObject): Backend[] {
       out.push({
         path: `${path}.serviceName`,
         service: str(backend.serviceName) ?? '',
-        ...(typeof p === 'number' || typeof p === 'string' ? { port: p, portPath: `${path}.servicePort` } : {}),
+        ...(typeof p === 'number' || typeof p === 'string'
+          ? { port: p, portPath: `${path}.servicePort` }
+          : {}),
       });
     }
   };
   const spec = obj(ing.spec);
-  if (spec?.defaultBackend !== undefined) add(spec.defaultBackend, 'spec.defaultBackend');
+  if (spec?.defaultBackend !== undefined)
+    add(spec.defaultBackend, 'spec.defaultBackend');
   else add(spec?.backend, 'spec.backend');
   arr(spec?.rules).forEach((rule, i) =>
-    arr(obj(obj(rule)?.http)?.paths).forEach((p, j) => add(obj(p)?.backend, `spec.rules[${i}].http.paths[${j}].backend`)),
+    arr(obj(obj(rule)?.http)?.paths).forEach((p, j) =>
+      add(obj(p)?.backend, `spec.rules[${i}].http.paths[${j}].backend`),
+    ),
   );
   return out;
 }
@@ -47,7 +54,9 @@ function backends(ing: K8sObject): Backend[] {
 function hasPort(service: K8sObject, port: number | string): boolean {
   return arr(obj(service.spec)?.ports).some(p => {
     const sp = obj(p);
-    return typeof port === 'number' ? sp?.port === port : sp?.name === port || String(sp?.port) === port;
+    return typeof port === 'number'
+      ? sp?.port === port
+      : sp?.name === port || String(sp?.port) === port;
   });
 }
 
@@ -89,12 +98,21 @@ export default defineCheck({
         evidence.push({ path: b.path, value: b.service });
       } else if (b.port !== undefined && !hasPort(svc, b.port)) {
         problems.push(`Service ${b.service} has no port ${b.port}`);
-        evidence.push({ path: b.portPath!, value: String(b.port), object: refOf(svc) });
+        evidence.push({
+          path: b.portPath!,
+          value: String(b.port),
+          object: refOf(svc),
+        });
       }
     }
-    if (problems.length > 0) return fail([...new Set(problems)].join('; '), evidence);
+    if (problems.length > 0)
+      return fail([...new Set(problems)].join('; '), evidence);
     const names = [...new Set(list.map(b => b.service))];
-    return pass(`Routes to existing Service${names.length > 1 ? 's' : ''} ${names.join(', ')}`);
+    return pass(
+      `Routes to existing Service${names.length > 1 ? 's' : ''} ${names.join(
+        ', ',
+      )}`,
+    );
   },
   fixtures: [
     {

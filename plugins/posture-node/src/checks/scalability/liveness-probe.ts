@@ -25,7 +25,15 @@ export default defineCheck({
       'The API server adds no probe, so unset fails in manifests and live objects alike. Unlike readiness-probe, it applies whether or not a Service selects the pods. Live objects get probe timing defaults filled in on both probes alike, so the identical-probe comparison means the same in both modes. Jobs, CronJobs, init containers and sidecars are not judged.',
   },
   target: 'workload',
-  kinds: ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Rollout'],
+  kinds: [
+    'Pod',
+    'Deployment',
+    'StatefulSet',
+    'DaemonSet',
+    'ReplicaSet',
+    'ReplicationController',
+    'Rollout',
+  ],
   evaluate: w =>
     judgeContainers(
       appContainersOf(w),
@@ -35,16 +43,21 @@ export default defineCheck({
           return {
             ok: false,
             field: 'livenessProbe',
-            value: c.container.livenessProbe === undefined ? '(unset)' : undefined,
+            value:
+              c.container.livenessProbe === undefined ? '(unset)' : undefined,
             reason: `livenessProbe ${h.reason}`,
           };
         }
         const readiness = c.container.readinessProbe;
-        if (readiness !== undefined && canonical(readiness) === canonical(c.container.livenessProbe)) {
+        if (
+          readiness !== undefined &&
+          canonical(readiness) === canonical(c.container.livenessProbe)
+        ) {
           return {
             ok: false,
             field: 'livenessProbe',
-            reason: 'livenessProbe is identical to readinessProbe, so a busy container is restarted instead of only taken out of rotation',
+            reason:
+              'livenessProbe is identical to readinessProbe, so a busy container is restarted instead of only taken out of rotation',
           };
         }
         return { ok: true, field: 'livenessProbe', reason: '' };

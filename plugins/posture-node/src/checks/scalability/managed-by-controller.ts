@@ -25,13 +25,21 @@ export default defineCheck({
     const owner = arr(obj(w.object.metadata)?.ownerReferences)
       .map(obj)
       .find(r => r?.controller === true);
-    if (owner) return pass(`Managed by ${str(owner.kind) ?? 'a controller'} ${str(owner.name) ?? ''}`.trim());
+    if (owner)
+      return pass(
+        `Managed by ${str(owner.kind) ?? 'a controller'} ${
+          str(owner.name) ?? ''
+        }`.trim(),
+      );
     const why: Record<string, string> = {
       Pod: 'A naked Pod is not recreated if its node fails',
       ReplicaSet: 'A ReplicaSet without a Deployment cannot roll out updates',
-      ReplicationController: 'ReplicationController is superseded by Deployment',
+      ReplicationController:
+        'ReplicationController is superseded by Deployment',
     };
-    return fail(why[w.kind], [{ path: 'metadata.ownerReferences', value: '(none)' }]);
+    return fail(why[w.kind], [
+      { path: 'metadata.ownerReferences', value: '(none)' },
+    ]);
   },
   fixtures: [
     {

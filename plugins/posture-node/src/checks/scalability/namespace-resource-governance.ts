@@ -22,12 +22,22 @@ export default defineCheck({
   },
   target: 'workload',
   evaluate(w, ctx): Outcome {
-    const subject: ObjectRef = { apiVersion: 'v1', kind: 'Namespace', name: w.namespace };
+    const subject: ObjectRef = {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      name: w.namespace,
+    };
     const quotas = ctx.index.ofKind('ResourceQuota', w.namespace);
     const ranges = ctx.index.ofKind('LimitRange', w.namespace);
     if (quotas.length + ranges.length > 0) {
-      const names = [...quotas.map(q => `ResourceQuota ${nameOf(q)}`), ...ranges.map(r => `LimitRange ${nameOf(r)}`)];
-      return { ...pass(`Namespace ${w.namespace} has ${names.join(', ')}`), subject };
+      const names = [
+        ...quotas.map(q => `ResourceQuota ${nameOf(q)}`),
+        ...ranges.map(r => `LimitRange ${nameOf(r)}`),
+      ];
+      return {
+        ...pass(`Namespace ${w.namespace} has ${names.join(', ')}`),
+        subject,
+      };
     }
     return {
       ...fail(`Namespace ${w.namespace} has no ResourceQuota or LimitRange`, [

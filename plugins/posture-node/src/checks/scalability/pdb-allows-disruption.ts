@@ -37,19 +37,39 @@ export default defineCheck({
       evidence.push({ path, value });
     };
 
-    if (maxU?.kind === 'invalid') flag('spec.maxUnavailable', maxU.raw, `maxUnavailable ${maxU.reason}`);
-    else if (maxU && maxU.value === 0) flag('spec.maxUnavailable', maxU.raw, `maxUnavailable ${maxU.raw} allows no pod to be evicted`);
+    if (maxU?.kind === 'invalid')
+      flag(
+        'spec.maxUnavailable',
+        maxU.raw,
+        `maxUnavailable ${maxU.raw} ${maxU.reason}`,
+      );
+    else if (maxU && maxU.value === 0)
+      flag(
+        'spec.maxUnavailable',
+        maxU.raw,
+        `maxUnavailable ${maxU.raw} allows no pod to be evicted`,
+      );
 
-    if (minA?.kind === 'invalid') flag('spec.minAvailable', minA.raw, `minAvailable ${minA.reason}`);
+    if (minA?.kind === 'invalid')
+      flag(
+        'spec.minAvailable',
+        minA.raw,
+        `minAvailable ${minA.raw} ${minA.reason}`,
+      );
     else if (minA?.kind === 'percent' && minA.value >= 100) {
-      flag('spec.minAvailable', minA.raw, `minAvailable ${minA.raw} keeps every pod, so none can be evicted`);
+      flag(
+        'spec.minAvailable',
+        minA.raw,
+        `minAvailable ${minA.raw} keeps every pod, so none can be evicted`,
+      );
     } else if (minA) {
       // the budget counts every pod it selects, across workloads
       let total = 0;
       let known = true;
       const selected = ctx.index.selectedBy(o);
       for (const w of selected) {
-        if (SCALABLE_KINDS.has(w.kind)) total += Math.max(1, replicaBounds(w, ctx).min);
+        if (SCALABLE_KINDS.has(w.kind))
+          total += Math.max(1, replicaBounds(w, ctx).min);
         else if (w.kind === 'Pod') total += 1;
         else known = false;
       }
@@ -67,8 +87,14 @@ export default defineCheck({
     }
 
     if (problems.length > 0) return fail(problems.join('; '), evidence);
-    const both = maxU && minA ? ' (minAvailable and maxUnavailable are both set, which the API server rejects)' : '';
-    if (!maxU && !minA) return pass('Neither minAvailable nor maxUnavailable is set, so evictions are not limited');
+    const both =
+      maxU && minA
+        ? ' (minAvailable and maxUnavailable are both set, which the API server rejects)'
+        : '';
+    if (!maxU && !minA)
+      return pass(
+        'Neither minAvailable nor maxUnavailable is set, so evictions are not limited',
+      );
     return pass(`Allows voluntary disruptions${both}`, [
       ...(maxU ? [{ path: 'spec.maxUnavailable', value: maxU.raw }] : []),
       ...(minA ? [{ path: 'spec.minAvailable', value: minA.raw }] : []),

@@ -21,15 +21,25 @@ export default defineCheck({
       'An HPA without minReplicas scales down to 1 (the API server default) and a ScaledObject without minReplicaCount to 0, so those defaults are compared; a minimum of 0 is compared as 1, since with no pods there is nothing to evict. A percentage minAvailable is rounded up against the autoscaler minimum. Not applicable without both a budget with minAvailable and an autoscaler.',
   },
   target: 'workload',
-  kinds: ['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController', 'Rollout'],
+  kinds: [
+    'Deployment',
+    'StatefulSet',
+    'ReplicaSet',
+    'ReplicationController',
+    'Rollout',
+  ],
   evaluate(w, ctx) {
     const scalers = ctx.index.scalersFor(w).map(scalerBounds);
-    if (scalers.length === 0) return notApplicable('No autoscaler targets the workload');
+    if (scalers.length === 0)
+      return notApplicable('No autoscaler targets the workload');
     const budgets = ctx.index
       .pdbsFor(w)
       .map(p => ({ pdb: p, min: intOrPercent(obj(p.spec)?.minAvailable) }))
       .filter(b => b.min && b.min.kind !== 'invalid');
-    if (budgets.length === 0) return notApplicable('No PodDisruptionBudget with minAvailable selects the pods');
+    if (budgets.length === 0)
+      return notApplicable(
+        'No PodDisruptionBudget with minAvailable selects the pods',
+      );
 
     const problems: string[] = [];
     const evidence: Evidence[] = [];
@@ -40,19 +50,29 @@ export default defineCheck({
         const needed = scaledCount(min!, floor);
         if (needed <= floor) continue;
         problems.push(
-          `${named(pdb)} needs ${needed} pod(s) available (minAvailable ${min!.raw}) but ${named(s.scaler)} may scale down to ${s.min}${
+          `${named(pdb)} needs ${needed} pod(s) available (minAvailable ${
+            min!.raw
+          }) but ${named(s.scaler)} may scale down to ${s.min}${
             s.minDefaulted ? ' (its default)' : ''
           }`,
         );
         evidence.push(
           { path: 'spec.minAvailable', value: min!.raw, object: refOf(pdb) },
-          { path: s.minPath, value: s.minDefaulted ? `(unset: ${s.min})` : String(s.min), object: refOf(s.scaler) },
+          {
+            path: s.minPath,
+            value: s.minDefaulted ? `(unset: ${s.min})` : String(s.min),
+            object: refOf(s.scaler),
+          },
         );
       }
     }
     if (problems.length > 0) return fail(problems.join('; '), evidence);
     const floor = Math.max(1, Math.min(...scalers.map(s => s.min)));
-    return pass(`minAvailable of ${budgets.map(b => named(b.pdb)).join(', ')} fits within the autoscaler minimum of ${floor}`);
+    return pass(
+      `minAvailable of ${budgets
+        .map(b => named(b.pdb))
+        .join(', ')} fits within the autoscaler minimum of ${floor}`,
+    );
   },
   fixtures: [
     {

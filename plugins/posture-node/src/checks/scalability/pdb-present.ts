@@ -18,16 +18,28 @@ export default defineCheck({
     },
     references: {
       polaris: ['missingPodDisruptionBudget'],
-      kubeScore: ['deployment-has-poddisruptionbudget', 'statefulset-has-poddisruptionbudget'],
+      kubeScore: [
+        'deployment-has-poddisruptionbudget',
+        'statefulset-has-poddisruptionbudget',
+      ],
     },
     defaults:
       'Applies when the workload may run 2 or more replicas (spec.replicas, which defaults to 1, or an autoscaler maximum); below that it is not applicable. The PDB selector is matched against the pod template labels with full matchLabels and matchExpressions semantics, in the same namespace.',
   },
   target: 'workload',
-  kinds: ['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController', 'Rollout'],
+  kinds: [
+    'Deployment',
+    'StatefulSet',
+    'ReplicaSet',
+    'ReplicationController',
+    'Rollout',
+  ],
   evaluate(w, ctx) {
     const bounds = replicaBounds(w, ctx);
-    if (bounds.max < 2) return notApplicable(`Runs at most ${bounds.max} replica; a budget protects nothing`);
+    if (bounds.max < 2)
+      return notApplicable(
+        `Runs at most ${bounds.max} replica; a budget protects nothing`,
+      );
     const pdbs = ctx.index.pdbsFor(w);
     if (pdbs.length > 0) {
       return pass(
@@ -35,9 +47,10 @@ export default defineCheck({
         pdbs.map(p => ({ path: 'spec.selector', object: refOf(p) })),
       );
     }
-    return fail(`No PodDisruptionBudget in namespace ${w.namespace} selects the pods of ${w.kind} ${w.name}`, [
-      { path: `${w.podMetaPath}.labels`, value: JSON.stringify(w.podLabels) },
-    ]);
+    return fail(
+      `No PodDisruptionBudget in namespace ${w.namespace} selects the pods of ${w.kind} ${w.name}`,
+      [{ path: `${w.podMetaPath}.labels`, value: JSON.stringify(w.podLabels) }],
+    );
   },
   fixtures: [
     {

@@ -1,7 +1,11 @@
 import { Evidence } from '@internal/plugin-posture-common';
 import { defineCheck, fail, notApplicable, pass } from '../../engine/check';
 import { arr, obj, str } from '../../engine/k8s';
-import { matches, parseLabelSelector, selectorToString } from '../../engine/selectors';
+import {
+  matches,
+  parseLabelSelector,
+  selectorToString,
+} from '../../engine/selectors';
 import { Workload } from '../../engine/workloads';
 import { replicaBounds } from './_scaling';
 
@@ -23,23 +27,58 @@ interface Candidate {
 }
 
 /** Does a term/constraint spread this workload's own pods over a known topology? */
-function judge(w: Workload, term: Record<string, any>, what: string, path: string): Candidate {
+function judge(
+  w: Workload,
+  term: Record<string, any>,
+  what: string,
+  path: string,
+): Candidate {
   const key = str(term.topologyKey);
   if (!key) return { path, what, rejected: 'has no topologyKey' };
-  if (!SPREAD_KEYS.has(key)) return { path, what, rejected: `topologyKey ${key} is not a node, zone or region label` };
+  if (!SPREAD_KEYS.has(key))
+    return {
+      path,
+      what,
+      rejected: `topologyKey ${key} is not a node, zone or region label`,
+    };
   let sel;
   try {
     sel = parseLabelSelector(term.labelSelector);
   } catch (e) {
-    return { path, what, rejected: `labelSelector is invalid: ${(e as Error).message}` };
+    return {
+      path,
+      what,
+      rejected: `labelSelector is invalid: ${(e as Error).message}`,
+    };
   }
-  if (!sel) return { path, what, rejected: 'has no labelSelector, so it counts no pods' };
+  if (!sel)
+    return {
+      path,
+      what,
+      rejected: 'has no labelSelector, so it counts no pods',
+    };
   if (!matches(sel, w.podLabels)) {
-    return { path, what, rejected: `labelSelector ${selectorToString(sel) || '{}'} does not match the pod labels` };
+    return {
+      path,
+      what,
+      rejected: `labelSelector ${
+        selectorToString(sel) || '{}'
+      } does not match the pod labels`,
+    };
   }
   const namespaces = arr(term.namespaces).filter(n => typeof n === 'string');
-  if (namespaces.length > 0 && !namespaces.includes(w.namespace) && term.namespaceSelector === undefined) {
-    return { path, what, rejected: `namespaces ${namespaces.join(', ')} do not include ${w.namespace}` };
+  if (
+    namespaces.length > 0 &&
+    !namespaces.includes(w.namespace) &&
+    term.namespaceSelector === undefined
+  ) {
+    return {
+      path,
+      what,
+      rejected: `namespaces ${namespaces.join(', ')} do not include ${
+        w.namespace
+      }`,
+    };
   }
   return { path, what: `${what} on ${key}` };
 }
@@ -60,51 +99,107 @@ export default defineCheck({
     },
     references: {
       polaris: ['topologySpreadConstraint'],
-      kubeScore: ['pod-topology-spread-constraints', 'deployment-has-host-podantiaffinity', 'statefulset-has-host-podantiaffinity'],
+      kubeScore: [
+        'pod-topology-spread-constraints',
+        'deployment-has-host-podantiaffinity',
+        'statefulset-has-host-podantiaffinity',
+      ],
     },
     defaults:
       'The API server adds no spreading rule (the default scheduler spreading is best-effort scoring only), so an omitted one fails. Not applicable below 2 replicas (spec.replicas defaults to 1; an autoscaler maximum counts) and for DaemonSets. Required and preferred anti-affinity and DoNotSchedule and ScheduleAnyway constraints all count.',
   },
   target: 'workload',
-  kinds: ['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController', 'Rollout', 'DaemonSet'],
+  kinds: [
+    'Deployment',
+    'StatefulSet',
+    'ReplicaSet',
+    'ReplicationController',
+    'Rollout',
+    'DaemonSet',
+  ],
   evaluate(w, ctx) {
-    if (w.kind === 'DaemonSet') return notApplicable('A DaemonSet runs one pod per node');
+    if (w.kind === 'DaemonSet')
+      return notApplicable('A DaemonSet runs one pod per node');
     const bounds = replicaBounds(w, ctx);
-    if (bounds.max < 2) return notApplicable(`Runs at most ${bounds.max} replica`);
+    if (bounds.max < 2)
+      return notApplicable(`Runs at most ${bounds.max} replica`);
 
     const candidates: Candidate[] = [];
     const tscPath = `${w.podSpecPath}.topologySpreadConstraints`;
     arr(w.podSpec.topologySpreadConstraints).forEach((t, i) => {
       const tsc = obj(t);
-      if (tsc) candidates.push(judge(w, tsc, 'topologySpreadConstraint', `${tscPath}[${i}]`));
+      if (tsc)
+        candidates.push(
+          judge(w, tsc, 'topologySpreadConstraint', `${tscPath}[${i}]`),
+        );
     });
     const antiPath = `${w.podSpecPath}.affinity.podAntiAffinity`;
     const anti = obj(obj(w.podSpec.affinity)?.podAntiAffinity);
-    arr(anti?.requiredDuringSchedulingIgnoredDuringExecution).forEach((t, i) => {
-      const term = obj(t);
-      if (term) candidates.push(judge(w, term, 'required podAntiAffinity', `${antiPath}.requiredDuringSchedulingIgnoredDuringExecution[${i}]`));
-    });
-    arr(anti?.preferredDuringSchedulingIgnoredDuringExecution).forEach((t, i) => {
-      const term = obj(obj(t)?.podAffinityTerm);
-      if (term) {
-        candidates.push(
-          judge(w, term, 'preferred podAntiAffinity', `${antiPath}.preferredDuringSchedulingIgnoredDuringExecution[${i}].podAffinityTerm`),
-        );
-      }
-    });
+    arr(anti?.requiredDuringSchedulingIgnoredDuringExecution).forEach(
+      (t, i) => {
+        const term = obj(t);
+        if (term)
+          candidates.push(
+            judge(
+              w,
+              term,
+              'required podAntiAffinity',
+              `${antiPath}.requiredDuringSchedulingIgnoredDuringExecution[${i}]`,
+            ),
+          );
+      },
+    );
+    arr(anti?.preferredDuringSchedulingIgnoredDuringExecution).forEach(
+      (t, i) => {
+        const term = obj(obj(t)?.podAffinityTerm);
+        if (term) {
+          candidates.push(
+            judge(
+              w,
+              term,
+              'preferred podAntiAffinity',
+              `${antiPath}.preferredDuringSchedulingIgnoredDuringExecution[${i}].podAffinityTerm`,
+            ),
+          );
+        }
+      },
+    );
 
     const good = candidates.filter(c => !c.rejected);
     if (good.length > 0) {
-      return pass(`Spread by ${good.map(c => c.what).join(', ')}`, good.map(c => ({ path: c.path })));
+      return pass(
+        `Spread by ${good.map(c => c.what).join(', ')}`,
+        good.map(c => ({ path: c.path })),
+      );
     }
     if (candidates.length === 0) {
-      return fail('No topologySpreadConstraints or podAntiAffinity spread the replicas', [
-        { path: tscPath, value: '(unset)' },
-      ]);
+      const raw = w.podSpec.topologySpreadConstraints;
+      if (raw !== undefined && raw !== null && !Array.isArray(raw)) {
+        return fail('topologySpreadConstraints must be a list', [
+          { path: tscPath, value: JSON.stringify(raw) },
+        ]);
+      }
+      return fail(
+        'No topologySpreadConstraints or podAntiAffinity spread the replicas',
+        [
+          {
+            path: tscPath,
+            value:
+              raw === undefined || raw === null
+                ? '(unset)'
+                : JSON.stringify(raw),
+          },
+        ],
+      );
     }
-    const evidence: Evidence[] = candidates.map(c => ({ path: c.path, detail: c.rejected }));
+    const evidence: Evidence[] = candidates.map(c => ({
+      path: c.path,
+      detail: c.rejected,
+    }));
     return fail(
-      `No rule spreads these pods: ${candidates.map(c => `${c.what} ${c.rejected}`).join('; ')}`,
+      `No rule spreads these pods: ${candidates
+        .map(c => `${c.what} ${c.rejected}`)
+        .join('; ')}`,
       evidence,
     );
   },

@@ -27,10 +27,19 @@ export default defineCheck({
       'The API server adds no probe. Only workloads whose pods a Service selects are judged (not-applicable otherwise, and for Jobs and CronJobs); init containers and sidecars are not judged.',
   },
   target: 'workload',
-  kinds: ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Rollout'],
+  kinds: [
+    'Pod',
+    'Deployment',
+    'StatefulSet',
+    'DaemonSet',
+    'ReplicaSet',
+    'ReplicationController',
+    'Rollout',
+  ],
   evaluate(w, ctx) {
     const services = ctx.index.servicesFor(w).filter(routesToPods);
-    if (services.length === 0) return notApplicable('No Service selects these pods');
+    if (services.length === 0)
+      return notApplicable('No Service selects these pods');
     const via = `Service ${services.map(nameOf).join(', ')}`;
     return judgeContainers(
       appContainersOf(w),
@@ -41,11 +50,17 @@ export default defineCheck({
           : {
               ok: false,
               field: 'readinessProbe',
-              value: c.container.readinessProbe === undefined ? '(unset)' : undefined,
+              value:
+                c.container.readinessProbe === undefined
+                  ? '(unset)'
+                  : undefined,
               reason: `readinessProbe ${h.reason} (selected by ${via})`,
             };
       },
-      { pass: `Every container has a readiness probe (selected by ${via})`, none: 'No containers' },
+      {
+        pass: `Every container has a readiness probe (selected by ${via})`,
+        none: 'No containers',
+      },
     );
   },
   fixtures: [

@@ -24,7 +24,13 @@ export default defineCheck({
       'A manifest without spec.replicas gets 1 from the API server, so it fails. When an HPA or ScaledObject targets the workload it owns the count: its minReplicas (default 1) or minReplicaCount (default 0) is judged instead of spec.replicas.',
   },
   target: 'workload',
-  kinds: ['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController', 'Rollout'],
+  kinds: [
+    'Deployment',
+    'StatefulSet',
+    'ReplicaSet',
+    'ReplicationController',
+    'Rollout',
+  ],
   evaluate(w, ctx) {
     const min = ctx.config.thresholds.minReplicas;
     const bounds = replicaBounds(w, ctx);
@@ -33,7 +39,10 @@ export default defineCheck({
       const best = bounds.scalers.reduce((a, b) => (b.min > a.min ? b : a));
       const field = best.minPath.replace('spec.', '');
       return best.min >= min
-        ? pass(`${named(best.scaler)} keeps at least ${best.min} replicas`, bounds.evidence)
+        ? pass(
+            `${named(best.scaler)} keeps at least ${best.min} replicas`,
+            bounds.evidence,
+          )
         : fail(
             `${named(best.scaler)} may scale down to ${best.min} replica(s)${
               best.minDefaulted ? ` (${field} is not set)` : ''
@@ -41,14 +50,17 @@ export default defineCheck({
             bounds.evidence,
           );
     }
-    if (bounds.min >= min) return pass(`${bounds.min} replicas`, bounds.evidence);
+    if (bounds.min >= min)
+      return pass(`${bounds.min} replicas`, bounds.evidence);
     const raw = obj(w.object.spec)?.replicas;
     return fail(
       w.replicas !== undefined
         ? `${bounds.min} replica(s), fewer than ${min}`
         : raw === undefined || raw === null
-          ? `spec.replicas is not set, so it runs 1 replica (minimum ${min})`
-          : `spec.replicas is not a number (${JSON.stringify(raw)}), so it is read as 1 (minimum ${min})`,
+        ? `spec.replicas is not set, so it runs 1 replica (minimum ${min})`
+        : `spec.replicas is not a number (${JSON.stringify(
+            raw,
+          )}), so it is read as 1 (minimum ${min})`,
       bounds.evidence,
     );
   },

@@ -24,7 +24,8 @@ export default defineCheck({
       'Recreate stops every old pod before starting new ones, so each deployment is an outage; OnDelete never replaces pods until someone deletes them, so fixes silently do not roll out.',
     remediation: {
       text: 'Use the RollingUpdate strategy (the default): leave the field out or set its type to RollingUpdate.',
-      patch: 'spec:\n  strategy:\n    type: RollingUpdate\n    rollingUpdate:\n      maxUnavailable: 0\n      maxSurge: 1\n',
+      patch:
+        'spec:\n  strategy:\n    type: RollingUpdate\n    rollingUpdate:\n      maxUnavailable: 0\n      maxSurge: 1\n',
     },
     references: {},
     defaults:
@@ -36,12 +37,20 @@ export default defineCheck({
     const field = FIELD[w.kind];
     const path = `spec.${field}`;
     const raw = obj(w.object.spec)?.[field];
-    if (raw === undefined || raw === null) return pass(`${path} is not set, so the API server uses RollingUpdate`);
+    if (raw === undefined || raw === null)
+      return pass(`${path} is not set, so the API server uses RollingUpdate`);
     const strategy = obj(raw);
-    if (!strategy) return fail(`${path} must be a map`, [{ path, value: JSON.stringify(raw) }]);
+    if (!strategy)
+      return fail(`${path} must be a map`, [
+        { path, value: JSON.stringify(raw) },
+      ]);
     const type = strategy.type;
-    if (type === undefined || type === null) return pass(`${path}.type is not set, so the API server uses RollingUpdate`);
-    if (type === 'RollingUpdate') return pass('RollingUpdate', [{ path: `${path}.type`, value: type }]);
+    if (type === undefined || type === null)
+      return pass(
+        `${path}.type is not set, so the API server uses RollingUpdate`,
+      );
+    if (type === 'RollingUpdate')
+      return pass('RollingUpdate', [{ path: `${path}.type`, value: type }]);
     if (type === ALTERNATIVE[w.kind]) {
       return fail(
         type === 'Recreate'
@@ -50,9 +59,12 @@ export default defineCheck({
         [{ path: `${path}.type`, value: type }],
       );
     }
-    return fail(`${path}.type ${JSON.stringify(type)} is not a valid strategy (RollingUpdate or ${ALTERNATIVE[w.kind]})`, [
-      { path: `${path}.type`, value: JSON.stringify(type) },
-    ]);
+    return fail(
+      `${path}.type ${JSON.stringify(
+        type,
+      )} is not a valid strategy (RollingUpdate or ${ALTERNATIVE[w.kind]})`,
+      [{ path: `${path}.type`, value: JSON.stringify(type) }],
+    );
   },
   fixtures: [
     {

@@ -33,9 +33,11 @@ export default defineCheck({
         claim: str(volume!.persistentVolumeClaim.claimName),
         readOnly: volume!.persistentVolumeClaim.readOnly === true,
       }));
-    if (claims.length === 0) return notApplicable('No PersistentVolumeClaim volumes');
+    if (claims.length === 0)
+      return notApplicable('No PersistentVolumeClaim volumes');
     const bounds = replicaBounds(w, ctx);
-    if (bounds.max < 2) return notApplicable(`Runs at most ${bounds.max} replica`);
+    if (bounds.max < 2)
+      return notApplicable(`Runs at most ${bounds.max} replica`);
 
     const problems: string[] = [];
     const evidence: Evidence[] = [];
@@ -44,25 +46,41 @@ export default defineCheck({
       if (!c.claim) continue;
       const pvc = ctx.index.get('PersistentVolumeClaim', w.namespace, c.claim);
       if (!pvc) continue;
-      const modes = arr(obj(pvc.spec)?.accessModes).filter((m): m is string => typeof m === 'string');
+      const modes = arr(obj(pvc.spec)?.accessModes).filter(
+        (m): m is string => typeof m === 'string',
+      );
       if (modes.length === 0) continue;
       judged++;
-      const shared = modes.includes('ReadWriteMany') || (modes.includes('ReadOnlyMany') && c.readOnly);
-      const single = modes.find(m => m === 'ReadWriteOnce' || m === 'ReadWriteOncePod');
+      const shared =
+        modes.includes('ReadWriteMany') ||
+        (modes.includes('ReadOnlyMany') && c.readOnly);
+      const single = modes.find(
+        m => m === 'ReadWriteOnce' || m === 'ReadWriteOncePod',
+      );
       if (!shared && single) {
         problems.push(`volume ${c.name} mounts ${single} claim ${c.claim}`);
         evidence.push(
-          { path: `${w.podSpecPath}.volumes[${c.i}].persistentVolumeClaim.claimName`, value: c.claim },
-          { path: 'spec.accessModes', value: modes.join(', '), object: refOf(pvc) },
+          {
+            path: `${w.podSpecPath}.volumes[${c.i}].persistentVolumeClaim.claimName`,
+            value: c.claim,
+          },
+          {
+            path: 'spec.accessModes',
+            value: modes.join(', '),
+            object: refOf(pvc),
+          },
         );
       }
     }
-    if (judged === 0) return notApplicable('None of the claims is in the snapshot');
+    if (judged === 0)
+      return notApplicable('None of the claims is in the snapshot');
     if (problems.length > 0) {
-      return fail(`Up to ${bounds.max} replicas share a single-node volume: ${problems.join('; ')}`, [
-        ...evidence,
-        ...bounds.evidence,
-      ]);
+      return fail(
+        `Up to ${
+          bounds.max
+        } replicas share a single-node volume: ${problems.join('; ')}`,
+        [...evidence, ...bounds.evidence],
+      );
     }
     return pass('Every claim can be mounted by all replicas');
   },

@@ -15,7 +15,8 @@ export default defineCheck({
       'An HorizontalPodAutoscaler or ScaledObject whose scaleTargetRef names a missing or unscalable object does nothing: the workload it was meant to protect runs at a fixed size.',
     remediation: {
       text: 'Point spec.scaleTargetRef at the kind and name of the Deployment or StatefulSet in the same namespace.',
-      patch: 'spec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: <workload>\n',
+      patch:
+        'spec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: <workload>\n',
     },
     references: { kubeScore: ['horizontalpodautoscaler-has-target'] },
     defaults:
@@ -24,12 +25,29 @@ export default defineCheck({
   target: 'object',
   kinds: ['HorizontalPodAutoscaler', 'ScaledObject'],
   evaluate(o, ctx) {
-    const ref = obj(obj(o.spec)?.scaleTargetRef);
-    if (!ref) return fail('spec.scaleTargetRef is not set', [{ path: 'spec.scaleTargetRef', value: '(unset)' }]);
+    const raw = obj(o.spec)?.scaleTargetRef;
+    const ref = obj(raw);
+    if (!ref) {
+      return raw === undefined || raw === null
+        ? fail('spec.scaleTargetRef is not set', [
+            { path: 'spec.scaleTargetRef', value: '(unset)' },
+          ])
+        : fail('spec.scaleTargetRef must be a map', [
+            { path: 'spec.scaleTargetRef', value: JSON.stringify(raw) },
+          ]);
+    }
     const name = str(ref.name);
-    if (!name) return fail('spec.scaleTargetRef.name is not set', [{ path: 'spec.scaleTargetRef.name', value: '(unset)' }]);
-    const kind = str(ref.kind) ?? (kindOf(o) === 'ScaledObject' ? 'Deployment' : undefined);
-    if (!kind) return fail('spec.scaleTargetRef.kind is not set', [{ path: 'spec.scaleTargetRef.kind', value: '(unset)' }]);
+    if (!name)
+      return fail('spec.scaleTargetRef.name is not set', [
+        { path: 'spec.scaleTargetRef.name', value: '(unset)' },
+      ]);
+    const kind =
+      str(ref.kind) ??
+      (kindOf(o) === 'ScaledObject' ? 'Deployment' : undefined);
+    if (!kind)
+      return fail('spec.scaleTargetRef.kind is not set', [
+        { path: 'spec.scaleTargetRef.kind', value: '(unset)' },
+      ]);
     const ns = namespaceOf(o);
     const target = ctx.index.get(kind, ns, name);
     if (!target) {
@@ -38,11 +56,18 @@ export default defineCheck({
       ]);
     }
     if (UNSCALABLE.has(kind)) {
-      return fail(`${kind} ${name} has no scale subresource, so it cannot be autoscaled`, [
-        { path: 'spec.scaleTargetRef.kind', value: kind },
-      ]);
+      return fail(
+        `${kind} ${name} has no scale subresource, so it cannot be autoscaled`,
+        [{ path: 'spec.scaleTargetRef.kind', value: kind }],
+      );
     }
-    return pass(`Targets ${kind} ${name}`, [{ path: 'spec.scaleTargetRef', value: `${kind}/${name}`, object: refOf(target) }]);
+    return pass(`Targets ${kind} ${name}`, [
+      {
+        path: 'spec.scaleTargetRef',
+        value: `${kind}/${name}`,
+        object: refOf(target),
+      },
+    ]);
   },
   fixtures: [
     {

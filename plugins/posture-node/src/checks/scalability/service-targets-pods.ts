@@ -22,22 +22,32 @@ export default defineCheck({
   kinds: ['Service'],
   evaluate(o, ctx) {
     const spec = obj(o.spec);
-    if (spec?.type === 'ExternalName') return notApplicable('An ExternalName Service has no pods');
+    if (spec?.type === 'ExternalName')
+      return notApplicable('An ExternalName Service has no pods');
     const raw = spec?.selector;
-    if (raw === undefined || raw === null) return notApplicable('No selector: endpoints are managed by hand');
+    if (raw === undefined || raw === null)
+      return notApplicable('No selector: endpoints are managed by hand');
     const sel = obj(raw);
-    if (!sel) return fail('spec.selector must be a map of labels', [{ path: 'spec.selector', value: JSON.stringify(raw) }]);
-    if (Object.keys(sel).length === 0) return notApplicable('Empty selector: endpoints are managed by hand');
+    if (!sel)
+      return fail('spec.selector must be a map of labels', [
+        { path: 'spec.selector', value: JSON.stringify(raw) },
+      ]);
+    if (Object.keys(sel).length === 0)
+      return notApplicable('Empty selector: endpoints are managed by hand');
     const text = Object.entries(sel)
       .map(([k, v]) => `${k}=${String(v)}`)
       .join(',');
     const workloads = ctx.index.selectedBy(o);
     if (workloads.length === 0) {
-      return fail(`No workload in namespace ${namespaceOf(o)} has pods labelled ${text}`, [
-        { path: 'spec.selector', value: text },
-      ]);
+      return fail(
+        `No workload in namespace ${namespaceOf(o)} has pods labelled ${text}`,
+        [{ path: 'spec.selector', value: text }],
+      );
     }
-    return pass(`Selects ${workloads.map(w => `${w.kind} ${w.name}`).join(', ')}`, [{ path: 'spec.selector', value: text }]);
+    return pass(
+      `Selects ${workloads.map(w => `${w.kind} ${w.name}`).join(', ')}`,
+      [{ path: 'spec.selector', value: text }],
+    );
   },
   fixtures: [
     {

@@ -22,27 +22,48 @@ export default defineCheck({
   target: 'workload',
   kinds: ['StatefulSet'],
   evaluate(w, ctx) {
-    const name = str(obj(w.object.spec)?.serviceName);
-    if (!name) return fail('spec.serviceName is not set', [{ path: 'spec.serviceName', value: '(unset)' }]);
+    const raw = obj(w.object.spec)?.serviceName;
+    const name = str(raw);
+    if (!name) {
+      return raw === undefined || raw === null || raw === ''
+        ? fail('spec.serviceName is not set', [
+            { path: 'spec.serviceName', value: '(unset)' },
+          ])
+        : fail('spec.serviceName must be a string', [
+            { path: 'spec.serviceName', value: JSON.stringify(raw) },
+          ]);
+    }
     const svc = ctx.index.get('Service', w.namespace, name);
     if (!svc) {
-      return fail(`Service ${name} (spec.serviceName) is not in namespace ${w.namespace}`, [
-        { path: 'spec.serviceName', value: name },
-      ]);
+      return fail(
+        `Service ${name} (spec.serviceName) is not in namespace ${w.namespace}`,
+        [{ path: 'spec.serviceName', value: name }],
+      );
     }
     const problems: string[] = [];
     const clusterIP = obj(svc.spec)?.clusterIP;
     if (clusterIP !== 'None') {
-      problems.push(`Service ${name} is not headless (clusterIP is ${clusterIP === undefined ? 'unset' : JSON.stringify(clusterIP)})`);
+      problems.push(
+        `Service ${name} is not headless (clusterIP is ${
+          clusterIP === undefined ? 'unset' : JSON.stringify(clusterIP)
+        })`,
+      );
     }
-    if (!ctx.index.servicesFor(w).includes(svc)) problems.push(`Service ${name} does not select the pods`);
+    if (!ctx.index.servicesFor(w).includes(svc))
+      problems.push(`Service ${name} does not select the pods`);
     if (problems.length > 0) {
       return fail(problems.join('; '), [
         { path: 'spec.serviceName', value: name },
-        { path: 'spec.clusterIP', value: clusterIP === undefined ? '(unset)' : String(clusterIP), object: refOf(svc) },
+        {
+          path: 'spec.clusterIP',
+          value: clusterIP === undefined ? '(unset)' : String(clusterIP),
+          object: refOf(svc),
+        },
       ]);
     }
-    return pass(`Headless Service ${name} selects the pods`, [{ path: 'spec.serviceName', value: name }]);
+    return pass(`Headless Service ${name} selects the pods`, [
+      { path: 'spec.serviceName', value: name },
+    ]);
   },
   fixtures: [
     {

@@ -5,7 +5,8 @@ import { parseLabelSelector } from '../../engine/selectors';
 
 const WHEN = new Set(['DoNotSchedule', 'ScheduleAnyway']);
 const POLICIES = new Set(['Honor', 'Ignore']);
-const isPositiveInt = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 1;
+const isPositiveInt = (v: unknown) =>
+  typeof v === 'number' && Number.isInteger(v) && v >= 1;
 
 export default defineCheck({
   meta: {
@@ -29,9 +30,14 @@ export default defineCheck({
   evaluate(w) {
     const raw = w.podSpec.topologySpreadConstraints;
     const path = `${w.podSpecPath}.topologySpreadConstraints`;
-    if (raw === undefined || raw === null) return notApplicable('No topology spread constraints');
-    if (!Array.isArray(raw)) return fail('topologySpreadConstraints must be a list', [{ path, value: JSON.stringify(raw) }]);
-    if (raw.length === 0) return notApplicable('No topology spread constraints');
+    if (raw === undefined || raw === null)
+      return notApplicable('No topology spread constraints');
+    if (!Array.isArray(raw))
+      return fail('topologySpreadConstraints must be a list', [
+        { path, value: JSON.stringify(raw) },
+      ]);
+    if (raw.length === 0)
+      return notApplicable('No topology spread constraints');
 
     const problems: string[] = [];
     const evidence: Evidence[] = [];
@@ -40,44 +46,95 @@ export default defineCheck({
       const p = `${path}[${i}]`;
       const bad = (field: string, value: unknown, why: string) => {
         problems.push(`[${i}] ${why}`);
-        evidence.push({ path: field ? `${p}.${field}` : p, value: value === undefined ? '(unset)' : JSON.stringify(value) });
+        evidence.push({
+          path: field ? `${p}.${field}` : p,
+          value: value === undefined ? '(unset)' : JSON.stringify(value),
+        });
       };
       const tsc = obj(t);
       if (!tsc) {
         bad('', t, 'must be a map');
         return;
       }
-      if (!isPositiveInt(tsc.maxSkew)) bad('maxSkew', tsc.maxSkew, 'maxSkew must be an integer of at least 1');
+      if (!isPositiveInt(tsc.maxSkew))
+        bad('maxSkew', tsc.maxSkew, 'maxSkew must be an integer of at least 1');
       const key = str(tsc.topologyKey);
-      if (!key || key.trim() === '') bad('topologyKey', tsc.topologyKey, 'topologyKey must be a non-empty string');
+      if (!key || key.trim() === '')
+        bad(
+          'topologyKey',
+          tsc.topologyKey,
+          'topologyKey must be a non-empty string',
+        );
       const when = str(tsc.whenUnsatisfiable);
-      if (!when || !WHEN.has(when)) bad('whenUnsatisfiable', tsc.whenUnsatisfiable, 'whenUnsatisfiable must be DoNotSchedule or ScheduleAnyway');
+      if (!when || !WHEN.has(when))
+        bad(
+          'whenUnsatisfiable',
+          tsc.whenUnsatisfiable,
+          'whenUnsatisfiable must be DoNotSchedule or ScheduleAnyway',
+        );
       if (tsc.minDomains !== undefined && tsc.minDomains !== null) {
-        if (!isPositiveInt(tsc.minDomains)) bad('minDomains', tsc.minDomains, 'minDomains must be an integer of at least 1');
-        else if (when !== 'DoNotSchedule') bad('minDomains', tsc.minDomains, 'minDomains is only allowed with whenUnsatisfiable DoNotSchedule');
+        if (!isPositiveInt(tsc.minDomains))
+          bad(
+            'minDomains',
+            tsc.minDomains,
+            'minDomains must be an integer of at least 1',
+          );
+        else if (when !== 'DoNotSchedule')
+          bad(
+            'minDomains',
+            tsc.minDomains,
+            'minDomains is only allowed with whenUnsatisfiable DoNotSchedule',
+          );
       }
       for (const f of ['nodeAffinityPolicy', 'nodeTaintsPolicy']) {
         const v = tsc[f];
-        if (v !== undefined && v !== null && !POLICIES.has(v)) bad(f, v, `${f} must be Honor or Ignore`);
+        if (v !== undefined && v !== null && !POLICIES.has(v))
+          bad(f, v, `${f} must be Honor or Ignore`);
       }
       try {
         const sel = parseLabelSelector(tsc.labelSelector);
         const keys = arr(tsc.matchLabelKeys);
-        if (keys.some(k => typeof k !== 'string' || k === '')) bad('matchLabelKeys', keys, 'matchLabelKeys must be non-empty strings');
-        if (keys.length > 0 && !sel) bad('matchLabelKeys', keys, 'matchLabelKeys needs a labelSelector');
-        const overlap = keys.filter(k => sel?.requirements.some(r => r.key === k));
-        if (overlap.length > 0) bad('matchLabelKeys', overlap, `matchLabelKeys ${overlap.join(', ')} also appear in labelSelector`);
+        if (keys.some(k => typeof k !== 'string' || k === ''))
+          bad(
+            'matchLabelKeys',
+            keys,
+            'matchLabelKeys must be non-empty strings',
+          );
+        if (keys.length > 0 && !sel)
+          bad('matchLabelKeys', keys, 'matchLabelKeys needs a labelSelector');
+        const overlap = keys.filter(k =>
+          sel?.requirements.some(r => r.key === k),
+        );
+        if (overlap.length > 0)
+          bad(
+            'matchLabelKeys',
+            overlap,
+            `matchLabelKeys ${overlap.join(', ')} also appear in labelSelector`,
+          );
       } catch (e) {
-        bad('labelSelector', tsc.labelSelector, `labelSelector is invalid: ${(e as Error).message}`);
+        bad(
+          'labelSelector',
+          tsc.labelSelector,
+          `labelSelector is invalid: ${(e as Error).message}`,
+        );
       }
       if (key && when) {
         // the API server rejects two constraints with the same key and action
         const pair = `${key}|${when}`;
-        if (seen.has(pair)) bad('', `${key}/${when}`, `duplicates another constraint on ${key} with ${when}`);
+        if (seen.has(pair))
+          bad(
+            '',
+            `${key}/${when}`,
+            `duplicates another constraint on ${key} with ${when}`,
+          );
         seen.add(pair);
       }
     });
-    if (problems.length > 0) return fail(`Invalid topology spread constraints: ${problems.join('; ')}`, evidence);
+    if (problems.length > 0)
+      return fail(
+        `Invalid topology spread constraints: ${problems.join('; ')}`,
+        evidence,
+      );
     return pass(`${raw.length} valid topology spread constraint(s)`);
   },
   fixtures: [

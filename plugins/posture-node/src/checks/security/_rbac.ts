@@ -307,6 +307,14 @@ export function bindingsForServiceAccount(index: SnapshotIndex, namespace: strin
   return [...new Set(all)];
 }
 
+/**
+ * A live cluster always has ClusterRoleBindings (the system: ones), so a live
+ * snapshot without any means RBAC objects were not collected.
+ */
+export function rbacNotCollected(index: SnapshotIndex): boolean {
+  return index.mode === 'live' && index.ofKind('ClusterRoleBinding').length === 0;
+}
+
 /** Where a binding's grant applies: one namespace, or the whole cluster. */
 export function scopeOf(binding: K8sObject): string {
   return kindOf(binding) === 'RoleBinding' ? `in namespace ${namespaceOf(binding)}` : 'cluster-wide';

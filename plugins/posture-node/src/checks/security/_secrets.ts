@@ -75,6 +75,8 @@ export function isPlaceholder(value: string): boolean {
   // $(VAR) is expanded by the kubelet; ${VAR}, {{ }} and <x> are template placeholders
   if (/^\$\([A-Za-z_][A-Za-z0-9_]*\)$/.test(v)) return true;
   if (/^\$\{[^}]*\}$/.test(v) || /^\{\{.*\}\}$/.test(v) || /^<[^>]*>$/.test(v)) return true;
+  // $VAR and Argo CD's $secret.key refer to a value kept elsewhere
+  if (/^\$[A-Za-z_][\w.:-]*$/.test(v)) return true;
   if (/^(true|false|yes|no|on|off|null|none|~|enabled|disabled)$/i.test(v)) return true;
   // a file path names where the credential is, not the credential
   if (/^\/[\w.\-/]*$/.test(v)) return true;
@@ -100,8 +102,8 @@ const VALUE_PATTERNS: ValuePattern[] = [
 /** What kind of credential a value contains, or undefined. Never returns the value. */
 export function credentialInValue(value: string): string | undefined {
   for (const p of VALUE_PATTERNS) if (p.re.test(value)) return p.what;
-  // scheme://user:password@host
-  const url = /[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:([^\s/@]+)@/i.exec(value);
+  // scheme://user:password@host (redis and others leave the user empty)
+  const url = /[a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:([^\s/@]+)@/i.exec(value);
   if (url && !isPlaceholder(url[1])) return 'a password in a URL';
   // Server=…;Password=…; connection strings
   const conn = /(?:^|[;\s])(?:password|pwd)\s*=\s*([^;\s]+)/i.exec(value);

@@ -1,4 +1,4 @@
-import { defineCheck, fail, pass } from '../../engine/check';
+import { defineCheck, fail, notApplicable, pass } from '../../engine/check';
 import { refOf } from '../../engine/k8s';
 
 export default defineCheck({
@@ -21,7 +21,7 @@ export default defineCheck({
       nsa: ['Pod security: service account tokens'],
     },
     defaults:
-      'The pod\'s spec.automountServiceAccountToken wins when set; otherwise the ServiceAccount\'s automountServiceAccountToken applies; when neither is set the token is mounted (the API server default), so the check fails. The API server never fills in either field, so manifests and live objects are judged alike.',
+      'The pod\'s spec.automountServiceAccountToken wins when set; otherwise the ServiceAccount\'s automountServiceAccountToken applies; when neither is set the token is mounted (the API server default), so the check fails. The API server never fills in either field, so manifests and live objects are judged alike. A live snapshot without any ServiceAccount did not collect them: not applicable unless the pod decides.',
   },
   target: 'workload',
   evaluate(w, ctx) {
@@ -34,6 +34,9 @@ export default defineCheck({
       ]);
     const saName = ctx.index.serviceAccountName(w);
     const sa = ctx.index.get('ServiceAccount', w.namespace, saName);
+    // every live namespace has a ServiceAccount, so none at all means they were not collected
+    if (!sa && ctx.mode === 'live' && ctx.index.ofKind('ServiceAccount').length === 0)
+      return notApplicable(`ServiceAccounts were not collected, so ${saName}'s automountServiceAccountToken is unknown`);
     const onSa = sa?.automountServiceAccountToken;
     if (sa && onSa === false)
       return pass(`ServiceAccount ${saName} disables the token mount`, [
@@ -123,6 +126,15 @@ automountServiceAccountToken: false`,
 kind: Pod
 metadata: {name: p}
 spec: {automountServiceAccountToken: "false", containers: [{name: a, image: a:1}]}`,
+    },
+    {
+      name: 'live: unknown ServiceAccount setting is not applicable',
+      expect: 'not-applicable',
+      mode: 'live',
+      yaml: `apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: shop}
+spec: {containers: [{name: a, image: a:1}]}`,
     },
   ],
 });

@@ -1,4 +1,4 @@
-import { defineCheck, fail, pass } from '../../engine/check';
+import { defineCheck, fail, notApplicable, pass } from '../../engine/check';
 import { refOf, str } from '../../engine/k8s';
 
 export default defineCheck({
@@ -19,7 +19,7 @@ export default defineCheck({
       nsa: ['Authentication and authorization'],
     },
     defaults:
-      'A pod without serviceAccountName (or the deprecated serviceAccount) runs as "default", so it fails. A named ServiceAccount must exist in the snapshot: the API server refuses pods whose ServiceAccount is missing, so in manifests it should be shipped alongside the workload.',
+      'A pod without serviceAccountName (or the deprecated serviceAccount) runs as "default", so it fails. A named ServiceAccount must exist in the snapshot: the API server refuses pods whose ServiceAccount is missing, so in manifests it should be shipped alongside the workload. A live snapshot without any ServiceAccount did not collect them: not applicable.',
   },
   target: 'workload',
   evaluate(w, ctx) {
@@ -40,6 +40,9 @@ export default defineCheck({
       );
     }
     const object = ctx.index.get('ServiceAccount', w.namespace, sa);
+    // every live namespace has a ServiceAccount, so none at all means they were not collected
+    if (!object && ctx.mode === 'live' && ctx.index.ofKind('ServiceAccount').length === 0)
+      return notApplicable('ServiceAccounts were not collected from the cluster');
     if (!object) {
       return fail(
         ctx.mode === 'manifest'
@@ -114,6 +117,28 @@ metadata: {name: api}`,
 kind: Pod
 metadata: {name: p}
 spec: {serviceAccountName: [api], containers: [{name: a, image: a:1}]}`,
+    },
+    {
+      name: 'live: a missing ServiceAccount fails when ServiceAccounts were collected',
+      expect: 'fail',
+      mode: 'live',
+      yaml: `apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: shop}
+spec: {serviceAccountName: api, containers: [{name: a, image: a:1}]}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: default, namespace: shop}`,
+    },
+    {
+      name: 'live: no ServiceAccount collected at all is not applicable',
+      expect: 'not-applicable',
+      mode: 'live',
+      yaml: `apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: shop}
+spec: {serviceAccountName: api, containers: [{name: a, image: a:1}]}`,
     },
   ],
 });

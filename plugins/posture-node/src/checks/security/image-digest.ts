@@ -27,19 +27,32 @@ export default defineCheck({
       types: ['containers', 'initContainers'],
       judge: c => {
         const image = c.container.image;
+        if (image === undefined || image === null) {
+          reasons.set(c.name, 'no image');
+          return {
+            ok: false,
+            field: 'image',
+            value: '(unset)',
+            detail: 'no image',
+          };
+        }
         const parsed = tryParseImageRef(image);
-        if (parsed.ok && parsed.ref.digest) return { ok: true, field: 'image', value: image };
+        if (parsed.ok && parsed.ref.digest)
+          return { ok: true, field: 'image', value: image };
         const reason = parsed.ok ? 'no digest' : parsed.error;
         reasons.set(c.name, reason);
         return {
           ok: false,
           field: 'image',
-          value: image === undefined ? '(unset)' : String(image),
+          value: typeof image === 'string' ? image : JSON.stringify(image),
           detail: reason,
         };
       },
       passMessage: 'Every image is pinned by digest',
-      failMessage: names => `Not pinned by digest: ${names.map(n => `${n} (${reasons.get(n)})`).join(', ')}`,
+      failMessage: names =>
+        `Not pinned by digest: ${names
+          .map(n => `${n} (${reasons.get(n)})`)
+          .join(', ')}`,
     });
   },
   fixtures: [

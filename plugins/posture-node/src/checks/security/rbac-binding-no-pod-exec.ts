@@ -31,7 +31,7 @@ export default defineCheck({
       nsa: ['Authentication and authorization'],
     },
     defaults:
-      'Nothing is defaulted. A binding whose role is not in the snapshot fails: it cannot be verified, and in a cluster a binding to a missing role is dangling (whoever later creates a role of that name grants it to these subjects). The default ClusterRoles admin, edit, view and cluster-admin are judged by their upstream rules when absent. Bindings with a system: name are Kubernetes-managed and not applicable.',
+      'Nothing is defaulted. A binding whose role is not in the snapshot fails: it cannot be verified, and in a cluster a binding to a missing role is dangling (whoever later creates a role of that name grants it to these subjects). The default ClusterRoles admin, edit, view and cluster-admin are judged by their upstream rules when absent. Bindings with a system: name are Kubernetes-managed and not applicable. A live snapshot without any ClusterRole did not collect roles: not applicable.',
   },
   target: 'object',
   kinds: ['RoleBinding', 'ClusterRoleBinding'],
@@ -41,6 +41,9 @@ export default defineCheck({
     if (arr(b.subjects).length === 0) return notApplicable(`${kindOf(b)} ${nameOf(b)} binds no subjects`);
     const role = resolveRole(b, ctx.index);
     if (role.source === 'missing') {
+      // a live cluster always has ClusterRoles: none at all means roles were not collected
+      if (ctx.mode === 'live' && ctx.index.ofKind('ClusterRole').length === 0)
+        return notApplicable('Roles were not collected from the cluster, so the binding cannot be judged');
       return fail(
         `${describeRole(role)} is not in the snapshot, so what this binding grants cannot be verified; a binding to a missing role is dangling`,
         [{ path: 'roleRef.name', value: role.name || '(unset)', detail: 'role not found' }],
@@ -153,6 +156,16 @@ apiVersion: rbac.authorization.k8s.io/v1
 kind: Role
 metadata: {name: r, namespace: team}
 rules: [7, {apiGroups: "", resources: {a: 1}, verbs: [create]}]`,
+    },
+    {
+      name: 'live: roles not collected at all is not applicable',
+      expect: 'not-applicable',
+      mode: 'live',
+      yaml: `apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: b, namespace: team}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: nowhere}
+subjects: [{kind: User, name: alice}]`,
     },
   ],
 });

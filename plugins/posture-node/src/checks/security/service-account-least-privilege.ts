@@ -1,9 +1,10 @@
 import { Evidence } from '@internal/plugin-posture-common';
-import { defineCheck, fail, pass } from '../../engine/check';
+import { defineCheck, fail, notApplicable, pass } from '../../engine/check';
 import { kindOf, nameOf } from '../../engine/k8s';
 import {
   RISKY_CAPABILITIES,
   bindingsForServiceAccount,
+  rbacNotCollected,
   describeRole,
   grantingRules,
   resolveRole,
@@ -32,10 +33,11 @@ export default defineCheck({
       nsa: ['Authentication and authorization'],
     },
     defaults:
-      'A pod without serviceAccountName runs as "default". Bindings count when they name the ServiceAccount or a group every ServiceAccount is in. Reading secrets limited by resourceNames is allowed. Roles missing from the snapshot are skipped, except the Kubernetes default ClusterRoles (admin, edit, view, cluster-admin), judged by their upstream rules.',
+      'A pod without serviceAccountName runs as "default". A live snapshot without any ClusterRoleBinding did not collect RBAC: not applicable. Bindings count when they name the ServiceAccount or a group every ServiceAccount is in. Reading secrets limited by resourceNames is allowed. Roles missing from the snapshot are skipped, except the Kubernetes default ClusterRoles (admin, edit, view, cluster-admin), judged by their upstream rules.',
   },
   target: 'workload',
   evaluate(w, ctx) {
+    if (rbacNotCollected(ctx.index)) return notApplicable('RBAC bindings were not collected from the cluster');
     const sa = ctx.index.serviceAccountName(w);
     const evidence: Evidence[] = [];
     const found = new Set<string>();
@@ -165,6 +167,15 @@ subjects: [{kind: ServiceAccount, name: api}]`,
       yaml: `apiVersion: v1
 kind: Pod
 metadata: {name: p}
+spec: {containers: [{name: a, image: a:1}]}`,
+    },
+    {
+      name: 'a live snapshot without any ClusterRoleBinding was not collected: not applicable',
+      expect: 'not-applicable',
+      mode: 'live',
+      yaml: `apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: shop}
 spec: {containers: [{name: a, image: a:1}]}`,
     },
   ],

@@ -1,9 +1,10 @@
 import { Evidence } from '@internal/plugin-posture-common';
-import { defineCheck, fail, pass } from '../../engine/check';
+import { defineCheck, fail, notApplicable, pass } from '../../engine/check';
 import { kindOf, nameOf, refOf } from '../../engine/k8s';
 import {
   Rule,
   bindingsForServiceAccount,
+  rbacNotCollected,
   bindsClusterAdmin,
   describeRole,
   isAdminRule,
@@ -37,10 +38,11 @@ export default defineCheck({
       nsa: ['Authentication and authorization'],
     },
     defaults:
-      'A pod without serviceAccountName runs as "default". Bindings count when they name the ServiceAccount or a group every ServiceAccount is in (system:serviceaccounts, system:serviceaccounts:<namespace>, system:authenticated). Roles missing from the snapshot are skipped, except the Kubernetes default ClusterRoles, judged by their upstream rules; a binding to cluster-admin fails by name.',
+      'A pod without serviceAccountName runs as "default". A live snapshot without any ClusterRoleBinding did not collect RBAC: not applicable. Bindings count when they name the ServiceAccount or a group every ServiceAccount is in (system:serviceaccounts, system:serviceaccounts:<namespace>, system:authenticated). Roles missing from the snapshot are skipped, except the Kubernetes default ClusterRoles, judged by their upstream rules; a binding to cluster-admin fails by name.',
   },
   target: 'workload',
   evaluate(w, ctx) {
+    if (rbacNotCollected(ctx.index)) return notApplicable('RBAC bindings were not collected from the cluster');
     const sa = ctx.index.serviceAccountName(w);
     const findings: Evidence[] = [];
     const labels: string[] = [];
@@ -155,6 +157,15 @@ kind: ClusterRoleBinding
 metadata: {name: other}
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
 subjects: [{kind: ServiceAccount, name: api, namespace: billing}]`,
+    },
+    {
+      name: 'a live snapshot without any ClusterRoleBinding was not collected: not applicable',
+      expect: 'not-applicable',
+      mode: 'live',
+      yaml: `apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: shop}
+spec: {containers: [{name: a, image: a:1}]}`,
     },
   ],
 });

@@ -22,30 +22,58 @@ export default defineCheck({
   },
   target: 'workload',
   evaluate(w, ctx) {
-    const trusted = ctx.config.thresholds.trustedRegistries.filter(e => e.trim() !== '');
-    if (trusted.length === 0) return notApplicable('No trusted registries configured (thresholds.trustedRegistries)');
+    const trusted = ctx.config.thresholds.trustedRegistries.filter(
+      e => e.trim() !== '',
+    );
+    if (trusted.length === 0)
+      return notApplicable(
+        'No trusted registries configured (thresholds.trustedRegistries)',
+      );
     const reasons = new Map<string, string>();
     return perContainer(w, ctx, {
       types: ['containers', 'initContainers', 'ephemeralContainers'],
       judge: c => {
         const image = c.container.image;
+        if (image === undefined || image === null) {
+          reasons.set(c.name, 'no image');
+          return {
+            ok: false,
+            field: 'image',
+            value: '(unset)',
+            detail: 'no image',
+          };
+        }
         const parsed = tryParseImageRef(image);
         if (parsed.ok && trusted.some(e => fromRegistry(parsed.ref, e))) {
           return { ok: true, field: 'image', value: parsed.ref.name };
         }
-        const reason = parsed.ok ? `${parsed.ref.name} is not in a trusted registry` : parsed.error;
+        const reason = parsed.ok
+          ? `${parsed.ref.name} is not in a trusted registry`
+          : parsed.error;
         reasons.set(c.name, reason);
-        return { ok: false, field: 'image', value: image === undefined ? '(unset)' : String(image), detail: reason };
+        return {
+          ok: false,
+          field: 'image',
+          value: typeof image === 'string' ? image : JSON.stringify(image),
+          detail: reason,
+        };
       },
       passMessage: `Every image comes from ${trusted.join(', ')}`,
-      failMessage: names => `Untrusted images: ${names.map(n => `${n} (${reasons.get(n)})`).join(', ')}`,
+      failMessage: names =>
+        `Untrusted images: ${names
+          .map(n => `${n} (${reasons.get(n)})`)
+          .join(', ')}`,
     });
   },
   fixtures: [
     {
       name: 'images from the trusted registries pass',
       expect: 'pass',
-      config: { thresholds: { trustedRegistries: ['ghcr.io/acme', 'registry.internal:5000'] } },
+      config: {
+        thresholds: {
+          trustedRegistries: ['ghcr.io/acme', 'registry.internal:5000'],
+        },
+      },
       yaml: `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web}

@@ -1,0 +1,236 @@
+import { ReactNode } from 'react';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { EntityProvider, catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
+import { Entity } from '@backstage/catalog-model';
+import { PostureApi } from '@internal/plugin-posture-common';
+import { postureApiRef } from '../../api';
+import {
+  componentEntity,
+  entityScorecard,
+  mockPostureApi,
+  responseError,
+  templateEntity,
+} from '../../testUtils/fixtures';
+import { EntityPostureContent } from './EntityPostureContent';
+
+const TEMPLATES = [
+  templateEntity('full-stack', 'scalability=100,security=100,level=Gold,pss=restricted'),
+  templateEntity('secure-only', 'security=100'),
+];
+
+async function renderTab(api: PostureApi, entity: Entity = componentEntity, templates: Entity[] = TEMPLATES) {
+  const catalogApi = catalogApiMock.mock({
+    getEntities: jest.fn().mockResolvedValue({ items: templates }),
+  });
+  const wrap = (children: ReactNode) => (
+    <TestApiProvider apis={[[postureApiRef, api], [catalogApiRef, catalogApi]]}>
+      <EntityProvider entity={entity}>{children}</EntityProvider>
+    </TestApiProvider>
+  );
+  await renderInTestApp(wrap(<EntityPostureContent />), {
+    mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+  });
+  return { catalogApi };
+}
+
+describe('EntityPostureContent', () => {
+  it('shows both gauges with grades, the level and the Pod Security level', async () => {
+    const api = mockPostureApi();
+    await renderTab(api);
+    expect(await screen.findByTestId('posture-gauge-scalability')).toHaveAttribute('data-score', '62');
+    expect(screen.getByTestId('posture-gauge-security')).toHaveAttribute('data-score', '85');
+    expect(screen.getByRole('img', { name: 'Security score 85 out of 100, grade B' })).toBeInTheDocument();
+    expect(screen.getByTestId('posture-grade-scalability')).toHaveTextContent('D');
+    expect(screen.getByTestId('posture-grade')).toHaveTextContent('C');
+    expect(screen.getByTestId('posture-level')).toHaveTextContent('Bronze');
+    expect(screen.getByTestId('posture-pss-level')).toHaveTextContent('PSS baseline');
+    expect(api.getEntityScorecard).toHaveBeenCalledWith({ kind: 'Component', namespace: 'default', name: 'checkout' });
+  });
+
+  it('shows each cluster with its collection time and a banner for stale or failed data', async () => {
+    jest.useFakeTimers({ now: Date.parse('2024-06-01T12:00:00Z'), doNotFake: ['setTimeout', 'setInterval', 'queueMicrotask', 'nextTick', 'setImmediate'] });
+    try {
+      await renderTab(mockPostureApi());
+      const rows = await screen.findAllByTestId('posture-cluster-status');
+      expect(rows.map(r => r.getAttribute('data-cluster'))).toEqual(['prod-eu', 'prod-us']);
+      expect(rows[0]).toHaveTextContent('2024-06-01 11:55:00 UTC (5 minutes ago)');
+      const banners = screen.getAllByTestId('posture-stale-banner');
+      expect(banners).toHaveLength(1);
+      expect(banners[0]).toHaveAttribute('data-cluster', 'prod-us');
+      expect(banners[0]).toHaveTextContent('Data from cluster prod-us is 3 hours old');
+      expect(banners[0]).toHaveTextContent('connect ECONNREFUSED 10.0.0.1:443');
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('groups checks by pillar and category, failing first, joined with the check catalog', async () => {
+    await renderTab(mockPostureApi());
+    const rows = await screen.findAllByTestId('posture-check-row');
+    expect(rows.map(r => r.getAttribute('data-check-id'))).toEqual([
+      'replicas',
+      'pdb',
+      'read-only-root-filesystem',
+      'image-tag',
+      'host-network',
+      'run-as-non-root',
+    ]);
+    expect(rows[0]).toHaveTextContent('Runs more than one replica');
+    expect(rows[0]).toHaveAttribute('data-status', 'fail');
+    const security = screen.getByRole('region', { name: 'Security checks' });
+    expect(within(security).getByText('Security · 2 failing')).toBeInTheDocument();
+    // the lapsed exemption is flagged without opening the row
+    expect(within(rows[3]).getByText('Exemption expired')).toBeInTheDocument();
+  });
+
+  it('opens a check to show evidence paths, affected workloads, remediation, references and exemptions', async () => {
+    await renderTab(mockPostureApi());
+    const rows = await screen.findAllByTestId('posture-check-row');
+    const rorf = rows[2];
+    await userEvent.click(within(rorf).getByRole('button', { name: /Read-only root filesystem/ }));
+    const paths = within(rorf).getAllByTestId('posture-evidence-path').map(p => p.textContent);
+    expect(paths).toEqual([
+      'spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem',
+      'spec.template.spec.containers[1].securityContext.readOnlyRootFilesystem',
+    ]);
+    expect(within(rorf).getByTestId('posture-affected')).toHaveTextContent(
+      'Workloads: Deployment shop/checkout (prod-eu), Deployment shop/checkout-worker (prod-us)',
+    );
+    expect(within(rorf).getByTestId('posture-affected')).toHaveTextContent('Containers: app, sidecar');
+    expect(within(rorf).getByText('Fix read-only-root-filesystem')).toBeInTheDocument();
+    expect(within(rorf).getByTestId('posture-remediation-patch')).toHaveTextContent('fix: read-only-root-filesystem');
+    expect(within(rorf).getByTestId('posture-references')).toHaveTextContent('kubescape C-0017');
+    expect(within(rorf).getByTestId('posture-references')).toHaveTextContent('CIS 5.7.3');
+
+    const tag = rows[3];
+    await userEvent.click(within(tag).getByRole('button', { name: /Pinned image tag/ }));
+    const exemption = within(tag).getByTestId('posture-exemption');
+    expect(exemption).toHaveAttribute('data-expired', 'true');
+    expect(exemption).toHaveTextContent('Exemption expired 2024-01-01');
+    expect(exemption).toHaveTextContent('legacy build pipeline');
+  });
+
+  it('filters to failing checks, by severity and by cluster', async () => {
+    await renderTab(mockPostureApi());
+    await screen.findAllByTestId('posture-check-row');
+    await userEvent.click(screen.getByRole('checkbox', { name: 'Failing only' }));
+    let ids = screen.getAllByTestId('posture-check-row').map(r => r.getAttribute('data-check-id'));
+    expect(ids).toEqual(['replicas', 'read-only-root-filesystem', 'image-tag']);
+
+    await userEvent.click(screen.getByRole('button', { name: /Severity/ }));
+    await userEvent.click(await screen.findByRole('option', { name: 'Medium' }));
+    await userEvent.keyboard('{Escape}');
+    ids = screen.getAllByTestId('posture-check-row').map(r => r.getAttribute('data-check-id'));
+    expect(ids).toEqual(['read-only-root-filesystem']);
+
+    await userEvent.click(screen.getByRole('button', { name: /Cluster/ }));
+    await userEvent.click(await screen.findByRole('option', { name: 'prod-us' }));
+    const rows = screen.getAllByTestId('posture-check-row');
+    expect(rows).toHaveLength(1);
+    await userEvent.click(within(rows[0]).getByRole('button', { name: /Read-only root filesystem/ }));
+    expect(within(rows[0]).getAllByTestId('posture-evidence-path')).toHaveLength(1);
+  });
+
+  it('suggests golden paths that cover every failing pillar', async () => {
+    const { catalogApi } = await renderTab(mockPostureApi());
+    const suggestions = await screen.findAllByTestId('posture-golden-path-suggestion');
+    expect(suggestions.map(s => s.getAttribute('data-template-ref'))).toEqual(['template:default/full-stack']);
+    expect(within(suggestions[0]).getByRole('link', { name: 'Use template' })).toHaveAttribute(
+      'href',
+      '/create/templates/default/full-stack',
+    );
+    expect(catalogApi.getEntities).toHaveBeenCalledWith({
+      filter: { kind: 'template', 'metadata.tags': 'golden-path' },
+    });
+  });
+
+  it('suggests no golden path when nothing fails', async () => {
+    const api = mockPostureApi({
+      getEntityScorecard: jest.fn().mockResolvedValue(
+        entityScorecard({ results: entityScorecard().results.filter(r => r.status !== 'fail') }),
+      ),
+    });
+    await renderTab(api);
+    await screen.findAllByTestId('posture-check-row');
+    expect(screen.queryByTestId('posture-golden-path-suggestion')).not.toBeInTheDocument();
+  });
+
+  it('draws the score history per pillar with regressions marked', async () => {
+    const api = mockPostureApi();
+    await renderTab(api);
+    expect(await screen.findByTestId('posture-history-scalability')).toBeInTheDocument();
+    expect(screen.getByTestId('posture-history-security')).toBeInTheDocument();
+    // one regression point, drawn on both charts
+    expect(screen.getAllByTestId('posture-regression')).toHaveLength(2);
+    expect(screen.getAllByTestId('posture-history-drop')).toHaveLength(2);
+    expect(
+      screen.getByRole('img', { name: /Scalability score history: 3 points, latest 62, 1 drop, 1 regression/ }),
+    ).toBeInTheDocument();
+  });
+
+  it('explains which annotation to add when the entity has none', async () => {
+    const api = mockPostureApi({
+      getEntityScorecard: jest.fn().mockResolvedValue(
+        entityScorecard({ state: 'no-annotations', combined: null, clusters: [], results: [] }),
+      ),
+    });
+    await renderTab(api);
+    const empty = await screen.findByTestId('posture-no-annotations');
+    expect(empty).toHaveTextContent('backstage.io/kubernetes-id');
+    expect(empty).toHaveTextContent('backstage.io/kubernetes-id: checkout');
+  });
+
+  it('says which selector and clusters were searched when no workload matched', async () => {
+    const api = mockPostureApi({
+      getEntityScorecard: jest.fn().mockResolvedValue(
+        entityScorecard({
+          state: 'no-workloads',
+          combined: null,
+          clusters: [],
+          results: [],
+          match: { kubernetesId: null, labelSelector: 'app=checkout', namespace: 'shop', clusters: ['prod-eu', 'prod-us'] },
+        }),
+      ),
+    });
+    await renderTab(api);
+    const empty = await screen.findByTestId('posture-no-workloads');
+    expect(empty).toHaveTextContent('label selector "app=checkout" in namespace shop of these clusters: prod-eu, prod-us');
+  });
+
+  it('says "no permission" on a 403, without a retry', async () => {
+    const api = mockPostureApi({ getEntityScorecard: jest.fn().mockRejectedValue(await responseError(403, 'not allowed')) });
+    await renderTab(api);
+    expect(await screen.findByTestId('posture-permission-denied')).toHaveTextContent('No permission');
+    expect(screen.queryByRole('button', { name: 'Retry' })).not.toBeInTheDocument();
+  });
+
+  it('says "not collected yet" on a 404', async () => {
+    const api = mockPostureApi({ getEntityScorecard: jest.fn().mockRejectedValue(await responseError(404)) });
+    await renderTab(api);
+    expect(await screen.findByTestId('posture-not-collected')).toHaveTextContent('Not collected yet');
+  });
+
+  it('shows other errors with a retry that loads again', async () => {
+    const getEntityScorecard = jest
+      .fn()
+      .mockRejectedValueOnce(await responseError(500, 'database is down'))
+      .mockResolvedValueOnce(entityScorecard());
+    await renderTab(mockPostureApi({ getEntityScorecard }));
+    expect(await screen.findByTestId('posture-error')).toHaveTextContent('database is down');
+    await userEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    expect(await screen.findByTestId('posture-gauge-security')).toBeInTheDocument();
+    expect(getEntityScorecard).toHaveBeenCalledTimes(2);
+  });
+
+  it('still lists results by id when the check catalog fails', async () => {
+    const api = mockPostureApi({ listChecks: jest.fn().mockRejectedValue(new Error('catalog unavailable')) });
+    await renderTab(api);
+    const rows = await screen.findAllByTestId('posture-check-row');
+    expect(rows.length).toBeGreaterThan(0);
+    expect(screen.getByText(/Check descriptions could not be loaded \(catalog unavailable\)/)).toBeInTheDocument();
+    await waitFor(() => expect(screen.getAllByText('replicas').length).toBeGreaterThan(0));
+  });
+});

@@ -1,0 +1,16 @@
+/**
+ * Posture scorecards for Backstage: the entity tab and card, the overview with
+ * the balance quadrant, team roll-ups and the check catalog.
+ *
+ * @packageDocumentation
+ */
+export {
+  posturePlugin,
+  PosturePage,
+  PostureChecksPage,
+  EntityPostureContent,
+  EntityPostureCard,
+  GroupPostureContent,
+} from './plugin';
+export { postureApiRef, postureApiFactory } from './api';
+export { rootRouteRef, checksRouteRef } from './routes';
