@@ -93,7 +93,7 @@ export class SnapshotIndex {
       }
     });
     this.indexScaleTargets();
-    this.indexSelecting('Service', o => mapSelector(obj(o.spec)?.selector));
+    this.indexSelecting('Service', serviceSelector);
     this.indexSelecting('PodDisruptionBudget', o => parseLabelSelector(obj(o.spec)?.selector));
     this.indexSelecting('NetworkPolicy', o => parseLabelSelector(obj(o.spec)?.podSelector));
     this.indexBindings();
@@ -175,7 +175,7 @@ export class SnapshotIndex {
     const ns = namespaceOf(o);
     const sel = selectorOr(() =>
       kind === 'Service'
-        ? mapSelector(obj(o.spec)?.selector)
+        ? serviceSelector(o)
         : kind === 'NetworkPolicy'
           ? parseLabelSelector(obj(o.spec)?.podSelector)
           : parseLabelSelector(obj(o.spec)?.selector),
@@ -244,6 +244,16 @@ export class SnapshotIndex {
       }
     }
   }
+}
+
+/**
+ * A Service's pod selector. Unlike `{}` in a label selector, an empty or
+ * absent Service selector selects no pods: such a Service has manually
+ * managed endpoints (or is an ExternalName).
+ */
+export function serviceSelector(o: K8sObject): LabelSelector | undefined {
+  const sel = mapSelector(obj(o.spec)?.selector);
+  return sel && !sel.empty ? sel : undefined;
 }
 
 /** Service names an Ingress routes to (v1 and the old extensions/v1beta1 shape). */

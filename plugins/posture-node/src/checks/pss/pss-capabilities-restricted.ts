@@ -29,7 +29,7 @@ export default defineCheck({
     },
     references: {
       pss: ['capabilities_restricted'],
-      polaris: ['insecureCapabilities'],
+      polaris: [],
       cis: ['5.2.10'],
     },
     defaults:

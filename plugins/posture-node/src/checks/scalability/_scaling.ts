@@ -84,11 +84,12 @@ export function replicaBounds(w: Workload, ctx: CheckContext): ReplicaBounds {
   const n = w.replicas ?? 1;
   const raw = obj(w.object.spec)?.replicas;
   let value = String(n);
-  if (w.replicas === undefined)
+  if (w.replicas === undefined) {
     value =
       raw === undefined || raw === null
         ? '(unset: 1)'
         : `${JSON.stringify(raw)} (not a number: 1)`;
+  }
   return {
     min: n,
     max: n,

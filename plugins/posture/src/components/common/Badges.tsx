@@ -5,7 +5,6 @@ import {
   StatusWarning,
 } from '@backstage/core-components';
 import Chip from '@material-ui/core/Chip';
-import Tooltip from '@material-ui/core/Tooltip';
 import {
   CheckStatus,
   Grade,
@@ -50,15 +49,14 @@ export function GradeBadge(props: { grade: Grade | null | undefined; testId?: st
 export function LevelBadge(props: { level: Level | null | undefined; testId?: string }) {
   const level = props.level ?? 'None';
   return (
-    <Tooltip title={`${level}: ${LEVEL_HINT[level]}`}>
-      <Chip
-        size="small"
-        data-testid={props.testId}
-        aria-label={`Level ${level}`}
-        label={level}
-        style={{ backgroundColor: LEVEL_COLORS[level], color: '#fff', fontWeight: 600 }}
-      />
-    </Tooltip>
+    <Chip
+      size="small"
+      data-testid={props.testId}
+      aria-label={`Level ${level}`}
+      title={`${level}: ${LEVEL_HINT[level]}`}
+      label={level}
+      style={{ backgroundColor: LEVEL_COLORS[level], color: '#fff', fontWeight: 600 }}
+    />
   );
 }
 
@@ -66,16 +64,15 @@ export function PssBadge(props: { level: PssLevel | null | undefined; testId?: s
   const { level, testId } = props;
   if (!level) return <span data-testid={testId}>–</span>;
   return (
-    <Tooltip title={PSS_HINT[level]}>
-      <Chip
-        size="small"
-        variant="outlined"
-        data-testid={testId}
-        aria-label={`Pod Security ${level}`}
-        label={`PSS ${level}`}
-        style={{ borderColor: PSS_COLORS[level], color: PSS_COLORS[level] }}
-      />
-    </Tooltip>
+    <Chip
+      size="small"
+      variant="outlined"
+      data-testid={testId}
+      aria-label={`Pod Security ${level}`}
+      title={PSS_HINT[level]}
+      label={`PSS ${level}`}
+      style={{ borderColor: PSS_COLORS[level], color: PSS_COLORS[level] }}
+    />
   );
 }
 

@@ -101,7 +101,10 @@ describe('EntityPostureContent', () => {
     );
     expect(within(rorf).getByTestId('posture-affected')).toHaveTextContent('Containers: app, sidecar');
     expect(within(rorf).getByText('Fix read-only-root-filesystem')).toBeInTheDocument();
-    expect(within(rorf).getByTestId('posture-remediation-patch')).toHaveTextContent('fix: read-only-root-filesystem');
+    // the highlighter renders asynchronously
+    await waitFor(() =>
+      expect(within(rorf).getByTestId('posture-remediation-patch')).toHaveTextContent('fix: read-only-root-filesystem'),
+    );
     expect(within(rorf).getByTestId('posture-references')).toHaveTextContent('kubescape C-0017');
     expect(within(rorf).getByTestId('posture-references')).toHaveTextContent('CIS 5.7.3');
 
@@ -138,7 +141,7 @@ describe('EntityPostureContent', () => {
     const { catalogApi } = await renderTab(mockPostureApi());
     const suggestions = await screen.findAllByTestId('posture-golden-path-suggestion');
     expect(suggestions.map(s => s.getAttribute('data-template-ref'))).toEqual(['template:default/full-stack']);
-    expect(within(suggestions[0]).getByRole('link', { name: 'Use template' })).toHaveAttribute(
+    expect(within(suggestions[0]).getByRole('button', { name: 'Use template' })).toHaveAttribute(
       'href',
       '/create/templates/default/full-stack',
     );
