@@ -1,4 +1,7 @@
-import { DatabaseService, resolvePackagePath } from '@backstage/backend-plugin-api';
+import {
+  DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import {
   CheckMetadata,
@@ -72,7 +75,10 @@ const NARROW_COLUMNS: (keyof OverviewDbRow)[] = [
   'pss_level',
 ];
 
-const migrationsDir = resolvePackagePath('@internal/plugin-posture-backend', 'migrations');
+const migrationsDir = resolvePackagePath(
+  '@internal/plugin-posture-backend',
+  'migrations',
+);
 
 /** entities saved per round of queries inside a run's transaction */
 const ENTITY_BATCH = 100;
@@ -82,7 +88,12 @@ const INSERT_BATCH = 200;
 const WHERE_IN_BATCH = 500;
 const DAY_MS = 86_400_000;
 
-const SEVERITY_RANK: Record<string, number> = { critical: 0, high: 1, medium: 2, low: 3 };
+const SEVERITY_RANK: Record<string, number> = {
+  critical: 0,
+  high: 1,
+  medium: 2,
+  low: 3,
+};
 
 export interface PostureStoreOptions {
   /** the active check catalog, for titles in group rollups */
@@ -148,7 +159,10 @@ export class PostureStore {
   private readonly isPostgres: boolean;
 
   static async create(
-    options: { database: DatabaseService; skipMigrations?: boolean } & PostureStoreOptions,
+    options: {
+      database: DatabaseService;
+      skipMigrations?: boolean;
+    } & PostureStoreOptions,
   ): Promise<PostureStore> {
     const { database, skipMigrations, ...rest } = options;
     const client = await database.getClient();
@@ -169,10 +183,7 @@ export class PostureStore {
     return new PostureStore(db, options);
   }
 
-  constructor(
-    private readonly db: Knex,
-    options: PostureStoreOptions = {},
-  ) {
+  constructor(private readonly db: Knex, options: PostureStoreOptions = {}) {
     const clock = options.clock ?? (() => new Date());
     this.locks = new PostureLocks(db, clock);
     this.checks = options.checks ?? [];
@@ -190,10 +201,17 @@ export class PostureStore {
     const finishedAt = toIso(input.finishedAt, 'finishedAt');
     const retentionDays = input.retentionDays ?? DEFAULT_RETENTION_DAYS;
     if (!Number.isFinite(retentionDays) || retentionDays <= 0) {
-      throw new InputError(`retentionDays must be a positive number, got ${retentionDays}`);
+      throw new InputError(
+        `retentionDays must be a positive number, got ${retentionDays}`,
+      );
     }
-    const cutoff = new Date(Date.parse(finishedAt) - retentionDays * DAY_MS).toISOString();
-    if (!Array.isArray(input.entities) || !Array.isArray(input.clusterStatuses)) {
+    const cutoff = new Date(
+      Date.parse(finishedAt) - retentionDays * DAY_MS,
+    ).toISOString();
+    if (
+      !Array.isArray(input.entities) ||
+      !Array.isArray(input.clusterStatuses)
+    ) {
       throw new InputError('saveRun needs entities and clusterStatuses arrays');
     }
     const seen = new Set<string>();
@@ -202,33 +220,63 @@ export class PostureStore {
         throw new InputError('Every entity needs an entityRef');
       }
       const ref = normRef(e.entityRef);
-      if (seen.has(ref)) throw new InputError(`Entity ${ref} appears twice in one run`);
+      if (seen.has(ref))
+        throw new InputError(`Entity ${ref} appears twice in one run`);
       seen.add(ref);
     }
     const removed = [...new Set((input.removedEntityRefs ?? []).map(normRef))];
     const both = removed.find(r => seen.has(r));
-    if (both) throw new InputError(`Entity ${both} is both saved and removed in one run`);
+    if (both)
+      throw new InputError(
+        `Entity ${both} is both saved and removed in one run`,
+      );
+    const statusNames = new Set<string>();
+    for (const s of input.clusterStatuses) {
+      if (statusNames.has(s.name)) {
+        throw new InputError(`Cluster ${s.name} has two statuses in one run`);
+      }
+      statusNames.add(s.name);
+    }
     const succeeded = [
-      ...new Set(input.clusterStatuses.filter(s => s.error === null).map(s => s.name)),
+      ...new Set(
+        input.clusterStatuses.filter(s => s.error === null).map(s => s.name),
+      ),
     ];
 
     return this.db.transaction(async trx => {
-      for (const names of chunk([...new Set(input.removedClusters ?? [])], WHERE_IN_BATCH)) {
+      for (const names of chunk(
+        [...new Set(input.removedClusters ?? [])],
+        WHERE_IN_BATCH,
+      )) {
         await trx(T.clusters).whereIn('name', names).delete();
         await trx(T.entityClusters).whereIn('cluster', names).delete();
       }
-      for (const rows of chunk(input.clusterStatuses.map(clusterStatusRow), INSERT_BATCH)) {
+      for (const rows of chunk(
+        input.clusterStatuses.map(clusterStatusRow),
+        INSERT_BATCH,
+      )) {
         await trx(T.clusters).insert(rows).onConflict('name').merge();
       }
       for (const refs of chunk(removed, WHERE_IN_BATCH)) {
-        for (const table of [T.entities, T.entityClusters, T.failures, T.history]) {
+        for (const table of [
+          T.entities,
+          T.entityClusters,
+          T.failures,
+          T.history,
+        ]) {
           await trx(table).whereIn('entity_ref', refs).delete();
         }
       }
 
       const result: SaveRunResult = { changed: [], regressions: [] };
       for (const batch of chunk(input.entities, ENTITY_BATCH)) {
-        await this.saveEntityBatch(trx, batch, { succeeded, finishedAt, cutoff, rescore: input.rescore, result });
+        await this.saveEntityBatch(trx, batch, {
+          succeeded,
+          finishedAt,
+          cutoff,
+          rescore: input.rescore,
+          result,
+        });
       }
 
       await trx(T.history).where('at', '<', cutoff).delete();
@@ -257,30 +305,53 @@ export class PostureStore {
   ): Promise<void> {
     const refs = batch.map(e => normRef(e.entityRef));
 
-    const previous = new Map<string, ScoreLike & { last_changed_at: string | null }>();
+    const previous = new Map<
+      string,
+      ScoreLike & { last_changed_at: string | null }
+    >();
     const prevRows = await trx(T.entities)
-      .select('entity_ref', 'scalability', 'security', 'overall', 'grade', 'level', 'pss_level', 'last_changed_at')
+      .select(
+        'entity_ref',
+        'scalability',
+        'security',
+        'overall',
+        'grade',
+        'level',
+        'pss_level',
+        'last_changed_at',
+      )
       .whereIn('entity_ref', refs);
     for (const r of prevRows) previous.set(r.entity_ref, r);
 
     const lastPoints = new Map<string, HistoryDbRow>();
     const pointRows: HistoryDbRow[] = await trx(T.history).whereIn(
       'id',
-      trx(T.history).max('id').whereIn('entity_ref', refs).groupBy('entity_ref'),
+      trx(T.history)
+        .max('id')
+        .whereIn('entity_ref', refs)
+        .groupBy('entity_ref'),
     );
     for (const p of pointRows) lastPoints.set(p.entity_ref, p);
 
     // rows of clusters not collected in this run hold their last good data: keep them
-    const keptQuery = trx<EntityClusterDbRow>(T.entityClusters).select('*').whereIn('entity_ref', refs);
+    const keptQuery = trx<EntityClusterDbRow>(T.entityClusters)
+      .select('*')
+      .whereIn('entity_ref', refs);
     if (ctx.succeeded.length) keptQuery.whereNotIn('cluster', ctx.succeeded);
     const kept = new Map<string, EntityClusterDbRow[]>();
     for (const row of await keptQuery) pushTo(kept, row.entity_ref, row);
 
     // an entity without annotations has no workloads anywhere, not even in a failing cluster
-    const unmapped = batch.filter(e => e.state === 'no-annotations').map(e => normRef(e.entityRef));
-    if (unmapped.length) await trx(T.entityClusters).whereIn('entity_ref', unmapped).delete();
+    const unmapped = batch
+      .filter(e => e.state === 'no-annotations')
+      .map(e => normRef(e.entityRef));
+    if (unmapped.length)
+      await trx(T.entityClusters).whereIn('entity_ref', unmapped).delete();
     if (ctx.succeeded.length) {
-      await trx(T.entityClusters).whereIn('entity_ref', refs).whereIn('cluster', ctx.succeeded).delete();
+      await trx(T.entityClusters)
+        .whereIn('entity_ref', refs)
+        .whereIn('cluster', ctx.succeeded)
+        .delete();
     }
 
     const clusterRows: Record<string, unknown>[] = [];
@@ -295,11 +366,16 @@ export class PostureStore {
       }
       const fresh = new Map<string, ClusterScorecard>();
       for (const c of e.clusters) {
-        if (fresh.has(c.cluster)) throw new InputError(`Entity ${ref} lists cluster ${c.cluster} twice`);
+        if (fresh.has(c.cluster))
+          throw new InputError(
+            `Entity ${ref} lists cluster ${c.cluster} twice`,
+          );
         fresh.set(c.cluster, c);
       }
       const keptRows =
-        e.state === 'no-annotations' ? [] : (kept.get(ref) ?? []).filter(k => !fresh.has(k.cluster));
+        e.state === 'no-annotations'
+          ? []
+          : (kept.get(ref) ?? []).filter(k => !fresh.has(k.cluster));
 
       const perCluster = new Map<string, CheckResult[]>();
       const unattributed: CheckResult[] = [];
@@ -313,7 +389,10 @@ export class PostureStore {
         clusterRows.push({
           entity_ref: ref,
           cluster: c.cluster,
-          collected_at: toIso(c.collectedAt, `collectedAt of ${ref} in ${c.cluster}`),
+          collected_at: toIso(
+            c.collectedAt,
+            `collectedAt of ${ref} in ${c.cluster}`,
+          ),
           stale: Boolean(c.stale),
           error: c.error ?? null,
           workloads: JSON.stringify(c.workloads ?? []),
@@ -322,20 +401,36 @@ export class PostureStore {
         });
       }
 
-      const keptResults = keptRows.flatMap(k => JSON.parse(k.results) as CheckResult[]);
-      const merged = keptResults.length ? [...e.results, ...keptResults] : e.results;
-      const combined = keptRows.length && ctx.rescore ? ctx.rescore(merged) : e.combined;
+      const keptResults = keptRows.flatMap(
+        k => JSON.parse(k.results) as CheckResult[],
+      );
+      const merged = keptResults.length
+        ? [...e.results, ...keptResults]
+        : e.results;
+      const combined =
+        keptRows.length && ctx.rescore ? ctx.rescore(merged) : e.combined;
       const state =
-        e.state === 'no-workloads' && keptRows.length > 0 && combined !== null ? 'scored' : e.state;
+        e.state === 'no-workloads' && keptRows.length > 0 && combined !== null
+          ? 'scored'
+          : e.state;
 
-      const failing = new Map<string, { severity: string; pillar: string; failing: number }>();
+      const failing = new Map<
+        string,
+        { severity: string; pillar: string; failing: number }
+      >();
       for (const r of merged) {
         if (r.status !== 'fail') continue;
         const f = failing.get(r.checkId);
         if (f) f.failing++;
-        else failing.set(r.checkId, { severity: r.severity, pillar: r.pillar, failing: 1 });
+        else
+          failing.set(r.checkId, {
+            severity: r.severity,
+            pillar: r.pillar,
+            failing: 1,
+          });
       }
-      for (const [checkId, f] of failing) failureRows.push({ entity_ref: ref, check_id: checkId, ...f });
+      for (const [checkId, f] of failing)
+        failureRows.push({ entity_ref: ref, check_id: checkId, ...f });
 
       const scores = scoreColumns(combined);
       const prev = previous.get(ref);
@@ -344,14 +439,28 @@ export class PostureStore {
 
       const last = lastPoints.get(ref);
       // a last point about to be pruned is replaced, so history always shows the current value
-      if (combined !== null && (!last || last.at < ctx.cutoff || !sameScores(last, scores))) {
+      if (
+        combined !== null &&
+        (!last || last.at < ctx.cutoff || !sameScores(last, scores))
+      ) {
         let regression: HistoryPoint['regression'] = null;
         if (last) {
-          const from = { grade: last.grade as Grade | null, level: last.level as Level };
+          const from = {
+            grade: last.grade as Grade | null,
+            level: last.level as Level,
+          };
           const to = { grade: combined.grades.overall, level: combined.level };
-          if (gradeDrop(from.grade, to.grade) > 0 || levelDrop(from.level, to.level) > 0) {
+          if (
+            gradeDrop(from.grade, to.grade) > 0 ||
+            levelDrop(from.level, to.level) > 0
+          ) {
             regression = { from, to };
-            const r: Regression = { entityRef: ref, owner: normOptRef(e.owner), from, to };
+            const r: Regression = {
+              entityRef: ref,
+              owner: normOptRef(e.owner),
+              from,
+              to,
+            };
             ctx.result.regressions.push(r);
           }
         }
@@ -368,7 +477,9 @@ export class PostureStore {
         });
       }
 
-      const clusterNames = [...new Set([...fresh.keys(), ...keptRows.map(k => k.cluster)])].sort();
+      const clusterNames = [
+        ...new Set([...fresh.keys(), ...keptRows.map(k => k.cluster)]),
+      ].sort();
       entityRows.push({
         entity_ref: ref,
         kind: e.kind,
@@ -385,17 +496,24 @@ export class PostureStore {
         combined: combined ? JSON.stringify(combined) : null,
         results: JSON.stringify(unattributed),
         updated_at: ctx.finishedAt,
-        last_changed_at: changed ? ctx.finishedAt : (prev?.last_changed_at ?? null),
+        last_changed_at: changed
+          ? ctx.finishedAt
+          : prev?.last_changed_at ?? null,
       });
     }
 
     for (const rows of chunk(clusterRows, INSERT_BATCH)) {
       // a row for a cluster that did not succeed but that the caller rescored anyway replaces the kept one
-      await trx(T.entityClusters).insert(rows).onConflict(['entity_ref', 'cluster']).merge();
+      await trx(T.entityClusters)
+        .insert(rows)
+        .onConflict(['entity_ref', 'cluster'])
+        .merge();
     }
     await trx(T.failures).whereIn('entity_ref', refs).delete();
-    for (const rows of chunk(failureRows, INSERT_BATCH)) await trx(T.failures).insert(rows);
-    for (const rows of chunk(historyRows, INSERT_BATCH)) await trx(T.history).insert(rows);
+    for (const rows of chunk(failureRows, INSERT_BATCH))
+      await trx(T.failures).insert(rows);
+    for (const rows of chunk(historyRows, INSERT_BATCH))
+      await trx(T.history).insert(rows);
     for (const rows of chunk(entityRows, INSERT_BATCH)) {
       await trx(T.entities).insert(rows).onConflict('entity_ref').merge();
     }
@@ -406,16 +524,24 @@ export class PostureStore {
   /** The stored scorecard, with each cluster's staleness as of its latest attempt. */
   async getEntity(entityRef: string): Promise<EntityScorecard | undefined> {
     const ref = normRef(entityRef);
-    const row: EntityDbRow | undefined = await this.db(T.entities).where('entity_ref', ref).first();
+    const row: EntityDbRow | undefined = await this.db(T.entities)
+      .where('entity_ref', ref)
+      .first();
     if (!row) return undefined;
     const clusterRows: EntityClusterDbRow[] = await this.db(T.entityClusters)
       .where('entity_ref', ref)
       .orderBy('cluster');
-    const statuses = new Map<string, { error: string | null; stale: boolean | number }>();
+    const statuses = new Map<
+      string,
+      { error: string | null; stale: boolean | number }
+    >();
     if (clusterRows.length) {
       const rows = await this.db(T.clusters)
         .select('name', 'error', 'stale')
-        .whereIn('name', clusterRows.map(c => c.cluster));
+        .whereIn(
+          'name',
+          clusterRows.map(c => c.cluster),
+        );
       for (const s of rows) statuses.set(s.name, s);
     }
     const clusters: ClusterScorecard[] = clusterRows.map(c => {
@@ -453,11 +579,21 @@ export class PostureStore {
   }
 
   /** History points in time order; `from` and `to` are inclusive ISO dates. */
-  async getHistory(entityRef: string, range: { from?: string; to?: string } = {}): Promise<HistoryPoint[]> {
-    const q = this.db<HistoryDbRow>(T.history).where('entity_ref', normRef(entityRef));
-    if (range.from !== undefined) q.where('at', '>=', toIso(range.from, 'from'));
+  async getHistory(
+    entityRef: string,
+    range: { from?: string; to?: string } = {},
+  ): Promise<HistoryPoint[]> {
+    const q = this.db<HistoryDbRow>(T.history).where(
+      'entity_ref',
+      normRef(entityRef),
+    );
+    if (range.from !== undefined)
+      q.where('at', '>=', toIso(range.from, 'from'));
     if (range.to !== undefined) q.where('at', '<=', toIso(range.to, 'to'));
-    const rows: HistoryDbRow[] = await q.orderBy([{ column: 'at' }, { column: 'id' }]);
+    const rows: HistoryDbRow[] = await q.orderBy([
+      { column: 'at' },
+      { column: 'id' },
+    ]);
     return rows.map(r => ({
       at: r.at,
       scalability: num(r.scalability),
@@ -485,7 +621,9 @@ export class PostureStore {
   }
 
   async listEntityRefs(): Promise<string[]> {
-    const rows = await this.db(T.entities).select('entity_ref').orderBy('entity_ref');
+    const rows = await this.db(T.entities)
+      .select('entity_ref')
+      .orderBy('entity_ref');
     return rows.map(r => r.entity_ref);
   }
 
@@ -509,11 +647,22 @@ export class PostureStore {
   async listOverview(query: OverviewStoreQuery): Promise<OverviewResponse> {
     const paging = normaliseOverviewQuery(query, true);
     // every match is needed for the distribution and points, but only the page needs every column
-    const columns = new Set<keyof OverviewDbRow>([...NARROW_COLUMNS, ...SORT_COLUMNS[paging.sort]]);
+    const columns = new Set<keyof OverviewDbRow>([
+      ...NARROW_COLUMNS,
+      ...SORT_COLUMNS[paging.sort],
+    ]);
     if (query.q) columns.add('title');
-    const rows = sortRows(await this.matchingRows(query, [...columns]), paging.sort, paging.order);
-    const pageRefs = rows.slice(paging.offset, paging.offset + paging.limit).map(r => r.entity_ref);
-    const full = new Map((await this.rowsByRefs(pageRefs, undefined)).map(r => [r.entity_ref, r]));
+    const rows = sortRows(
+      await this.matchingRows(query, [...columns]),
+      paging.sort,
+      paging.order,
+    );
+    const pageRefs = rows
+      .slice(paging.offset, paging.offset + paging.limit)
+      .map(r => r.entity_ref);
+    const full = new Map(
+      (await this.rowsByRefs(pageRefs, undefined)).map(r => [r.entity_ref, r]),
+    );
     return {
       total: rows.length,
       // a row deleted by a run in between the two queries is left out
@@ -529,25 +678,49 @@ export class PostureStore {
   /** Every matching row, sorted, for a CSV export: `limit` and `offset` are ignored. */
   async overviewCsvRows(query: OverviewStoreQuery): Promise<OverviewRow[]> {
     const paging = normaliseOverviewQuery(query, false);
-    return sortRows(await this.matchingRows(query), paging.sort, paging.order).map(toOverviewRow);
+    return sortRows(
+      await this.matchingRows(query),
+      paging.sort,
+      paging.order,
+    ).map(toOverviewRow);
   }
 
-  async getGroupRollup(groupRef: string, options: GroupRollupOptions = {}): Promise<GroupRollup> {
+  async getGroupRollup(
+    groupRef: string,
+    options: GroupRollupOptions = {},
+  ): Promise<GroupRollup> {
     const group = normRef(groupRef);
     const rows = options.ownedRefs
-      ? await this.rowsByRefs(options.ownedRefs.map(normRef), options.allowedRefs)
-      : await this.matchingRows({ owner: [group], allowedRefs: options.allowedRefs });
+      ? await this.rowsByRefs(
+          options.ownedRefs.map(normRef),
+          options.allowedRefs,
+        )
+      : await this.matchingRows({
+          owner: [group],
+          allowedRefs: options.allowedRefs,
+        });
     sortRows(rows, 'name', 'asc');
 
     const titles = new Map<string, CheckMetadata>();
-    for (const c of [...this.checks, ...(options.checks ?? [])]) titles.set(c.id, c);
+    for (const c of [...this.checks, ...(options.checks ?? [])])
+      titles.set(c.id, c);
     const byCheck = new Map<string, { severity: string; entities: string[] }>();
-    for (const refs of chunk(rows.map(r => r.entity_ref), WHERE_IN_BATCH)) {
-      const failures: { entity_ref: string; check_id: string; severity: string }[] = await this.db(T.failures)
+    for (const refs of chunk(
+      rows.map(r => r.entity_ref),
+      WHERE_IN_BATCH,
+    )) {
+      const failures: {
+        entity_ref: string;
+        check_id: string;
+        severity: string;
+      }[] = await this.db(T.failures)
         .select('entity_ref', 'check_id', 'severity')
         .whereIn('entity_ref', refs);
       for (const f of failures) {
-        const entry = byCheck.get(f.check_id) ?? { severity: f.severity, entities: [] as string[] };
+        const entry = byCheck.get(f.check_id) ?? {
+          severity: f.severity,
+          entities: [] as string[],
+        };
         entry.entities.push(f.entity_ref);
         byCheck.set(f.check_id, entry);
       }
@@ -582,10 +755,16 @@ export class PostureStore {
   }
 
   /** Each check with the entities (the caller may read) that fail it, in the catalog's order. */
-  async listCheckSummaries(checks: CheckMetadata[], options: ReadScope = {}): Promise<CheckSummary[]> {
+  async listCheckSummaries(
+    checks: CheckMetadata[],
+    options: ReadScope = {},
+  ): Promise<CheckSummary[]> {
     const allowed = lowerSet(options.allowedRefs);
     const failing = new Map<string, string[]>();
-    for (const ids of chunk([...new Set(checks.map(c => c.id))], WHERE_IN_BATCH)) {
+    for (const ids of chunk(
+      [...new Set(checks.map(c => c.id))],
+      WHERE_IN_BATCH,
+    )) {
       const rows = await this.db(T.failures)
         .select('check_id', 'entity_ref')
         .whereIn('check_id', ids)
@@ -621,10 +800,17 @@ export class PostureStore {
     const systems = list(query.system);
     if (systems) q.whereIn('system', systems.map(normRef));
     const kinds = list(query.kind);
-    if (kinds) q.whereIn(this.db.raw('lower(??)', ['kind']) as any, kinds.map(k => k.toLowerCase()));
+    if (kinds)
+      q.whereIn(
+        this.db.raw('lower(??)', ['kind']) as any,
+        kinds.map(k => k.toLowerCase()),
+      );
     const lifecycles = list(query.lifecycle);
     if (lifecycles) {
-      q.whereIn(this.db.raw('lower(??)', ['lifecycle']) as any, lifecycles.map(l => l.toLowerCase()));
+      q.whereIn(
+        this.db.raw('lower(??)', ['lifecycle']) as any,
+        lifecycles.map(l => l.toLowerCase()),
+      );
     }
     const grades = list(query.grade);
     if (grades) q.whereIn('grade', grades);
@@ -632,25 +818,39 @@ export class PostureStore {
     if (levels) q.whereIn('level', levels);
     const clusters = list(query.cluster);
     if (clusters) {
-      q.whereIn('entity_ref', this.db(T.entityClusters).select('entity_ref').whereIn('cluster', clusters));
+      q.whereIn(
+        'entity_ref',
+        this.db(T.entityClusters)
+          .select('entity_ref')
+          .whereIn('cluster', clusters),
+      );
     }
     // a small permission set narrows the query itself; a large one is cheaper to apply in memory
-    if (allowed && allowed.size <= WHERE_IN_BATCH) q.whereIn('entity_ref', [...allowed]);
+    if (allowed && allowed.size <= WHERE_IN_BATCH)
+      q.whereIn('entity_ref', [...allowed]);
 
     let rows: OverviewDbRow[] = await this.inRefOrder(q);
-    if (allowed && allowed.size > WHERE_IN_BATCH) rows = rows.filter(r => allowed.has(r.entity_ref));
+    if (allowed && allowed.size > WHERE_IN_BATCH)
+      rows = rows.filter(r => allowed.has(r.entity_ref));
     if (query.q) rows = rows.filter(r => matchesText(r, query.q!));
     return rows;
   }
 
-  private async rowsByRefs(refs: string[], allowedRefs: Set<string> | undefined): Promise<OverviewDbRow[]> {
+  private async rowsByRefs(
+    refs: string[],
+    allowedRefs: Set<string> | undefined,
+  ): Promise<OverviewDbRow[]> {
     const allowed = lowerSet(allowedRefs);
-    const wanted = [...new Set(refs)].filter(r => !allowed || allowed.has(r)).sort();
+    const wanted = [...new Set(refs)]
+      .filter(r => !allowed || allowed.has(r))
+      .sort();
     const rows: OverviewDbRow[] = [];
     for (const part of chunk(wanted, WHERE_IN_BATCH)) {
       rows.push(
         ...(await this.inRefOrder(
-          this.db<OverviewDbRow>(T.entities).select(OVERVIEW_COLUMNS).whereIn('entity_ref', part),
+          this.db<OverviewDbRow>(T.entities)
+            .select(OVERVIEW_COLUMNS)
+            .whereIn('entity_ref', part),
         )),
       );
     }
@@ -662,7 +862,11 @@ export class PostureStore {
    * (PostgreSQL's default collation may not), so sortRows need not re-sort.
    */
   private inRefOrder<Q extends Knex.QueryBuilder>(q: Q): Q {
-    return (this.isPostgres ? q.orderByRaw('?? collate "C"', ['entity_ref']) : q.orderBy('entity_ref')) as Q;
+    return (
+      this.isPostgres
+        ? q.orderByRaw('?? collate "C"', ['entity_ref'])
+        : q.orderBy('entity_ref')
+    ) as Q;
   }
 
   // ----------------------------------------------------------------- locks
@@ -694,9 +898,14 @@ function clusterStatusRow(s: ClusterStatus) {
   return {
     name: s.name,
     type: s.type,
-    collected_at: s.collectedAt === null ? null : toIso(s.collectedAt, `collectedAt of cluster ${s.name}`),
+    collected_at:
+      s.collectedAt === null
+        ? null
+        : toIso(s.collectedAt, `collectedAt of cluster ${s.name}`),
     last_attempt_at:
-      s.lastAttemptAt === null ? null : toIso(s.lastAttemptAt, `lastAttemptAt of cluster ${s.name}`),
+      s.lastAttemptAt === null
+        ? null
+        : toIso(s.lastAttemptAt, `lastAttemptAt of cluster ${s.name}`),
     duration_ms: s.durationMs === null ? null : Math.round(s.durationMs),
     object_counts: JSON.stringify(s.objectCounts ?? {}),
     error: s.error,

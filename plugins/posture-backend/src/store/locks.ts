@@ -14,12 +14,12 @@ const DEFAULT_POLL_MS = 1_000;
  * and TTLs well above the skew.
  */
 export class PostureLocks {
-  constructor(
-    private readonly db: Knex,
-    private readonly clock: () => Date,
-  ) {}
+  constructor(private readonly db: Knex, private readonly clock: () => Date) {}
 
-  async tryAcquire(name: string, ttlMs: number = DEFAULT_TTL_MS): Promise<LockLease | undefined> {
+  async tryAcquire(
+    name: string,
+    ttlMs: number = DEFAULT_TTL_MS,
+  ): Promise<LockLease | undefined> {
     checkTtl(ttlMs);
     const token = randomUUID();
     const now = this.clock();
@@ -27,14 +27,21 @@ export class PostureLocks {
     const expiresAt = new Date(now.getTime() + ttlMs).toISOString();
     const acquired = await this.db.transaction(async trx => {
       await trx(T.locks)
-        .insert({ name, holder: token, acquired_at: nowIso, expires_at: expiresAt })
+        .insert({
+          name,
+          holder: token,
+          acquired_at: nowIso,
+          expires_at: expiresAt,
+        })
         .onConflict('name')
         .ignore();
       // takes the row if we just inserted it or the previous holder's lease ran out;
       // a concurrent taker re-checks the condition after our update, so only one wins
       const updated = await trx(T.locks)
         .where('name', name)
-        .andWhere(q => q.where('holder', token).orWhere('expires_at', '<=', nowIso))
+        .andWhere(q =>
+          q.where('holder', token).orWhere('expires_at', '<=', nowIso),
+        )
         .update({ holder: token, acquired_at: nowIso, expires_at: expiresAt });
       return Number(updated) === 1;
     });
@@ -42,7 +49,10 @@ export class PostureLocks {
   }
 
   /** Extends a lease; undefined when it was lost (expired and taken by someone else). */
-  async renew(lease: LockLease, ttlMs: number = DEFAULT_TTL_MS): Promise<LockLease | undefined> {
+  async renew(
+    lease: LockLease,
+    ttlMs: number = DEFAULT_TTL_MS,
+  ): Promise<LockLease | undefined> {
     checkTtl(ttlMs);
     const expiresAt = new Date(this.clock().getTime() + ttlMs).toISOString();
     const updated = await this.db(T.locks)
@@ -53,7 +63,9 @@ export class PostureLocks {
 
   /** Releases a lease; false when it was no longer held. */
   async release(lease: LockLease): Promise<boolean> {
-    const deleted = await this.db(T.locks).where({ name: lease.name, holder: lease.token }).delete();
+    const deleted = await this.db(T.locks)
+      .where({ name: lease.name, holder: lease.token })
+      .delete();
     return Number(deleted) === 1;
   }
 
@@ -74,7 +86,8 @@ export class PostureLocks {
     let lease = await this.tryAcquire(name, ttlMs);
     while (!lease) {
       const left = deadline - Date.now();
-      if (left <= 0) throw new ConflictError(`The ${name} lock is held by another run`);
+      if (left <= 0)
+        throw new ConflictError(`The ${name} lock is held by another run`);
       await new Promise(resolve => setTimeout(resolve, Math.min(pollMs, left)));
       lease = await this.tryAcquire(name, ttlMs);
     }
@@ -92,7 +105,11 @@ export class PostureLocks {
       } catch {
         // a transient database error: the lease stands until it expires
         if (this.clock().toISOString() >= current.expiresAt) {
-          controller.abort(new ConflictError(`Could not renew the ${name} lock before it expired`));
+          controller.abort(
+            new ConflictError(
+              `Could not renew the ${name} lock before it expired`,
+            ),
+          );
         }
       } finally {
         renewing = false;
@@ -110,6 +127,8 @@ export class PostureLocks {
 
 function checkTtl(ttlMs: number) {
   if (!Number.isFinite(ttlMs) || ttlMs <= 0) {
-    throw new InputError(`Lock TTL must be a positive number of milliseconds, got ${ttlMs}`);
+    throw new InputError(
+      `Lock TTL must be a positive number of milliseconds, got ${ttlMs}`,
+    );
   }
 }

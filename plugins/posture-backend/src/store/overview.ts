@@ -13,11 +13,16 @@ import { DEFAULT_OVERVIEW_LIMIT, MAX_OVERVIEW_LIMIT } from './types';
 
 const GRADES: readonly Grade[] = ['A', 'B', 'C', 'D', 'F'];
 const LEVELS: readonly Level[] = ['Gold', 'Silver', 'Bronze', 'None'];
-const PSS_LEVELS: readonly PssLevel[] = ['restricted', 'baseline', 'privileged'];
+const PSS_LEVELS: readonly PssLevel[] = [
+  'restricted',
+  'baseline',
+  'privileged',
+];
 
 type SortKey = (r: OverviewDbRow) => string | number | null;
 
-const lower = (v: string | null) => (v === null ? null : v.toLocaleLowerCase('en-US'));
+const lower = (v: string | null) =>
+  v === null ? null : v.toLocaleLowerCase('en-US');
 
 /**
  * The only sortable fields. Sorting happens in memory over the matching rows
@@ -44,45 +49,75 @@ export interface NormalisedPaging {
   offset: number;
 }
 
-function checkEnum<T extends string>(values: unknown, allowed: readonly T[], what: string): void {
+function checkEnum<T extends string>(
+  values: unknown,
+  allowed: readonly T[],
+  what: string,
+): void {
   if (values === undefined) return;
   if (!Array.isArray(values)) throw new InputError(`${what} must be a list`);
   for (const v of values) {
     if (!allowed.includes(v as T)) {
-      throw new InputError(`Invalid ${what} ${JSON.stringify(v)}; expected one of ${allowed.join(', ')}`);
+      throw new InputError(
+        `Invalid ${what} ${JSON.stringify(v)}; expected one of ${allowed.join(
+          ', ',
+        )}`,
+      );
     }
   }
 }
 
 /** Rejects anything the REST layer should already have rejected, so the store is safe on its own. */
-export function normaliseOverviewQuery(query: OverviewQuery, paged: boolean): NormalisedPaging {
+export function normaliseOverviewQuery(
+  query: OverviewQuery,
+  paged: boolean,
+): NormalisedPaging {
   const sort = query.sort ?? 'name';
   if (!Object.prototype.hasOwnProperty.call(SORT_KEYS, sort)) {
     throw new InputError(
-      `Invalid sort field ${JSON.stringify(sort)}; expected one of ${Object.keys(SORT_KEYS).join(', ')}`,
+      `Invalid sort field ${JSON.stringify(
+        sort,
+      )}; expected one of ${Object.keys(SORT_KEYS).join(', ')}`,
     );
   }
   const order = query.order ?? 'asc';
   if (order !== 'asc' && order !== 'desc') {
-    throw new InputError(`Invalid order ${JSON.stringify(order)}; expected asc or desc`);
+    throw new InputError(
+      `Invalid order ${JSON.stringify(order)}; expected asc or desc`,
+    );
   }
   checkEnum(query.grade, GRADES, 'grade');
   checkEnum(query.level, LEVELS, 'level');
-  for (const key of ['owner', 'system', 'kind', 'lifecycle', 'cluster'] as const) {
+  for (const key of [
+    'owner',
+    'system',
+    'kind',
+    'lifecycle',
+    'cluster',
+  ] as const) {
     const v = query[key];
-    if (v !== undefined && (!Array.isArray(v) || v.some(s => typeof s !== 'string'))) {
+    if (
+      v !== undefined &&
+      (!Array.isArray(v) || v.some(s => typeof s !== 'string'))
+    ) {
       throw new InputError(`${key} must be a list of strings`);
     }
   }
-  if (query.q !== undefined && typeof query.q !== 'string') throw new InputError('q must be a string');
-  if (!paged) return { sort, order, limit: Number.POSITIVE_INFINITY, offset: 0 };
+  if (query.q !== undefined && typeof query.q !== 'string')
+    throw new InputError('q must be a string');
+  if (!paged)
+    return { sort, order, limit: Number.POSITIVE_INFINITY, offset: 0 };
   const limit = query.limit ?? DEFAULT_OVERVIEW_LIMIT;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_OVERVIEW_LIMIT) {
-    throw new InputError(`limit must be an integer from 1 to ${MAX_OVERVIEW_LIMIT}, got ${limit}`);
+    throw new InputError(
+      `limit must be an integer from 1 to ${MAX_OVERVIEW_LIMIT}, got ${limit}`,
+    );
   }
   const offset = query.offset ?? 0;
   if (!Number.isInteger(offset) || offset < 0) {
-    throw new InputError(`offset must be a non-negative integer, got ${offset}`);
+    throw new InputError(
+      `offset must be a non-negative integer, got ${offset}`,
+    );
   }
   return { sort, order, limit, offset };
 }
@@ -98,18 +133,27 @@ export function matchesText(r: OverviewDbRow, q: string): boolean {
   );
 }
 
+function compare<T extends string | number>(a: T, b: T): number {
+  if (a < b) return -1;
+  return a > b ? 1 : 0;
+}
+
 /**
  * Sorts in place: nulls last in either direction, ties in entity-ref order.
  * Rows usually arrive in entity-ref order already (the queries order by it),
  * so a stable sort on the key alone keeps ties in that order without
  * comparing refs.
  */
-export function sortRows<R extends OverviewDbRow>(rows: R[], sort: OverviewSortField, order: 'asc' | 'desc'): R[] {
+export function sortRows<R extends OverviewDbRow>(
+  rows: R[],
+  sort: OverviewSortField,
+  order: 'asc' | 'desc',
+): R[] {
   let inRefOrder = true;
   for (let i = 1; i < rows.length && inRefOrder; i++) {
     inRefOrder = rows[i - 1].entity_ref <= rows[i].entity_ref;
   }
-  if (!inRefOrder) rows.sort((a, b) => (a.entity_ref < b.entity_ref ? -1 : a.entity_ref > b.entity_ref ? 1 : 0));
+  if (!inRefOrder) rows.sort((a, b) => compare(a.entity_ref, b.entity_ref));
   const key = SORT_KEYS[sort];
   const dir = order === 'desc' ? -1 : 1;
   const keyed: { r: R; k: string | number }[] = [];
@@ -119,7 +163,7 @@ export function sortRows<R extends OverviewDbRow>(rows: R[], sort: OverviewSortF
     if (k === null) nulls.push(r);
     else keyed.push({ r, k });
   }
-  keyed.sort((a, b) => (a.k < b.k ? -dir : a.k > b.k ? dir : 0));
+  keyed.sort((a, b) => compare(a.k, b.k) * dir);
   let i = 0;
   for (const e of keyed) rows[i++] = e.r;
   for (const r of nulls) rows[i++] = r;
@@ -127,25 +171,32 @@ export function sortRows<R extends OverviewDbRow>(rows: R[], sort: OverviewSortF
 }
 
 /** The columns sorting by `sort` reads. */
-export const SORT_COLUMNS: Record<OverviewSortField, (keyof OverviewDbRow)[]> = {
-  name: ['name'],
-  owner: ['owner'],
-  system: ['system'],
-  scalability: ['scalability'],
-  security: ['security'],
-  overall: ['overall'],
-  grade: ['grade'],
-  level: ['level'],
-  lastChangedAt: ['last_changed_at'],
-};
+export const SORT_COLUMNS: Record<OverviewSortField, (keyof OverviewDbRow)[]> =
+  {
+    name: ['name'],
+    owner: ['owner'],
+    system: ['system'],
+    scalability: ['scalability'],
+    security: ['security'],
+    overall: ['overall'],
+    grade: ['grade'],
+    level: ['level'],
+    lastChangedAt: ['last_changed_at'],
+  };
 
-function zeroes<K extends string>(keys: readonly K[]): Record<K | 'none', number> {
+function zeroes<K extends string>(
+  keys: readonly K[],
+): Record<K | 'none', number> {
   const out = { none: 0 } as Record<K | 'none', number>;
   for (const k of keys) out[k] = 0;
   return out;
 }
 
-function bump<K extends string>(rec: Record<K | 'none', number>, key: string | null, allowed: readonly K[]) {
+function bump<K extends string>(
+  rec: Record<K | 'none', number>,
+  key: string | null,
+  allowed: readonly K[],
+) {
   const k = key !== null && allowed.includes(key as K) ? (key as K) : 'none';
   rec[k]++;
 }
@@ -154,7 +205,9 @@ export function emptyLevels(): Record<Level | 'none', number> {
   return zeroes(LEVELS);
 }
 
-export function levelDistribution(rows: { level: string | null }[]): Record<Level | 'none', number> {
+export function levelDistribution(
+  rows: { level: string | null }[],
+): Record<Level | 'none', number> {
   const levels = emptyLevels();
   for (const r of rows) bump(levels, r.level, LEVELS);
   return levels;
@@ -162,7 +215,11 @@ export function levelDistribution(rows: { level: string | null }[]): Record<Leve
 
 export function distributionOf(rows: OverviewDbRow[]): Distribution {
   const d: Distribution = {
-    grades: { scalability: zeroes(GRADES), security: zeroes(GRADES), overall: zeroes(GRADES) },
+    grades: {
+      scalability: zeroes(GRADES),
+      security: zeroes(GRADES),
+      overall: zeroes(GRADES),
+    },
     levels: zeroes(LEVELS),
     pssLevels: zeroes(PSS_LEVELS),
   };
@@ -182,7 +239,13 @@ export function pointsOf(rows: OverviewDbRow[]): OverviewResponse['points'] {
     const scalability = num(r.scalability);
     const security = num(r.security);
     if (scalability === null || security === null) continue;
-    points.push({ entityRef: r.entity_ref, name: r.name, scalability, security, grade: r.grade as Grade | null });
+    points.push({
+      entityRef: r.entity_ref,
+      name: r.name,
+      scalability,
+      security,
+      grade: r.grade as Grade | null,
+    });
   }
   return points;
 }
@@ -190,5 +253,7 @@ export function pointsOf(rows: OverviewDbRow[]): OverviewResponse['points'] {
 export function average(values: (number | null)[]): number | null {
   const present = values.filter((v): v is number => v !== null);
   if (present.length === 0) return null;
-  return Math.round((present.reduce((a, b) => a + b, 0) / present.length) * 10) / 10;
+  return (
+    Math.round((present.reduce((a, b) => a + b, 0) / present.length) * 10) / 10
+  );
 }

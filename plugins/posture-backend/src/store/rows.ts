@@ -129,14 +129,17 @@ export function toIso(value: string | Date, what: string): string {
     throw new InputError(`${what} must be a date, got an empty string`);
   }
   if (Number.isNaN(d.getTime())) {
-    throw new InputError(`${what} must be an ISO date, got ${JSON.stringify(value)}`);
+    throw new InputError(
+      `${what} must be an ISO date, got ${JSON.stringify(value)}`,
+    );
   }
   return d.toISOString();
 }
 
 export function chunk<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  for (let i = 0; i < items.length; i += size)
+    out.push(items.slice(i, i + size));
   return out;
 }
 

@@ -19,15 +19,20 @@ export const pssLevelOf = (checkId: string) => PSS_OF[checkId];
 
 export function result(
   checkId: string,
-  status: CheckStatus,
-  options: { cluster?: string; severity?: Severity; pillar?: Pillar; workload?: string } = {},
+  outcome: CheckStatus,
+  options: {
+    cluster?: string;
+    severity?: Severity;
+    pillar?: Pillar;
+    workload?: string;
+  } = {},
 ): CheckResult {
   return {
     checkId,
-    status,
+    status: outcome,
     severity: options.severity ?? 'medium',
     pillar: options.pillar ?? 'security',
-    message: `${checkId} ${status}`,
+    message: `${checkId} ${outcome}`,
     subject: {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
@@ -35,8 +40,14 @@ export function result(
       name: options.workload ?? 'web',
     },
     evidence:
-      status === 'fail'
-        ? [{ path: 'spec.template.spec.containers[0].securityContext', value: '{}', container: 'app' }]
+      outcome === 'fail'
+        ? [
+            {
+              path: 'spec.template.spec.containers[0].securityContext',
+              value: '{}',
+              container: 'app',
+            },
+          ]
         : [],
     ...(options.cluster ? { cluster: options.cluster } : {}),
   };
@@ -60,10 +71,12 @@ export function entity(spec: EntitySpec): EntityScorecard {
   const kind = spec.kind ?? 'Component';
   const namespace = spec.namespace ?? 'default';
   const at = spec.at ?? '2025-01-01T00:00:00.000Z';
-  const perCluster = Object.entries(spec.clusters ?? {}).map(([cluster, rs]) => ({
-    cluster,
-    results: rs.map(r => ({ ...r, cluster })),
-  }));
+  const perCluster = Object.entries(spec.clusters ?? {}).map(
+    ([cluster, rs]) => ({
+      cluster,
+      results: rs.map(r => ({ ...r, cluster })),
+    }),
+  );
   const results = perCluster.flatMap(c => c.results);
   const state = spec.state ?? (perCluster.length ? 'scored' : 'no-workloads');
   return {
@@ -88,7 +101,14 @@ export function entity(spec: EntitySpec): EntityScorecard {
       collectedAt: at,
       stale: false,
       error: null,
-      workloads: [{ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: spec.name }],
+      workloads: [
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          namespace: 'shop',
+          name: spec.name,
+        },
+      ],
       scorecard: scoreResults(c.results, { pssLevelOf }),
     })),
     results,
@@ -97,7 +117,11 @@ export function entity(spec: EntitySpec): EntityScorecard {
   };
 }
 
-export function status(name: string, at: string, error: string | null = null): ClusterStatus {
+export function status(
+  name: string,
+  at: string,
+  error: string | null = null,
+): ClusterStatus {
   return {
     name,
     type: 'kubernetes',
@@ -111,6 +135,11 @@ export function status(name: string, at: string, error: string | null = null): C
 }
 
 /** A failed cluster status that still reports when its data was last good. */
-export function failedStatus(name: string, at: string, lastGood: string, error: string): ClusterStatus {
+export function failedStatus(
+  name: string,
+  at: string,
+  lastGood: string,
+  error: string,
+): ClusterStatus {
   return { ...status(name, at, error), collectedAt: lastGood };
 }

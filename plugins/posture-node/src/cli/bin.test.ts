@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { tempTree } from './testUtils';
 
@@ -55,6 +56,23 @@ spec:
     const piped = posture(['scan', '-', '-f', 'json'], { cwd: tree.dir, stdin: 'kind: Pod\napiVersion: v1\nmetadata: {name: p}\nspec: {containers: [{name: c, image: x}]}\n' });
     expect(piped.code).toBe(0);
     expect(JSON.parse(piped.stdout).results[0].file).toBe('<stdin>');
+  });
+
+  it('stops quietly when the reader of its output goes away', () => {
+    // enough output to overflow the pipe buffer after `head` has exited
+    const many = Array.from({ length: 150 }, (_, i) => `apiVersion: v1
+kind: Pod
+metadata: {name: p${i}}
+spec: {containers: [{name: c, image: x}]}
+`).join('---\n');
+    fs.writeFileSync(path.join(tree.dir, 'many.yaml'), many);
+    const r = spawnSync('/bin/bash', ['-c', '"$NODE" "$BIN" scan many.yaml -f json | head -c 100 >/dev/null; echo "status ${PIPESTATUS[0]}"'], {
+      cwd: tree.dir,
+      encoding: 'utf8',
+      env: { ...process.env, BIN, NODE: process.execPath },
+    });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('status 0\n');
   });
 
   it('reports a usage error without a stack trace', () => {

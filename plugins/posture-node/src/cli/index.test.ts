@@ -1,8 +1,10 @@
+/* eslint jest/expect-expect: ["warn", { "assertFunctionNames": ["expect", "expectOneLineError"] }] */
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { builtInChecks } from '../checks/catalog';
-import { redactParseMessage, runCli } from './index';
+import { runCli } from './index';
+import { redactParseMessage } from './command';
 import { CliRun, chunks, parseXml, runInMemory, tempTree } from './testUtils';
 import { version } from '../../package.json';
 
@@ -556,7 +558,7 @@ describe('posture scan', () => {
       expect(after.external + after.arrayBuffers - before.external - before.arrayBuffers).toBeLessThan(40 * 1024 * 1024);
       expect(json(r).errors).toContainEqual({
         file: path.join('app', 'huge.yaml'),
-        message: 'file is 50.0 MB, larger than the 20.0 MB limit (raise it with --max-file-size)',
+        message: 'file is 50.0 MB, larger than the 10.0 MB limit (raise it with --max-file-size)',
       });
 
       // the limit is the user's to change

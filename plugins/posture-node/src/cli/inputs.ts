@@ -92,6 +92,21 @@ export async function collectInputs(args: string[], opts: CollectOptions): Promi
     else out.inputs.push({ file, text: decoded.text });
   };
 
+  const readFile = async (file: string, abs: string, knownSize: number) => {
+    let real: string;
+    let size = knownSize;
+    try {
+      real = await fs.realpath(abs);
+      if (size < 0) size = (await fs.stat(abs)).size;
+    } catch (e) {
+      out.problems.push({ file, message: `cannot read: ${errnoMessage(e)}` });
+      return;
+    }
+    if (seenFiles.has(real)) return;
+    seenFiles.add(real);
+    await readOne(file, abs, size);
+  };
+
   // manifest files met while walking, read or not; a directory without any is a usage error
   let candidates = 0;
 
@@ -116,7 +131,8 @@ export async function collectInputs(args: string[], opts: CollectOptions): Promi
       out.problems.push({ file: dir, message: `cannot read directory: ${errnoMessage(e)}` });
       return;
     }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    // code-point order, the same on every machine and locale
+    entries.sort((a, b) => Number(a.name > b.name) - Number(a.name < b.name));
     for (const entry of entries) {
       // hidden entries (.git, .github, .gitlab-ci.yml) and dependencies are never manifests to score
       if (entry.name.startsWith('.') || SKIPPED_DIRS.has(entry.name)) continue;
@@ -143,21 +159,6 @@ export async function collectInputs(args: string[], opts: CollectOptions): Promi
         await readFile(rel, abs, size);
       }
     }
-  };
-
-  const readFile = async (file: string, abs: string, knownSize: number) => {
-    let real: string;
-    let size = knownSize;
-    try {
-      real = await fs.realpath(abs);
-      if (size < 0) size = (await fs.stat(abs)).size;
-    } catch (e) {
-      out.problems.push({ file, message: `cannot read: ${errnoMessage(e)}` });
-      return;
-    }
-    if (seenFiles.has(real)) return;
-    seenFiles.add(real);
-    await readOne(file, abs, size);
   };
 
   let usedStdin = false;

@@ -13,7 +13,8 @@ export interface CliFs {
   realpath(path: string): Promise<string>;
   readdir(path: string): Promise<Dirent[]>;
   readFile(path: string): Promise<Buffer>;
-  writeFile(path: string, data: string): Promise<void>;
+  /** writes the pieces in order, replacing the file */
+  writeFile(path: string, pieces: Iterable<string>): Promise<void>;
 }
 
 /**
@@ -37,14 +38,39 @@ export const nodeFs: CliFs = {
   realpath: p => fsp.realpath(p),
   readdir: p => fsp.readdir(p, { withFileTypes: true }),
   readFile: p => fsp.readFile(p),
-  writeFile: (p, data) => fsp.writeFile(p, data, 'utf8'),
+  writeFile: async (p, pieces) => {
+    const handle = await fsp.open(p, 'w');
+    try {
+      for (const piece of pieces) await handle.write(piece, null, 'utf8');
+    } finally {
+      await handle.close();
+    }
+  },
 };
+
+/**
+ * A process stream that stops writing, instead of crashing, once its reader
+ * has gone (`posture scan . | head` gives EPIPE): that is not an error of the
+ * scan, and the exit code still reports its verdict.
+ */
+function pipeSafe(stream: NodeJS.WriteStream): CliOutput {
+  let closed = false;
+  stream.on('error', () => {
+    closed = true;
+  });
+  return {
+    write: (chunk: string) => (closed ? false : stream.write(chunk)),
+    get isTTY() {
+      return stream.isTTY === true;
+    },
+  };
+}
 
 /** The real process streams, for bin/posture. */
 export function processIo(): CliIo {
   return {
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdout: pipeSafe(process.stdout),
+    stderr: pipeSafe(process.stderr),
     stdin: process.stdin,
     cwd: process.cwd(),
     env: process.env,

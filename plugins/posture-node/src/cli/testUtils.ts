@@ -55,6 +55,7 @@ export interface XmlElement {
 const NAME = /^[A-Za-z_][\w.-]*/;
 const ENTITY = /^&(?:amp|lt|gt|quot|apos|#\d+|#x[0-9A-Fa-f]+);/;
 // XML 1.0 Char production
+// eslint-disable-next-line no-control-regex
 const BAD_CHAR = /[^\u0009\u000A\u000D\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 
 function checkText(s: string, where: string) {

@@ -1,4 +1,4 @@
-import { K8sObject, kindOf, nameOf, namespaceOf, obj, str } from './k8s';
+import { K8sObject, arr, kindOf, nameOf, namespaceOf, obj, str } from './k8s';
 import { SnapshotIndex, ingressServiceNames } from './snapshotIndex';
 import { Workload } from './workloads';
 
@@ -39,7 +39,26 @@ export function workloadsRelatedTo(o: K8sObject, index: SnapshotIndex): Workload
     case 'LimitRange':
     case 'PeerAuthentication':
       return index.workloadsInNamespace(ns);
+    case 'RoleBinding':
+    case 'ClusterRoleBinding':
+      return serviceAccountSubjects(o, index);
+    case 'Role':
+    case 'ClusterRole':
+      return index.bindingsForRole(o).flatMap(b => serviceAccountSubjects(b, index));
     default:
       return [];
   }
+}
+
+/** Workloads running as a ServiceAccount that a binding names as a subject. */
+function serviceAccountSubjects(binding: K8sObject, index: SnapshotIndex): Workload[] {
+  const out: Workload[] = [];
+  for (const s of arr(binding.subjects)) {
+    const subj = obj(s);
+    const name = str(subj?.name);
+    if (subj?.kind !== 'ServiceAccount' || !name) continue;
+    const ns = str(subj.namespace) || (kindOf(binding) === 'RoleBinding' ? namespaceOf(binding) : 'default');
+    out.push(...index.workloadsUsingServiceAccount(ns, name));
+  }
+  return out;
 }

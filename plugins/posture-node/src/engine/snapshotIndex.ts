@@ -69,6 +69,7 @@ export class SnapshotIndex {
   private readonly related = new Map<string, Map<string, K8sObject[]>>();
   private readonly bindingsBySubject = new Map<string, K8sObject[]>();
   private bySa?: Map<string, Workload[]>;
+  private byRole?: Map<string, K8sObject[]>;
   private byConfigMap?: Map<string, Workload[]>;
 
   constructor(snapshot: Snapshot) {
@@ -198,6 +199,24 @@ export class SnapshotIndex {
   /** RoleBindings and ClusterRoleBindings whose subjects include the ServiceAccount. */
   bindingsFor(namespace: string, serviceAccount: string): K8sObject[] {
     return this.bindingsBySubject.get(`${namespace}/${serviceAccount}`) ?? [];
+  }
+
+  /** RoleBindings and ClusterRoleBindings that grant the Role or ClusterRole. */
+  bindingsForRole(role: K8sObject): K8sObject[] {
+    if (!this.byRole) {
+      this.byRole = new Map();
+      for (const kind of ['RoleBinding', 'ClusterRoleBinding']) {
+        for (const b of this.ofKind(kind)) {
+          const ref = obj(b.roleRef);
+          const name = str(ref?.name);
+          if (!name) continue;
+          const key = ref?.kind === 'Role' ? `Role/${namespaceOf(b)}/${name}` : `ClusterRole//${name}`;
+          push(this.byRole, key, b);
+        }
+      }
+    }
+    const kind = kindOf(role);
+    return this.byRole.get(kind === 'Role' ? `Role/${namespaceOf(role)}/${nameOf(role)}` : `ClusterRole//${nameOf(role)}`) ?? [];
   }
 
   /** The Role or ClusterRole a binding grants. */

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Severity } from '@internal/plugin-posture-common';
 import { JsonCheck, JsonReport, JsonResult } from '../report';
 import { STDIN_LABEL } from '../inputs';
+import { jsonDocument } from '../jsonStream';
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 
@@ -98,7 +99,7 @@ function locationsOf(r: { file?: string; line?: number }, logical?: JsonResult) 
  * (or exempted, as suppressed) check result. Results the engine could not
  * judge and unreadable inputs are tool execution notifications.
  */
-export function renderSarif(report: JsonReport): string {
+export function* renderSarif(report: JsonReport): Generator<string> {
   const ruleIndex = new Map(report.checks.map((c, i) => [c.id, i]));
   const results = report.results
     .filter(r => r.status === 'fail' || r.status === 'exempt')
@@ -163,5 +164,6 @@ export function renderSarif(report: JsonReport): string {
       },
     ],
   };
-  return `${JSON.stringify(sarif, null, 2)}\n`;
+  // runs[0].results[i] is four levels down: stream down to it
+  yield* jsonDocument(sarif, 4);
 }

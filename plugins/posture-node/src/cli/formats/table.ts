@@ -72,12 +72,13 @@ export function renderTable(report: JsonReport, opts: TableOptions): string {
 
   const severityRank = (r: JsonResult) => SEVERITIES.indexOf(r.severity);
   const listResults = (results: JsonResult[]) => {
+    // failures first, worst first; then what could not be judged
+    const order = (r: JsonResult) => (r.status === 'fail' ? 0 : 1);
     const shown = results
       .filter(r => r.status === 'fail' || r.status === 'error')
-      .sort((a, b) =>
-        a.status !== b.status
-          ? a.status === 'fail' ? -1 : 1
-          : severityRank(a) - severityRank(b) || a.checkId.localeCompare(b.checkId),
+      .sort(
+        (a, b) =>
+          order(a) - order(b) || severityRank(a) - severityRank(b) || a.checkId.localeCompare(b.checkId),
       );
     const wSev = Math.max(0, ...shown.map(r => (r.status === 'error' ? 5 : r.severity.length)));
     const wCheck = Math.max(0, ...shown.map(r => r.checkId.length));

@@ -25,7 +25,7 @@ const yOf = (score: number) => PAD.top + (1 - Math.max(0, Math.min(100, score)) 
  * Thousands of circles re-rendering on every hover would make the chart lag,
  * so the points are memoised on their data alone; hover state lives outside.
  */
-const PointsLayer = memo(function PointsLayer(props: { points: QuadrantPoint[] }) {
+const PointsLayer = memo(function Points(props: { points: QuadrantPoint[] }) {
   return (
     <g>
       {props.points.map((p, i) => (

@@ -121,6 +121,7 @@ export function CheckCatalog() {
         <TextField
           variant="outlined"
           size="small"
+          id="posture-catalog-search"
           label="Search checks"
           value={text}
           onChange={e => setText(e.target.value)}

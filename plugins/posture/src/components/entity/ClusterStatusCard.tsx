@@ -12,6 +12,12 @@ function bannerTitle(c: ClusterScorecard, now: number): string {
   return `Data from cluster ${c.cluster} is ${formatDuration(Math.max(0, now - t))} old`;
 }
 
+function ClusterIcon(props: { cluster: ClusterScorecard }) {
+  if (props.cluster.error) return <StatusError />;
+  if (props.cluster.stale) return <StatusWarning />;
+  return <StatusOK />;
+}
+
 /**
  * Per-cluster freshness. Stale or failed collections get a banner with the
  * data's age, because the scores shown are only as current as the last success.
@@ -44,7 +50,7 @@ export function ClusterStatusCard(props: { clusters: ClusterScorecard[]; now?: n
           data-cluster={c.cluster}
           data-stale={c.stale ? 'true' : 'false'}
         >
-          {c.error ? <StatusError /> : c.stale ? <StatusWarning /> : <StatusOK />}
+          <ClusterIcon cluster={c} />
           <Typography variant="body2" style={{ fontWeight: 500 }}>
             {c.cluster}
           </Typography>

@@ -82,7 +82,6 @@ function MultiSelect(props: {
         onChange={e => onChange(e.target.value as string[])}
         renderValue={v => (v as string[]).join(', ')}
         data-testid={`posture-filter-${name}`}
-        inputProps={{ 'aria-label': `Filter by ${name}` }}
       >
         {options.map(o => (
           <MenuItem key={o} value={o}>
@@ -120,6 +119,7 @@ export function OverviewFilters(props: OverviewFiltersProps) {
       <TextField
         variant="outlined"
         size="small"
+        id="posture-filter-q"
         label="Search"
         value={text}
         onChange={e => setText(e.target.value)}

@@ -1,0 +1,25 @@
+import fc from 'fast-check';
+import { batched, prettyJson } from './jsonStream';
+
+describe('prettyJson', () => {
+  it('writes exactly what JSON.stringify(value, null, 2) writes', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.integer({ min: 0, max: 4 }), (value, depth) => {
+        expect([...prettyJson(value, depth)].join('')).toBe(JSON.stringify(value, null, 2));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('drops undefined members and nulls undefined array items, as JSON.stringify does', () => {
+    const value = { a: undefined, b: [undefined, 1, () => 0], c: { d: undefined }, e: new Date(0), f: 'x\ny' };
+    expect([...prettyJson(value, 3)].join('')).toBe(JSON.stringify(value, null, 2));
+  });
+
+  it('streams large arrays as many pieces', () => {
+    const pieces = [...prettyJson({ results: Array.from({ length: 1000 }, (_, i) => ({ i })) })];
+    expect(pieces.length).toBeGreaterThan(1000);
+    expect([...batched(pieces, 1024)].every((b, i, all) => i === all.length - 1 || b.length >= 1024)).toBe(true);
+    expect([...batched(pieces, 1024)].join('')).toBe(pieces.join(''));
+  });
+});

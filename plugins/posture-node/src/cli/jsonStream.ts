@@ -1,0 +1,67 @@
+/**
+ * `JSON.stringify(value, null, 2)` as a sequence of pieces, so that a large
+ * report is written out without ever holding all of its text at once. The
+ * top `streamDepth` levels of arrays and objects are walked here; anything
+ * deeper is one piece from JSON.stringify.
+ */
+export function* prettyJson(value: unknown, streamDepth = 2, depth = 0): Generator<string> {
+  if (depth >= streamDepth || value === null || typeof value !== 'object' || 'toJSON' in value) {
+    const text = JSON.stringify(value, null, 2) ?? 'null';
+    // a JSON text has no raw newline inside strings, so every newline starts an indented line
+    yield depth === 0 ? text : text.replace(/\n/g, `\n${'  '.repeat(depth)}`);
+    return;
+  }
+  const inner = '  '.repeat(depth + 1);
+  const outer = '  '.repeat(depth);
+  if (Array.isArray(value)) {
+    if (value.length === 0) {
+      yield '[]';
+      return;
+    }
+    yield '[\n';
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i];
+      yield inner;
+      // as JSON.stringify does: holes, undefined and functions in arrays become null
+      yield* prettyJson(v === undefined || typeof v === 'function' ? null : v, streamDepth, depth + 1);
+      yield i < value.length - 1 ? ',\n' : '\n';
+    }
+    yield `${outer}]`;
+    return;
+  }
+  const entries = Object.entries(value).filter(([, v]) => v !== undefined && typeof v !== 'function');
+  if (entries.length === 0) {
+    yield '{}';
+    return;
+  }
+  yield '{\n';
+  for (let i = 0; i < entries.length; i++) {
+    const [k, v] = entries[i];
+    yield `${inner}${JSON.stringify(k)}: `;
+    yield* prettyJson(v, streamDepth, depth + 1);
+    yield i < entries.length - 1 ? ',\n' : '\n';
+  }
+  yield `${outer}}`;
+}
+
+/** A JSON document: the value, pretty-printed, and a final newline. */
+export function* jsonDocument(value: unknown, streamDepth: number): Generator<string> {
+  yield* prettyJson(value, streamDepth);
+  yield '\n';
+}
+
+/** Joins small pieces into writes of about `size` characters. */
+export function* batched(pieces: Iterable<string>, size = 64 * 1024): Generator<string> {
+  let buf: string[] = [];
+  let len = 0;
+  for (const p of pieces) {
+    buf.push(p);
+    len += p.length;
+    if (len >= size) {
+      yield buf.join('');
+      buf = [];
+      len = 0;
+    }
+  }
+  if (len > 0) yield buf.join('');
+}
