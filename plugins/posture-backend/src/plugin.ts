@@ -16,7 +16,7 @@ import { readPostureConfig } from './config';
 import { createClusterSource } from './clusters/createSource';
 import { PostureRefresher } from './refresher';
 import { createRouter } from './service/router';
-import { PostureStore } from './store/PostureStore';
+import { PostureStore } from './store';
 import { notifyRegressions } from './notify';
 
 const TASK_ID = 'posture-collect';
@@ -63,7 +63,7 @@ export const posturePlugin = createBackendPlugin({
       }) {
         const postureConfig = readPostureConfig(config);
         const checks = [...builtInChecks, ...extraChecks];
-        const store = await PostureStore.create({ database });
+        const store = await PostureStore.create({ database, checks: checks.map(c => c.meta) });
         const sources = postureConfig.clusters.map(c => createClusterSource(c));
         logger.info(
           `Posture: ${checks.length} checks, clusters: ${sources.map(s => `${s.name} (${s.type})`).join(', ') || 'none configured'}`,

@@ -51,8 +51,12 @@ export interface RefresherOptions {
  */
 export class PostureRefresher {
   private running?: Promise<RunSummary>;
+  private readonly pssLevelOf: (checkId: string) => 'baseline' | 'restricted' | undefined;
 
-  constructor(private readonly options: RefresherOptions) {}
+  constructor(private readonly options: RefresherOptions) {
+    const levels = new Map(options.checks.map(c => [c.meta.id, c.meta.pssLevel]));
+    this.pssLevelOf = id => levels.get(id);
+  }
 
   /** Runs now, or joins the run already in progress in this process. */
   run(): Promise<RunSummary> {
@@ -66,17 +70,13 @@ export class PostureRefresher {
 
   private async runLocked(): Promise<RunSummary> {
     const { store, logger } = this.options;
-    const owner = this.options.instanceId ?? `posture-${process.pid}`;
-    // the lock outlives a crashed holder by its expiry, so a restart mid-run recovers
-    const acquired = await store.tryAcquireLock('collection', owner, 15 * 60_000);
-    if (!acquired) {
+    try {
+      // the lease expires if its holder dies, so a backend restarted mid-run recovers on its next run
+      return await store.withLock('collection', () => this.collectAndSave(), { ttlMs: 10 * 60_000, waitMs: 0 });
+    } catch (e) {
+      if ((e as Error).name !== 'ConflictError') throw e;
       logger.info('Posture collection skipped: another run holds the lock');
       return { skipped: 'locked', clusters: [], entities: 0, changed: 0, regressions: [] };
-    }
-    try {
-      return await this.collectAndSave();
-    } finally {
-      await store.releaseLock('collection', owner);
     }
   }
 
@@ -104,16 +104,13 @@ export class PostureRefresher {
         collectedAt: startedAt.toISOString(),
       });
     }
-    const failed = new Map(
-      outcomes.filter(o => !o.ok).map(o => [o.cluster, (o as { error: string }).error]),
-    );
 
     const credentials = await auth.getOwnServiceCredentials();
     const { items } = await catalog.getEntities({ filter: { kind: SCORED_KINDS } }, { credentials });
     const clusterNames = sources.map(s => s.name);
     const entities: EntityScorecard[] = [];
     for (const entity of items) {
-      entities.push(await this.scoreEntity(entity, clusterNames, outputs, failed, now));
+      entities.push(await this.scoreEntity(entity, clusterNames, outputs, now));
     }
     const currentRefs = new Set(entities.map(e => e.entityRef));
     const removedEntityRefs = (await store.listEntityRefs()).filter(r => !currentRefs.has(r));
@@ -125,6 +122,8 @@ export class PostureRefresher {
       entities,
       removedEntityRefs,
       retentionDays: config.historyRetentionDays,
+      // the combined score over fresh rows and the kept rows of clusters that failed
+      rescore: results => scoreResults(results, { weights: config.engine.weights, pssLevelOf: this.pssLevelOf }),
     });
     if (saved.regressions.length > 0) {
       if (this.options.onRegressions) await this.options.onRegressions(saved.regressions);
@@ -182,15 +181,13 @@ export class PostureRefresher {
     entity: Entity,
     clusterNames: string[],
     outputs: Map<string, { output: EngineOutput; lookup: WorkloadLookup; collectedAt: string }>,
-    failed: Map<string, string>,
     now: number,
   ): Promise<EntityScorecard> {
-    const { config, store } = this.options;
+    const { config } = this.options;
     const entityRef = stringifyEntityRef(entity);
     const sel = entitySelector(entity, clusterNames);
     const clusters: ClusterScorecard[] = [];
     const results: CheckResult[] = [];
-    let prev: EntityScorecard | undefined | null = null;
     if (sel.selector) {
       for (const cluster of sel.match.clusters) {
         const out = outputs.get(cluster);
@@ -200,18 +197,10 @@ export class PostureRefresher {
           const scored = clusterScorecard(entity, cluster, out.output, workloads, config.engine, out.collectedAt, now);
           clusters.push(scored.scorecard);
           results.push(...scored.results);
-        } else if (failed.has(cluster)) {
-          // keep the last good data of a cluster that failed, marked stale
-          if (prev === null) prev = await store.getEntity(entityRef);
-          const kept = prev?.clusters.find(c => c.cluster === cluster);
-          if (kept) {
-            clusters.push({ ...kept, stale: true, error: failed.get(cluster)! });
-            results.push(...(prev?.results ?? []).filter(r => r.cluster === cluster));
-          }
         }
+        // a cluster that failed keeps its last good rows in the store, marked stale there
       }
     }
-    const pss = new Map(this.options.checks.map(c => [c.meta.id, c.meta.pssLevel]));
     const spec = (entity.spec ?? {}) as Record<string, unknown>;
     const str = (v: unknown) => (typeof v === 'string' && v ? v : null);
     const ref = (v: unknown, defaultKind: string) => {
@@ -241,7 +230,7 @@ export class PostureRefresher {
       state,
       combined:
         clusters.length > 0
-          ? scoreResults(results, { weights: config.engine.weights, pssLevelOf: id => pss.get(id) })
+          ? scoreResults(results, { weights: config.engine.weights, pssLevelOf: this.pssLevelOf })
           : null,
       clusters,
       results,

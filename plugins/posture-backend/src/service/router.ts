@@ -110,27 +110,21 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     res.json({ entityRef, points: await store.getHistory(entityRef, q) });
   });
 
-  const overview = async (req: express.Request, paged: boolean) => {
+  const overviewQuery = async (req: express.Request) => {
     const query = parseInput(overviewQuerySchema, req.query, 'overview query');
     const credentials = await httpAuth.credentials(req);
     const allowedRefs = await readableRefs(permissions, credentials, () => store.listEntityRefs());
-    return store.listOverview({
-      ...query,
-      ...(paged ? {} : { limit: Number.MAX_SAFE_INTEGER, offset: 0 }),
-      allowedRefs,
-    });
+    return { ...query, allowedRefs };
   };
 
   router.get('/overview', async (req, res) => {
-    res.json(await overview(req, true));
+    res.json(await store.listOverview(await overviewQuery(req)));
   });
 
   router.get('/overview.csv', async (req, res) => {
-    const result = await overview(req, false);
-    res
-      .type('text/csv; charset=utf-8')
-      .attachment('posture-overview.csv')
-      .send(overviewCsv(result.rows));
+    // every matching row, not one page
+    const rows = await store.overviewCsvRows(await overviewQuery(req));
+    res.type('text/csv; charset=utf-8').attachment('posture-overview.csv').send(overviewCsv(rows));
   });
 
   router.get('/groups/:namespace/:name', async (req, res) => {
@@ -138,7 +132,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const groupRef = `group:${p.namespace}/${p.name}`.toLocaleLowerCase('en-US');
     const credentials = await httpAuth.credentials(req);
     const allowedRefs = await readableRefs(permissions, credentials, () => store.listEntityRefs());
-    res.json(await store.getGroupRollup(groupRef, { allowedRefs }));
+    res.json(await store.getGroupRollup(groupRef, { allowedRefs, checks: options.checks() }));
   });
 
   router.get('/checks', async (req, res) => {

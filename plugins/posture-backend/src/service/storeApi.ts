@@ -7,6 +7,7 @@ import {
   HistoryPoint,
   OverviewQuery,
   OverviewResponse,
+  OverviewRow,
 } from '@internal/plugin-posture-common';
 
 /** What the REST API reads from the store: every response is served from stored data, never recomputed. */
@@ -15,7 +16,11 @@ export interface PostureStoreApi {
   getHistory(entityRef: string, range: { from?: string; to?: string }): Promise<HistoryPoint[]>;
   listEntityRefs(): Promise<string[]>;
   listOverview(query: OverviewQuery & { allowedRefs?: Set<string> }): Promise<OverviewResponse>;
-  getGroupRollup(groupRef: string, options: { allowedRefs?: Set<string> }): Promise<GroupRollup>;
+  overviewCsvRows(query: OverviewQuery & { allowedRefs?: Set<string> }): Promise<OverviewRow[]>;
+  getGroupRollup(
+    groupRef: string,
+    options: { allowedRefs?: Set<string>; checks?: CheckMetadata[] },
+  ): Promise<GroupRollup>;
   listCheckSummaries(
     checks: CheckMetadata[],
     options: { allowedRefs?: Set<string> },

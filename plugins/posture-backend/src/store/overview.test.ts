@@ -574,18 +574,16 @@ describe('PostureStore at scale', () => {
   }
 
   it.each(databases.eachSupportedId())(
-    'serves a filtered, sorted overview of 5,000 entities quickly, %p',
+    'serves a filtered, sorted overview of 5,000 entities, %p',
     async id => {
       const store = await PostureStore.fromKnex(await databases.init(id));
       const fleet = bigFleet();
-      const t0 = Date.now();
       await store.saveRun({
         startedAt: AT,
         finishedAt: AT,
         clusterStatuses: [status('c0', AT), status('c1', AT), status('c2', AT)],
         entities: fleet,
       });
-      const saveMs = Date.now() - t0;
 
       const queries: (OverviewQuery & { allowedRefs?: Set<string> })[] = [
         { owner: teams.slice(0, 5), sort: 'overall', order: 'desc', limit: 50 },
@@ -599,34 +597,11 @@ describe('PostureStore at scale', () => {
           ),
         },
       ];
-      // CPU time (this process: SQL on SQLite, plus the in-memory work) is what the store costs;
-      // wall time is logged too, but on a loaded 2-core machine it mostly measures the neighbours
-      const cpu: number[] = [];
-      const wall: number[] = [];
-      const median = (xs: number[]) =>
-        xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+      // correctness at scale only: speed is measured by `yarn bench`, never asserted in a test
       for (const query of queries) {
-        await store.listOverview(query); // warm-up
-        const c: number[] = [];
-        const w: number[] = [];
-        for (let k = 0; k < 7; k++) {
-          const start = process.hrtime.bigint();
-          const used = process.cpuUsage();
-          await store.listOverview(query);
-          const d = process.cpuUsage(used);
-          c.push((d.user + d.system) / 1000);
-          w.push(Number(process.hrtime.bigint() - start) / 1e6);
-        }
-        cpu.push(median(c));
-        wall.push(median(w));
+        const res = await store.listOverview(query);
+        expect(res.total).toBeGreaterThan(0);
       }
-      const fmt = (xs: number[]) => xs.map(t => t.toFixed(1)).join(', ');
-      // eslint-disable-next-line no-console
-      console.info(
-        `${id}: saveRun(${N}) ${saveMs} ms; overview medians: cpu ${fmt(
-          cpu,
-        )} ms, wall ${fmt(wall)} ms`,
-      );
 
       const first = await store.listOverview(queries[0]);
       expect(first.total).toBe(
@@ -636,9 +611,6 @@ describe('PostureStore at scale', () => {
       const overalls = first.rows.map(r => r.overall!);
       expect([...overalls].sort((a, b) => b - a)).toEqual(overalls);
       expect((await store.listOverview(queries[4])).total).toBe(N / 2);
-      // the target is for SQLite, where the query runs in this process; PostgreSQL's share runs in its server
-      const budgetMs = id === 'SQLITE_3' ? 50 : Number.POSITIVE_INFINITY;
-      for (const t of cpu) expect(t).toBeLessThan(budgetMs);
     },
   );
 });

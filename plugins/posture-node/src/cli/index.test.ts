@@ -182,6 +182,8 @@ describe('posture scan', () => {
       const r = await run(['app/multi.yaml', '--format', 'json', '--config', 'only-known.yaml']);
       expect(r.code).toBe(0);
       const report = json(r);
+      // written in pieces, it is still exactly the pretty-printed report
+      expect(r.stdout).toBe(`${JSON.stringify(JSON.parse(r.stdout), null, 2)}\n`);
       expect(report.tool).toEqual({ name: 'posture', version });
       expect(report.checks.map(c => c.id).sort()).toEqual(['read-only-root-filesystem', 'replicas', 'valid-object']);
 

@@ -91,9 +91,9 @@ export interface JsonError {
 }
 
 function subjectOf(ref: { apiVersion: string; kind: string; namespace?: string; name: string }): JsonSubject {
-  const s: JsonSubject = { apiVersion: ref.apiVersion, kind: ref.kind, name: ref.name };
-  if (ref.namespace !== undefined) s.namespace = ref.namespace;
-  return s;
+  return ref.namespace === undefined
+    ? { apiVersion: ref.apiVersion, kind: ref.kind, name: ref.name }
+    : { apiVersion: ref.apiVersion, kind: ref.kind, namespace: ref.namespace, name: ref.name };
 }
 
 function scoresOf(card: Scorecard): JsonScores {
@@ -130,13 +130,17 @@ function checkOf(m: CheckMetadata): JsonCheck {
  * nothing else, so no part of a scanned object can slip into the output.
  */
 function resultOf(r: CheckResult, lineOf: (file?: string, doc?: number) => number | undefined): JsonResult {
-  const out: JsonResult = {
+  const line = lineOf(r.file, r.documentIndex);
+  return {
     checkId: r.checkId,
     status: r.status,
     severity: r.severity,
     pillar: r.pillar,
     message: r.message,
     subject: subjectOf(r.subject),
+    ...(r.file !== undefined ? { file: r.file } : {}),
+    ...(r.documentIndex !== undefined ? { documentIndex: r.documentIndex } : {}),
+    ...(line !== undefined ? { line } : {}),
     evidence: r.evidence.map(e => {
       const ev: Evidence = { path: e.path };
       if (e.value !== undefined) ev.value = e.value;
@@ -145,13 +149,8 @@ function resultOf(r: CheckResult, lineOf: (file?: string, doc?: number) => numbe
       if (e.object !== undefined) ev.object = subjectOf(e.object);
       return ev;
     }),
+    ...(r.exemption ? { exemption: { ...r.exemption } } : {}),
   };
-  if (r.file !== undefined) out.file = r.file;
-  if (r.documentIndex !== undefined) out.documentIndex = r.documentIndex;
-  const line = lineOf(r.file, r.documentIndex);
-  if (line !== undefined) out.line = line;
-  if (r.exemption) out.exemption = { ...r.exemption };
-  return out;
 }
 
 export interface ReportContext {
