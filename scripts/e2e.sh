@@ -28,5 +28,13 @@ fi
 if ! curl -sf -o /dev/null http://localhost:3000; then
   echo "[e2e] the app did not start within 240s; see $log"; tail -40 "$log"; exit 1
 fi
-echo "[e2e] app is up (started here: $started)"
+echo "[e2e] app is up (started here: $started); waiting for the first posture collection"
+# a guest token, then poll the overview until the demo services are scored (POST /refresh nudges it)
+for i in $(seq 1 90); do
+  token=$(curl -sf -H 'X-Requested-With: XMLHttpRequest' 'http://localhost:7007/api/auth/guest/refresh?env=development' | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{try{console.log(JSON.parse(s).backstageIdentity.token)}catch{}})')
+  scored=$(curl -sf -H "Authorization: Bearer $token" 'http://localhost:7007/api/posture/overview?limit=1' | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{try{console.log(JSON.parse(s).distribution.levels.Gold>0?1:0)}catch{console.log(0)}})')
+  [ "$scored" = 1 ] && break
+  if [ $((i % 10)) = 1 ] && [ -n "$token" ]; then curl -sf -X POST -H "Authorization: Bearer $token" http://localhost:7007/api/posture/refresh >/dev/null || true; fi
+  sleep 2
+done
 yarn playwright test "$@"

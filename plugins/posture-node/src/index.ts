@@ -19,3 +19,4 @@ export * from './engine/relations';
 export { builtInChecks, findCheck } from './checks/catalog';
 export * from './scan';
 export * from './extensions';
+export * from './cli';
