@@ -11,7 +11,11 @@ export async function signIn(page: Page, url = '/') {
   const sidebar = page.getByText('Posture', { exact: true }).first();
   // either the sign-in page, or an existing session goes straight to the app
   await expect(enter.or(sidebar).first()).toBeVisible({ timeout: 60_000 });
-  if (await enter.isVisible()) await enter.click();
+  // the guest sign-in can miss a click made while the page is still hydrating; try again
+  for (let attempt = 0; attempt < 3 && (await enter.isVisible()); attempt++) {
+    await enter.click();
+    await enter.waitFor({ state: 'hidden', timeout: 20_000 }).catch(() => undefined);
+  }
   await expect(enter).toBeHidden();
   await expect(sidebar).toBeVisible();
 }
@@ -19,7 +23,7 @@ export async function signIn(page: Page, url = '/') {
 /** Saved as a CI artifact, never committed (e2e/screenshots is git-ignored). */
 export async function screenshot(page: Page, name: string) {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
 }
 
 export async function expectNoErrorPanel(page: Page) {

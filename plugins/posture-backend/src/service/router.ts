@@ -38,6 +38,8 @@ export interface RouterOptions {
  * The entity refs the caller may read, or undefined for "all of them". A
  * conditional policy (e.g. owners only) is resolved per entity by the
  * permission framework, so rows a user may not read never leave the store.
+ * An outright DENY is a 403, like every other route: an empty 200 would look
+ * like "nothing collected yet" to a caller who simply lacks the permission.
  */
 export async function readableRefs(
   permissions: PermissionsService,
@@ -49,7 +51,9 @@ export async function readableRefs(
     { credentials },
   );
   if (decision.result === AuthorizeResult.ALLOW) return undefined;
-  if (decision.result === AuthorizeResult.DENY) return new Set();
+  if (decision.result === AuthorizeResult.DENY) {
+    throw new NotAllowedError(`Missing permission ${postureScorecardReadPermission.name}`);
+  }
   const refs = await candidates();
   const allowed = new Set<string>();
   const CHUNK = 500;

@@ -35,12 +35,22 @@ export const overviewQuerySchema = z
   })
   .strict();
 
+// Date.parse alone accepts "1" or "March 7" (V8 guesses a year), so the shape is checked first
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+
+const isoDate = (field: string) =>
+  z
+    .string({ invalid_type_error: `${field} must be given once, as a string` })
+    .max(40, `${field} is at most 40 characters`)
+    .refine(s => ISO_DATE.test(s) && !Number.isNaN(Date.parse(s)), `${field} must be an ISO 8601 date`);
+
 export const historyQuerySchema = z
-  .object({
-    from: z.string().max(40).refine(s => !Number.isNaN(Date.parse(s)), 'from must be an ISO date').optional(),
-    to: z.string().max(40).refine(s => !Number.isNaN(Date.parse(s)), 'to must be an ISO date').optional(),
-  })
-  .strict();
+  .object({ from: isoDate('from').optional(), to: isoDate('to').optional() })
+  .strict()
+  .refine(r => !r.from || !r.to || Date.parse(r.from) <= Date.parse(r.to), {
+    message: 'from must not be after to',
+    path: ['from'],
+  });
 
 const refPart = z
   .string()
