@@ -250,7 +250,13 @@ export function templatesOf(projects) {
       related.push(...ofKind('ConfigMap').filter(c => cms.has(c.metadata.name)));
       const svcNames = new Set(services.map(s => s.metadata.name));
       related.push(...ofKind('Ingress').filter(i => [...ingressServiceNames(i)].some(n => svcNames.has(n))));
-      templates.push([w, ...new Set(related)]);
+      // the corpus repeats objects across files (variants of one sample); a cluster holds each name once
+      const byKey = new Map();
+      for (const o of [w, ...related]) {
+        const key = `${o.kind}/${o.metadata.name}`;
+        if (!byKey.has(key)) byKey.set(key, o);
+      }
+      templates.push([...byKey.values()]);
     }
   }
   if (templates.length === 0) throw new Error('no workload templates found');
@@ -392,8 +398,11 @@ export function serviceInstance(template, i, random, { live = true, namespaces =
  * A cluster of services `svc-<first>`, `svc-<first+1>`... until it holds `objects` objects (or
  * `services` services). Deterministic for a given seed and corpus.
  */
+const templateCache = new WeakMap();
+
 export function generateCluster({ objects: target, services, first = 0, seed = 1, live = true, corpus = loadCorpus() }) {
-  const templates = templatesOf(corpus.projects);
+  if (!templateCache.has(corpus)) templateCache.set(corpus, templatesOf(corpus.projects));
+  const templates = templateCache.get(corpus);
   const random = rng(seed);
   const namespaces = Math.max(1, Math.ceil((services ?? target / 8) / 20));
   const out = [];

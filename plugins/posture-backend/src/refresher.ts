@@ -39,8 +39,8 @@ export interface RefresherOptions {
   checks: Check[];
   /** told about grade or level drops; defaults to logging them */
   onRegressions?: (regressions: Regression[]) => Promise<void>;
-  /** identifies this backend instance in the run lock */
-  instanceId?: string;
+  /** how long the run lock lasts without renewal (renewed every third of it); default 10 minutes */
+  lockTtlMs?: number;
 }
 
 /**
@@ -70,22 +70,34 @@ export class PostureRefresher {
 
   private async runLocked(): Promise<RunSummary> {
     const { store, logger } = this.options;
+    let acquired = false;
     try {
       // the lease expires if its holder dies, so a backend restarted mid-run recovers on its next run
-      return await store.withLock('collection', () => this.collectAndSave(), { ttlMs: 10 * 60_000, waitMs: 0 });
+      return await store.withLock(
+        'collection',
+        (_lease, signal) => {
+          acquired = true;
+          return this.collectAndSave(signal);
+        },
+        { ttlMs: this.options.lockTtlMs ?? 10 * 60_000, waitMs: 0 },
+      );
     } catch (e) {
-      if ((e as Error).name !== 'ConflictError') throw e;
+      // only a lock held by another run means "skipped"; a lock lost mid-run is a failed run
+      if (acquired || (e as Error).name !== 'ConflictError') throw e;
       logger.info('Posture collection skipped: another run holds the lock');
       return { skipped: 'locked', clusters: [], entities: 0, changed: 0, regressions: [] };
     }
   }
 
-  private async collectAndSave(): Promise<RunSummary> {
+  private async collectAndSave(lockSignal: AbortSignal): Promise<RunSummary> {
     const { sources, store, catalog, auth, logger, config, checks } = this.options;
     const startedAt = new Date();
     const now = startedAt.getTime();
     const outcomes = await collectAll(sources);
     const previous = new Map((await store.getClusterStatuses()).map(s => [s.name, s]));
+    // clusters gone from the config would otherwise keep their rows, and count in every combined score, forever
+    const configured = new Set(sources.map(s => s.name));
+    const removedClusters = [...previous.keys()].filter(name => !configured.has(name));
 
     const outputs = new Map<string, { output: EngineOutput; lookup: WorkloadLookup; collectedAt: string }>();
     const statuses: ClusterStatus[] = [];
@@ -115,12 +127,15 @@ export class PostureRefresher {
     const currentRefs = new Set(entities.map(e => e.entityRef));
     const removedEntityRefs = (await store.listEntityRefs()).filter(r => !currentRefs.has(r));
 
+    // whoever took over the lock (ours expired) is collecting too: its save must not race ours
+    lockSignal.throwIfAborted();
     const saved = await store.saveRun({
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
       clusterStatuses: statuses,
       entities,
       removedEntityRefs,
+      removedClusters,
       retentionDays: config.historyRetentionDays,
       // the combined score over fresh rows and the kept rows of clusters that failed
       rescore: results => scoreResults(results, { weights: config.engine.weights, pssLevelOf: this.pssLevelOf }),
@@ -215,7 +230,8 @@ export class PostureRefresher {
       }
     };
     let state: EntityScorecard['state'] = 'scored';
-    if (!sel.selector) state = 'no-annotations';
+    // a broken selector is not "no annotations": the entity asked to be scored and could not be
+    if (!sel.selector) state = sel.error ? 'no-workloads' : 'no-annotations';
     else if (clusters.length === 0) state = 'no-workloads';
     return {
       entityRef,
@@ -226,7 +242,7 @@ export class PostureRefresher {
       owner: ref(spec.owner, 'group'),
       system: ref(spec.system, 'system'),
       lifecycle: str(spec.lifecycle),
-      match: sel.match,
+      match: sel.error ? { ...sel.match, error: sel.error } : sel.match,
       state,
       combined:
         clusters.length > 0

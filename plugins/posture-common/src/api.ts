@@ -41,6 +41,8 @@ export interface EntityMatch {
   namespace: string | null;
   /** clusters searched (`backstage.io/kubernetes-cluster` narrows them) */
   clusters: string[];
+  /** why the annotations could not be used, e.g. a label selector that does not parse */
+  error?: string;
 }
 
 export interface EntityScorecard {

@@ -251,7 +251,7 @@ export function makeRefresher(options: {
   store: PostureRunStore;
   clusters: TestCluster[];
   entities: Entity[];
-  instanceId?: string;
+  lockTtlMs?: number;
 }) {
   const sources = options.clusters.map(
     c => new KubernetesClusterSource(clusterConfig(c.name, c.server, c.options)),
@@ -266,7 +266,7 @@ export function makeRefresher(options: {
       logger: mockServices.logger.mock(),
       config: readPostureConfig(new ConfigReader({ posture: { notifyOnRegression: false } })),
       checks: builtInChecks,
-      instanceId: options.instanceId,
+      lockTtlMs: options.lockTtlMs,
     }),
   };
 }

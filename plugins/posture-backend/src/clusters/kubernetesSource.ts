@@ -151,7 +151,9 @@ export class KubernetesClusterSource implements ClusterSource {
     try {
       body = text ? JSON.parse(text) : undefined;
     } catch {
-      throw new KubeApiError(status, `${status} from ${url.pathname}: response is not valid JSON (truncated?)`);
+      // a proxy or load balancer in front of the API server answers errors in HTML: report the status
+      const ok = status >= 200 && status < 300;
+      if (ok) throw new KubeApiError(status, `${status} from ${url.pathname}: response is not valid JSON (truncated?)`);
     }
     if (status < 200 || status >= 300) {
       const reason = typeof body?.reason === 'string' ? body.reason : http.STATUS_CODES[status] ?? 'Error';

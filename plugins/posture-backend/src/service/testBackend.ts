@@ -73,14 +73,14 @@ function permissionsFactory(mode: PermissionsMode) {
   if ('result' in mode) return mockServices.permissions.factory({ result: mode.result });
   const readable = mode.conditional;
   return mockServices.permissions.mock({
-    authorize: async requests =>
+    authorize: async (requests: { resourceRef?: unknown }[]) =>
       requests.map(r => ({
         result:
-          !('resourceRef' in r) || r.resourceRef === undefined || readable.has(String(r.resourceRef))
+          r.resourceRef === undefined || readable.has(String(r.resourceRef))
             ? AuthorizeResult.ALLOW
             : AuthorizeResult.DENY,
       })),
-    authorizeConditional: async requests =>
+    authorizeConditional: async (requests: unknown[]) =>
       requests.map(() => ({
         result: AuthorizeResult.CONDITIONAL,
         pluginId: 'catalog',
@@ -150,6 +150,8 @@ export interface Route {
   path: string;
   /** the permission-based behaviour documented for the route */
   operationId: string;
+  /** documented status codes */
+  responses: string[];
 }
 
 /** Every operation in openapi.yaml, with path parameters replaced by `params`. */
@@ -163,7 +165,13 @@ export function openApiRoutes(params: Record<string, string>): Route[] {
         if (!(p in params)) throw new Error(`no test value for path parameter ${p} of ${template}`);
         return encodeURIComponent(params[p]);
       });
-      routes.push({ method: method as Route['method'], template, path: filled, operationId: op.operationId });
+      routes.push({
+        method: method as Route['method'],
+        template,
+        path: filled,
+        operationId: op.operationId,
+        responses: Object.keys(op.responses ?? {}),
+      });
     }
   }
   return routes;

@@ -89,7 +89,11 @@ export function evaluate(
   const config = options.config ?? resolveEngineConfig({});
   const now = options.now ?? Date.now();
   const scope: ExemptionScope = { cluster: snapshot.cluster, ...options.scope };
-  const index = new SnapshotIndex(snapshot);
+  // A non-object entry (null, a number, a string) cannot be indexed: every lookup reads
+  // fields of it. It is left out of the index only; it still gets its valid-object result below.
+  const index = new SnapshotIndex(
+    snapshot.objects.every(o => obj(o)) ? snapshot : indexableOnly(snapshot),
+  );
   const ctx: CheckContext = { index, config, mode: snapshot.mode };
   const active = effectiveChecks(checks, config);
 
@@ -209,6 +213,16 @@ export function evaluate(
   }));
 
   return { checks: [INPUT_CHECK, ...active.map(c => c.meta)], results, workloads, services };
+}
+
+/** The snapshot without its non-object entries, origins kept aligned. */
+function indexableOnly(snapshot: Snapshot): Snapshot {
+  const keep = snapshot.objects.map((_o, i) => i).filter(i => obj(snapshot.objects[i]));
+  return {
+    ...snapshot,
+    objects: keep.map(i => snapshot.objects[i]),
+    origins: snapshot.origins && keep.map(i => snapshot.origins![i]),
+  };
 }
 
 /** The results that belong to a set of workloads (and their related objects), each once. */
