@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ENTITIES, OVERVIEW_PATHS, entityPaths } from './lib/api.mjs';
 import { QUICK, RESULTS_DIR, backendRequire, reps, summarize } from './lib/env.mjs';
-import { cannon, latencyOf, startServerWorker } from './lib/http.mjs';
+import { cannon, drained, latencyOf, startServerWorker } from './lib/http.mjs';
 import { runWorker } from './lib/spawn.mjs';
 
 const ONLY = process.env.BENCH_ONLY?.split(',').map(s => s.trim());
@@ -46,7 +46,7 @@ async function scoringFigure() {
     log(`figure 2: scoring time vs JSON.parse at ${size} objects`);
     // the largest size is profiled as well, so a missed target comes with its hot functions
     const profile = size === Math.max(...SIZES) ? { BENCH_CPU_PROFILE: PROFILE_DIR } : {};
-    out[size] = await runWorker('workers/scoring.mjs', [String(size)], { env: profile });
+    out[size] = await runWorker('workers/scoring.mjs', [String(size)], { env: profile, nodeFlags: ['--max-old-space-size=8192'] });
   }
   const big = Math.max(...SIZES);
   const tenth = SIZES.find(s => s * 10 === big);
@@ -90,9 +90,13 @@ async function pgAnswers() {
 async function latency(url, paths) {
   // a short warm-up so the first repetition does not pay for JIT and cold pages
   await cannon(url, paths, { connections: 10, duration: 2 });
+  await drained(url);
   const runs = [];
   for (let r = 0; r < reps(); r++) {
     runs.push(latencyOf(await cannon(url, paths, { connections: 100, duration: API_SECONDS })));
+    // autocannon stops without waiting for answers in flight; let the server drain them first so
+    // one repetition's backlog is not measured in the next
+    await drained(url);
     const l = runs.at(-1);
     log(`  rep ${r + 1}: p50 ${l.p50} ms, p99 ${l.p99} ms, ${Math.round(l.rps)} req/s, errors ${l.errors}, non-2xx ${l.non2xx}`);
   }

@@ -56,6 +56,16 @@ export function answers(url, timeoutMs = 2000) {
   });
 }
 
+/** Waits until the server answers /health within 100 ms, i.e. its queue is empty (at most a minute). */
+export async function drained(baseUrl) {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const t = Date.now();
+    if ((await answers(`${baseUrl}/health`, 10_000)) && Date.now() - t < 100) return;
+    await new Promise(r => setTimeout(r, 200));
+  }
+}
+
 /**
  * Runs autocannon over a list of request paths, taken round-robin per connection (each connection
  * starts at a different offset, so the clients do not move in lockstep).

@@ -139,7 +139,12 @@ async function main() {
   });
   server.keepAliveTimeout = 65_000;
   const stop = async () => {
-    server.close();
+    // answer what is still queued (autocannon stops without waiting) before the database goes away
+    await new Promise(resolve => {
+      server.close(resolve);
+      server.closeIdleConnections();
+      setTimeout(resolve, 20_000).unref();
+    });
     if (session) {
       const { profile } = await session.post('Profiler.stop');
       fs.mkdirSync(process.env.BENCH_CPU_PROFILE, { recursive: true });

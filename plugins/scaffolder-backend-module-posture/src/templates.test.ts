@@ -306,12 +306,16 @@ describe.each(templateFiles.map(f => [path.basename(path.dirname(f)), f]))('temp
         .filter(r => r.status === 'fail')
         .map(r => `${r.checkId} ${r.subject.kind}/${r.subject.name}: ${r.message}`);
       expect(failing).toEqual([]);
+      // one service, found by its kubernetes-id, whose scorecard is what the entity's Posture tab will show
+      expect(report.workloads).toHaveLength(1);
+      expect(report.services.map(sv => [sv.name, sv.namespace])).toEqual([[v.name, v.name]]);
+      for (const card of [report.summary, report.services[0].scorecard]) {
+        expect(card.scores.scalability).toBe(guarantee.scalability);
+        expect(card.scores.security).toBe(guarantee.security);
+        expect(card.level).toBe(guarantee.level);
+        expect(card.pssLevel).toBe(guarantee.pss);
+      }
       const { summary } = report;
-      expect(summary.workloads).toBe(1);
-      expect(summary.scores.scalability).toBe(guarantee.scalability);
-      expect(summary.scores.security).toBe(guarantee.security);
-      expect(summary.level).toBe(guarantee.level);
-      expect(summary.pssLevel).toBe(guarantee.pss);
       scored.push({
         template: name,
         combination: combination.label,
