@@ -12,7 +12,7 @@ import {
   effectiveChecks,
   postureChecksExtensionPoint,
 } from '@internal/plugin-posture-node';
-import { readPostureConfig } from './config';
+import { durationMs, readPostureConfig } from './config';
 import { createClusterSource } from './clusters/createSource';
 import { PostureRefresher } from './refresher';
 import { createRouter } from './service/router';
@@ -102,6 +102,8 @@ export const posturePlugin = createBackendPlugin({
             permissions,
             logger,
             checks: () => effectiveChecks(checks, postureConfig.engine).map(c => c.meta),
+            // two missed collections make data stale even if nothing failed
+            staleAfterMs: 2 * durationMs(postureConfig.schedule.frequency),
             triggerRefresh: async () => {
               try {
                 await scheduler.triggerTask(TASK_ID);

@@ -32,6 +32,8 @@ export interface RouterOptions {
   checks: () => CheckMetadata[];
   /** starts a collection; resolves when it has been accepted */
   triggerRefresh: () => Promise<void>;
+  /** data older than this is stale even when its last collection succeeded (the schedule stopped) */
+  staleAfterMs?: number;
 }
 
 /**
@@ -73,6 +75,10 @@ export async function readableRefs(
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
   const { store, httpAuth, permissions, logger } = options;
   const router = Router();
+  const isOld = (collectedAt: string | null) =>
+    options.staleAfterMs !== undefined &&
+    collectedAt !== null &&
+    Date.now() - Date.parse(collectedAt) > options.staleAfterMs;
   router.use(express.json({ limit: '10kb' }));
 
   const requireEntity = async (req: express.Request) => {
@@ -104,6 +110,9 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   router.get('/entities/:kind/:namespace/:name', async (req, res) => {
     const entityRef = await requireEntity(req);
     const scorecard = await store.getEntity(entityRef);
+    if (scorecard) {
+      scorecard.clusters = scorecard.clusters.map(c => ({ ...c, stale: c.stale || isOld(c.collectedAt) }));
+    }
     if (!scorecard) throw new NotFoundError(`No posture recorded for ${entityRef}`);
     res.json(scorecard);
   });
@@ -147,7 +156,8 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
 
   router.get('/clusters', async (req, res) => {
     await requireBasic(req, postureClusterReadPermission);
-    res.json({ clusters: await store.getClusterStatuses() });
+    const statuses = await store.getClusterStatuses();
+    res.json({ clusters: statuses.map(c => ({ ...c, stale: c.stale || isOld(c.collectedAt) })) });
   });
 
   router.post('/refresh', async (req, res) => {
