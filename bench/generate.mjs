@@ -17,11 +17,35 @@ export const KUBERNETES_ID_LABEL = 'backstage.io/kubernetes-id';
 
 /** The kinds the collector lists (secrets excepted); anything else in the corpus is left out. */
 const KNOWN_KINDS = new Set([
-  'Pod', 'Service', 'ServiceAccount', 'ResourceQuota', 'LimitRange', 'PersistentVolumeClaim', 'ConfigMap',
-  'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Ingress', 'NetworkPolicy',
-  'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding',
+  'Pod',
+  'Service',
+  'ServiceAccount',
+  'ResourceQuota',
+  'LimitRange',
+  'PersistentVolumeClaim',
+  'ConfigMap',
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'ReplicaSet',
+  'Job',
+  'CronJob',
+  'Ingress',
+  'NetworkPolicy',
+  'HorizontalPodAutoscaler',
+  'PodDisruptionBudget',
+  'Role',
+  'RoleBinding',
+  'ClusterRole',
+  'ClusterRoleBinding',
 ]);
-const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob']);
+const WORKLOAD_KINDS = new Set([
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'Job',
+  'CronJob',
+]);
 const CLUSTER_SCOPED = new Set(['ClusterRole', 'ClusterRoleBinding']);
 
 const BUILTIN_SAMPLE = `
@@ -127,46 +151,102 @@ function parseDocs(text) {
   for (const doc of YAML.parseAllDocuments(text)) {
     if (doc.errors.length) continue;
     const v = doc.toJS();
-    if (isMap(v) && v.kind === 'List' && Array.isArray(v.items)) out.push(...v.items);
+    if (isMap(v) && v.kind === 'List' && Array.isArray(v.items))
+      out.push(...v.items);
     else out.push(v);
   }
   return out
-    .filter(o => isMap(o) && KNOWN_KINDS.has(o.kind) && isMap(o.metadata) && typeof o.metadata.name === 'string')
+    .filter(
+      o =>
+        isMap(o) &&
+        KNOWN_KINDS.has(o.kind) &&
+        isMap(o.metadata) &&
+        typeof o.metadata.name === 'string',
+    )
     .map(toServedVersion);
 }
 
 /** The version a current API server serves each kind in (what a LIST returns). */
 const SERVED_VERSION = {
-  Deployment: 'apps/v1', StatefulSet: 'apps/v1', DaemonSet: 'apps/v1', ReplicaSet: 'apps/v1',
-  Job: 'batch/v1', CronJob: 'batch/v1', Ingress: 'networking.k8s.io/v1', NetworkPolicy: 'networking.k8s.io/v1',
-  HorizontalPodAutoscaler: 'autoscaling/v2', PodDisruptionBudget: 'policy/v1',
-  Role: 'rbac.authorization.k8s.io/v1', RoleBinding: 'rbac.authorization.k8s.io/v1',
-  ClusterRole: 'rbac.authorization.k8s.io/v1', ClusterRoleBinding: 'rbac.authorization.k8s.io/v1',
+  Deployment: 'apps/v1',
+  StatefulSet: 'apps/v1',
+  DaemonSet: 'apps/v1',
+  ReplicaSet: 'apps/v1',
+  Job: 'batch/v1',
+  CronJob: 'batch/v1',
+  Ingress: 'networking.k8s.io/v1',
+  NetworkPolicy: 'networking.k8s.io/v1',
+  HorizontalPodAutoscaler: 'autoscaling/v2',
+  PodDisruptionBudget: 'policy/v1',
+  Role: 'rbac.authorization.k8s.io/v1',
+  RoleBinding: 'rbac.authorization.k8s.io/v1',
+  ClusterRole: 'rbac.authorization.k8s.io/v1',
+  ClusterRoleBinding: 'rbac.authorization.k8s.io/v1',
 };
 
 /** Old manifests (extensions/v1beta1, autoscaling/v1...) converted as the API server would serve them. */
 function toServedVersion(o) {
   const v = SERVED_VERSION[o.kind] ?? 'v1';
   if (o.apiVersion === v) return o;
-  const c = { ...o, apiVersion: v, spec: isMap(o.spec) ? { ...o.spec } : o.spec };
-  if (['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'].includes(o.kind) && isMap(c.spec) && !c.spec.selector) {
-    c.spec.selector = { matchLabels: { ...(c.spec.template?.metadata?.labels ?? {}) } };
+  const c = {
+    ...o,
+    apiVersion: v,
+    spec: isMap(o.spec) ? { ...o.spec } : o.spec,
+  };
+  if (
+    ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'].includes(o.kind) &&
+    isMap(c.spec) &&
+    !c.spec.selector
+  ) {
+    c.spec.selector = {
+      matchLabels: { ...(c.spec.template?.metadata?.labels ?? {}) },
+    };
   }
-  if (o.kind === 'HorizontalPodAutoscaler' && isMap(c.spec) && 'targetCPUUtilizationPercentage' in c.spec) {
+  if (
+    o.kind === 'HorizontalPodAutoscaler' &&
+    isMap(c.spec) &&
+    'targetCPUUtilizationPercentage' in c.spec
+  ) {
     const { targetCPUUtilizationPercentage: pct, ...rest } = c.spec;
-    c.spec = { ...rest, metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: pct } } }] };
+    c.spec = {
+      ...rest,
+      metrics: [
+        {
+          type: 'Resource',
+          resource: {
+            name: 'cpu',
+            target: { type: 'Utilization', averageUtilization: pct },
+          },
+        },
+      ],
+    };
   }
   if (o.kind === 'Ingress' && isMap(c.spec)) {
     const backend = b =>
       isMap(b) && b.serviceName
-        ? { service: { name: b.serviceName, port: typeof b.servicePort === 'number' ? { number: b.servicePort } : { name: String(b.servicePort) } } }
+        ? {
+            service: {
+              name: b.serviceName,
+              port:
+                typeof b.servicePort === 'number'
+                  ? { number: b.servicePort }
+                  : { name: String(b.servicePort) },
+            },
+          }
         : b;
     c.spec.defaultBackend = backend(c.spec.backend ?? c.spec.defaultBackend);
     delete c.spec.backend;
     if (!c.spec.defaultBackend) delete c.spec.defaultBackend;
     c.spec.rules = (c.spec.rules ?? []).map(r => ({
       ...r,
-      http: r?.http && { paths: (r.http.paths ?? []).map(p => ({ pathType: 'Prefix', path: '/', ...p, backend: backend(p?.backend) })) },
+      http: r?.http && {
+        paths: (r.http.paths ?? []).map(p => ({
+          pathType: 'Prefix',
+          path: '/',
+          ...p,
+          backend: backend(p?.backend),
+        })),
+      },
     }));
   }
   return c;
@@ -196,14 +276,23 @@ const podTemplateOf = w =>
   w.kind === 'CronJob' ? w.spec?.jobTemplate?.spec?.template : w.spec?.template;
 
 const subset = (sel, labels) =>
-  isMap(sel) && Object.keys(sel).length > 0 && Object.entries(sel).every(([k, v]) => labels?.[k] === v);
+  isMap(sel) &&
+  Object.keys(sel).length > 0 &&
+  Object.entries(sel).every(([k, v]) => labels?.[k] === v);
 
 function configMapNames(podSpec) {
   const names = new Set();
-  for (const v of podSpec?.volumes ?? []) if (v?.configMap?.name) names.add(v.configMap.name);
-  for (const c of [...(podSpec?.containers ?? []), ...(podSpec?.initContainers ?? [])]) {
-    for (const e of c?.envFrom ?? []) if (e?.configMapRef?.name) names.add(e.configMapRef.name);
-    for (const e of c?.env ?? []) if (e?.valueFrom?.configMapKeyRef?.name) names.add(e.valueFrom.configMapKeyRef.name);
+  for (const v of podSpec?.volumes ?? [])
+    if (v?.configMap?.name) names.add(v.configMap.name);
+  for (const c of [
+    ...(podSpec?.containers ?? []),
+    ...(podSpec?.initContainers ?? []),
+  ]) {
+    for (const e of c?.envFrom ?? [])
+      if (e?.configMapRef?.name) names.add(e.configMapRef.name);
+    for (const e of c?.env ?? [])
+      if (e?.valueFrom?.configMapKeyRef?.name)
+        names.add(e.valueFrom.configMapKeyRef.name);
   }
   return names;
 }
@@ -212,7 +301,8 @@ function ingressServiceNames(ing) {
   const names = new Set();
   const add = b => b?.service?.name && names.add(b.service.name);
   add(ing.spec?.defaultBackend);
-  for (const r of ing.spec?.rules ?? []) for (const p of r?.http?.paths ?? []) add(p?.backend);
+  for (const r of ing.spec?.rules ?? [])
+    for (const p of r?.http?.paths ?? []) add(p?.backend);
   return names;
 }
 
@@ -226,30 +316,59 @@ export function templatesOf(projects) {
       if (!isMap(tpl?.spec)) continue;
       const labels = tpl.metadata?.labels ?? {};
       const related = [];
-      const services = ofKind('Service').filter(s => subset(s.spec?.selector, labels));
+      const services = ofKind('Service').filter(s =>
+        subset(s.spec?.selector, labels),
+      );
       related.push(...services);
-      related.push(...ofKind('PodDisruptionBudget').filter(p => subset(p.spec?.selector?.matchLabels, labels)));
-      related.push(...ofKind('NetworkPolicy').filter(p => subset(p.spec?.podSelector?.matchLabels, labels)));
+      related.push(
+        ...ofKind('PodDisruptionBudget').filter(p =>
+          subset(p.spec?.selector?.matchLabels, labels),
+        ),
+      );
+      related.push(
+        ...ofKind('NetworkPolicy').filter(p =>
+          subset(p.spec?.podSelector?.matchLabels, labels),
+        ),
+      );
       related.push(
         ...ofKind('HorizontalPodAutoscaler').filter(
-          h => h.spec?.scaleTargetRef?.kind === w.kind && h.spec?.scaleTargetRef?.name === w.metadata.name,
+          h =>
+            h.spec?.scaleTargetRef?.kind === w.kind &&
+            h.spec?.scaleTargetRef?.name === w.metadata.name,
         ),
       );
       const sa = tpl.spec.serviceAccountName ?? tpl.spec.serviceAccount;
       if (sa) {
-        related.push(...ofKind('ServiceAccount').filter(s => s.metadata.name === sa));
-        const bindings = [...ofKind('RoleBinding'), ...ofKind('ClusterRoleBinding')].filter(b =>
-          (b.subjects ?? []).some(s => s?.kind === 'ServiceAccount' && s.name === sa),
+        related.push(
+          ...ofKind('ServiceAccount').filter(s => s.metadata.name === sa),
+        );
+        const bindings = [
+          ...ofKind('RoleBinding'),
+          ...ofKind('ClusterRoleBinding'),
+        ].filter(b =>
+          (b.subjects ?? []).some(
+            s => s?.kind === 'ServiceAccount' && s.name === sa,
+          ),
         );
         related.push(...bindings);
         for (const b of bindings) {
-          related.push(...ofKind(b.roleRef?.kind ?? 'Role').filter(r => r.metadata.name === b.roleRef?.name));
+          related.push(
+            ...ofKind(b.roleRef?.kind ?? 'Role').filter(
+              r => r.metadata.name === b.roleRef?.name,
+            ),
+          );
         }
       }
       const cms = configMapNames(tpl.spec);
-      related.push(...ofKind('ConfigMap').filter(c => cms.has(c.metadata.name)));
+      related.push(
+        ...ofKind('ConfigMap').filter(c => cms.has(c.metadata.name)),
+      );
       const svcNames = new Set(services.map(s => s.metadata.name));
-      related.push(...ofKind('Ingress').filter(i => [...ingressServiceNames(i)].some(n => svcNames.has(n))));
+      related.push(
+        ...ofKind('Ingress').filter(i =>
+          [...ingressServiceNames(i)].some(n => svcNames.has(n)),
+        ),
+      );
       // the corpus repeats objects across files (variants of one sample); a cluster holds each name once
       const byKey = new Map();
       for (const o of [w, ...related]) {
@@ -277,18 +396,35 @@ export function rng(seed) {
   };
 }
 
-const RENAMED_KEYS = new Set(['name', 'serviceAccountName', 'serviceAccount', 'serviceName', 'claimName']);
+const RENAMED_KEYS = new Set([
+  'name',
+  'serviceAccountName',
+  'serviceAccount',
+  'serviceName',
+  'claimName',
+]);
 const LABEL_MAP_KEYS = new Set(['labels', 'matchLabels', 'selector']);
 
 /** Appends the suffix to every identifier that names an object of the template, labels included. */
 function rename(value, names, suffix, key) {
-  if (typeof value === 'string') return RENAMED_KEYS.has(key) && names.has(value) ? value + suffix : value;
-  if (Array.isArray(value)) return value.map(v => rename(v, names, suffix, key));
+  if (typeof value === 'string')
+    return RENAMED_KEYS.has(key) && names.has(value) ? value + suffix : value;
+  if (Array.isArray(value))
+    return value.map(v => rename(v, names, suffix, key));
   if (!isMap(value)) return value;
   const out = {};
   for (const [k, v] of Object.entries(value)) {
-    if (LABEL_MAP_KEYS.has(k) && isMap(v) && Object.values(v).every(x => typeof x === 'string')) {
-      out[k] = Object.fromEntries(Object.entries(v).map(([lk, lv]) => [lk, names.has(lv) ? lv + suffix : lv]));
+    if (
+      LABEL_MAP_KEYS.has(k) &&
+      isMap(v) &&
+      Object.values(v).every(x => typeof x === 'string')
+    ) {
+      out[k] = Object.fromEntries(
+        Object.entries(v).map(([lk, lv]) => [
+          lk,
+          names.has(lv) ? lv + suffix : lv,
+        ]),
+      );
     } else {
       out[k] = rename(v, names, suffix, k);
     }
@@ -297,7 +433,10 @@ function rename(value, names, suffix, key) {
 }
 
 function containersOf(podSpec) {
-  return [...(podSpec?.containers ?? []), ...(podSpec?.initContainers ?? [])].filter(isMap);
+  return [
+    ...(podSpec?.containers ?? []),
+    ...(podSpec?.initContainers ?? []),
+  ].filter(isMap);
 }
 
 /** Spreads posture the way real fleets vary: some teams drop limits, some harden, replica counts differ. */
@@ -323,7 +462,8 @@ function vary(w, random) {
 
 function hash(s) {
   let h = 2166136261;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  for (let i = 0; i < s.length; i++)
+    h = Math.imul(h ^ s.charCodeAt(i), 16777619);
   return (h >>> 0).toString(36).slice(0, 6).padEnd(6, 'x');
 }
 
@@ -333,7 +473,14 @@ function liveChildren(w) {
   if (!tpl || w.kind === 'CronJob') return [];
   const ns = w.metadata.namespace;
   const owner = (o, controller = true) => [
-    { apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, uid: `uid-${o.kind}-${ns}-${o.metadata.name}`, controller, blockOwnerDeletion: true },
+    {
+      apiVersion: o.apiVersion,
+      kind: o.kind,
+      name: o.metadata.name,
+      uid: `uid-${o.kind}-${ns}-${o.metadata.name}`,
+      controller,
+      blockOwnerDeletion: true,
+    },
   ];
   const pod = (name, parent, extraLabels = {}) => ({
     apiVersion: 'v1',
@@ -345,7 +492,10 @@ function liveChildren(w) {
       annotations: tpl.metadata?.annotations,
       ownerReferences: owner(parent),
     },
-    spec: { ...structuredClone(tpl.spec), nodeName: `node-${hash(name).slice(0, 2)}` },
+    spec: {
+      ...structuredClone(tpl.spec),
+      nodeName: `node-${hash(name).slice(0, 2)}`,
+    },
     status: { phase: 'Running' },
   });
   const replicas = Math.min(3, Math.max(1, Number(w.spec?.replicas ?? 1) || 1));
@@ -363,17 +513,35 @@ function liveChildren(w) {
       spec: { replicas, selector: w.spec.selector, template: tpl },
     };
     const pods = Array.from({ length: replicas }, (_, k) =>
-      pod(`${rs.metadata.name}-${hash(`${rs.metadata.name}${k}`).slice(0, 5)}`, rs, { 'pod-template-hash': h }),
+      pod(
+        `${rs.metadata.name}-${hash(`${rs.metadata.name}${k}`).slice(0, 5)}`,
+        rs,
+        { 'pod-template-hash': h },
+      ),
     );
     return [rs, ...pods];
   }
-  if (w.kind === 'StatefulSet') return Array.from({ length: replicas }, (_, k) => pod(`${w.metadata.name}-${k}`, w));
-  if (w.kind === 'DaemonSet') return [0, 1].map(k => pod(`${w.metadata.name}-${hash(`${w.metadata.name}${k}`).slice(0, 5)}`, w));
+  if (w.kind === 'StatefulSet')
+    return Array.from({ length: replicas }, (_, k) =>
+      pod(`${w.metadata.name}-${k}`, w),
+    );
+  if (w.kind === 'DaemonSet')
+    return [0, 1].map(k =>
+      pod(
+        `${w.metadata.name}-${hash(`${w.metadata.name}${k}`).slice(0, 5)}`,
+        w,
+      ),
+    );
   return [pod(`${w.metadata.name}-${hash(w.metadata.name).slice(0, 5)}`, w)]; // Job
 }
 
 /** One service: a template renamed for instance `i`, in a namespace of its team, labelled with its id. */
-export function serviceInstance(template, i, random, { live = true, namespaces = 50 } = {}) {
+export function serviceInstance(
+  template,
+  i,
+  random,
+  { live = true, namespaces = 50 } = {},
+) {
   const suffix = `-${i.toString(36)}`;
   const ns = `team-${i % namespaces}`;
   const names = new Set(template.map(o => o.metadata.name));
@@ -383,13 +551,20 @@ export function serviceInstance(template, i, random, { live = true, namespaces =
     c.metadata = { ...c.metadata };
     if (CLUSTER_SCOPED.has(c.kind)) delete c.metadata.namespace;
     else c.metadata.namespace = ns;
-    for (const s of c.subjects ?? []) if (s?.kind === 'ServiceAccount') s.namespace = ns;
+    for (const s of c.subjects ?? [])
+      if (s?.kind === 'ServiceAccount') s.namespace = ns;
     return c;
   });
   const w = objects[0];
-  w.metadata.labels = { ...(w.metadata.labels ?? {}), [KUBERNETES_ID_LABEL]: id };
+  w.metadata.labels = {
+    ...(w.metadata.labels ?? {}),
+    [KUBERNETES_ID_LABEL]: id,
+  };
   const tpl = podTemplateOf(w);
-  tpl.metadata = { ...(tpl.metadata ?? {}), labels: { ...(tpl.metadata?.labels ?? {}), [KUBERNETES_ID_LABEL]: id } };
+  tpl.metadata = {
+    ...(tpl.metadata ?? {}),
+    labels: { ...(tpl.metadata?.labels ?? {}), [KUBERNETES_ID_LABEL]: id },
+  };
   vary(w, random);
   return live ? [...objects, ...liveChildren(w)] : objects;
 }
@@ -400,19 +575,36 @@ export function serviceInstance(template, i, random, { live = true, namespaces =
  */
 const templateCache = new WeakMap();
 
-export function generateCluster({ objects: target, services, first = 0, seed = 1, live = true, corpus = loadCorpus() }) {
-  if (!templateCache.has(corpus)) templateCache.set(corpus, templatesOf(corpus.projects));
+export function generateCluster({
+  objects: target,
+  services,
+  first = 0,
+  seed = 1,
+  live = true,
+  corpus = loadCorpus(),
+}) {
+  if (!templateCache.has(corpus))
+    templateCache.set(corpus, templatesOf(corpus.projects));
   const templates = templateCache.get(corpus);
   const random = rng(seed);
   const namespaces = Math.max(1, Math.ceil((services ?? target / 8) / 20));
   const out = [];
   let i = first;
-  for (; services !== undefined ? i < first + services : out.length < target; i++) {
+  for (
+    ;
+    services !== undefined ? i < first + services : out.length < target;
+    i++
+  ) {
     const template = templates[Math.floor(random() * templates.length)];
     out.push(...serviceInstance(template, i, random, { live, namespaces }));
   }
   if (target !== undefined && out.length > target) out.length = target; // exact sizes; the last service may lose a Pod
-  return { objects: out, services: i - first, source: corpus.source, templates: templates.length };
+  return {
+    objects: out,
+    services: i - first,
+    source: corpus.source,
+    templates: templates.length,
+  };
 }
 
 /** Catalog entities annotated the way the Backstage kubernetes plugin expects. */
@@ -444,16 +636,37 @@ export function kindMix(objects) {
   return Object.fromEntries(Object.entries(m).sort((a, b) => b[1] - a[1]));
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+if (
+  process.argv[1] &&
+  path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)
+) {
   const arg = (n, d) => {
     const k = process.argv.indexOf(`--${n}`);
     return k > 0 ? Number(process.argv[k + 1]) : d;
   };
-  const c = generateCluster({ objects: arg('objects', 1000), seed: arg('seed', 1) });
+  const c = generateCluster({
+    objects: arg('objects', 1000),
+    seed: arg('seed', 1),
+  });
   if (process.argv.includes('--summary')) {
     const bytes = Buffer.byteLength(JSON.stringify(c.objects));
-    console.log(JSON.stringify({ source: c.source, templates: c.templates, services: c.services, objects: c.objects.length, bytesPerObject: Math.round(bytes / c.objects.length), kinds: kindMix(c.objects) }, null, 1));
+    console.log(
+      JSON.stringify(
+        {
+          source: c.source,
+          templates: c.templates,
+          services: c.services,
+          objects: c.objects.length,
+          bytesPerObject: Math.round(bytes / c.objects.length),
+          kinds: kindMix(c.objects),
+        },
+        null,
+        1,
+      ),
+    );
   } else {
-    process.stdout.write(JSON.stringify({ apiVersion: 'v1', kind: 'List', items: c.objects }));
+    process.stdout.write(
+      JSON.stringify({ apiVersion: 'v1', kind: 'List', items: c.objects }),
+    );
   }
 }

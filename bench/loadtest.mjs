@@ -25,24 +25,58 @@ async function main() {
   const paths = mixedPaths();
   const mix = {};
   for (const p of paths) mix[routeOf(p)] = (mix[routeOf(p)] ?? 0) + 1;
-  process.stderr.write(`[loadtest] starting the backend (${DB}, ${ENTITIES} entities)\n`);
-  const server = await startServerWorker('workers/apiServer.mjs', [DB, String(ENTITIES)]);
+  process.stderr.write(
+    `[loadtest] starting the backend (${DB}, ${ENTITIES} entities)\n`,
+  );
+  const server = await startServerWorker('workers/apiServer.mjs', [
+    DB,
+    String(ENTITIES),
+  ]);
   let result;
   try {
-    process.stderr.write(`[loadtest] ${CONNECTIONS} clients for ${SECONDS} s over ${JSON.stringify(mix)}\n`);
-    result = latencyOf(await cannon(server.url, paths, { connections: CONNECTIONS, duration: SECONDS }));
+    process.stderr.write(
+      `[loadtest] ${CONNECTIONS} clients for ${SECONDS} s over ${JSON.stringify(
+        mix,
+      )}\n`,
+    );
+    result = latencyOf(
+      await cannon(server.url, paths, {
+        connections: CONNECTIONS,
+        duration: SECONDS,
+      }),
+    );
   } finally {
     await server.stop();
   }
   const ok = result.errors === 0 && result.non2xx === 0 && result.requests > 0;
-  const out = { at: new Date().toISOString(), db: DB, entities: ENTITIES, connections: CONNECTIONS, seconds: SECONDS, mix, ...result, ok };
+  const out = {
+    at: new Date().toISOString(),
+    db: DB,
+    entities: ENTITIES,
+    connections: CONNECTIONS,
+    seconds: SECONDS,
+    mix,
+    ...result,
+    ok,
+  };
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
-  fs.writeFileSync(path.join(RESULTS_DIR, 'loadtest.json'), `${JSON.stringify(out, null, 2)}\n`);
-  console.log(`\nload test: ${CONNECTIONS} clients, ${SECONDS} s, ${DB}, ${ENTITIES} entities`);
+  fs.writeFileSync(
+    path.join(RESULTS_DIR, 'loadtest.json'),
+    `${JSON.stringify(out, null, 2)}\n`,
+  );
+  console.log(
+    `\nload test: ${CONNECTIONS} clients, ${SECONDS} s, ${DB}, ${ENTITIES} entities`,
+  );
   console.log(`  requests ${result.requests} (${Math.round(result.rps)}/s)`);
-  console.log(`  latency  p50 ${result.p50} ms, p99 ${result.p99} ms, max ${result.max} ms`);
+  console.log(
+    `  latency  p50 ${result.p50} ms, p99 ${result.p99} ms, max ${result.max} ms`,
+  );
   console.log(`  errors   ${result.errors}, non-2xx ${result.non2xx}`);
-  console.log(`  ${ok ? 'PASS' : 'FAIL'} (0 errors required); bench/results/loadtest.json`);
+  console.log(
+    `  ${
+      ok ? 'PASS' : 'FAIL'
+    } (0 errors required); bench/results/loadtest.json`,
+  );
   if (!ok) process.exitCode = 1;
 }
 

@@ -1,6 +1,7 @@
 // `yarn bench`: every figure of docs/benchmarks.md in one run. Each figure runs in its own process;
 // every number is the median of at least five repetitions, shown with min and max. Writes
-// bench/results/latest.json. Environment:
+// bench/results/latest.json (bench/results/latest-partial.json for BENCH_ONLY or BENCH_QUICK runs).
+// Environment:
 //   BENCH_QUICK=1     autocannon runs 3 s instead of 20 s (development only; recorded in the JSON)
 //   BENCH_REPS=n      repetitions (default 5)
 //   BENCH_ONLY=a,b    only these figures: requests, scoring, memory, api, browser
@@ -11,13 +12,21 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ENTITIES, OVERVIEW_PATHS, entityPaths } from './lib/api.mjs';
-import { QUICK, RESULTS_DIR, backendRequire, reps, summarize } from './lib/env.mjs';
+import {
+  QUICK,
+  RESULTS_DIR,
+  backendRequire,
+  reps,
+  summarize,
+} from './lib/env.mjs';
 import { cannon, drained, latencyOf, startServerWorker } from './lib/http.mjs';
 import { runWorker } from './lib/spawn.mjs';
 
 const ONLY = process.env.BENCH_ONLY?.split(',').map(s => s.trim());
 const want = f => !ONLY || ONLY.includes(f);
-const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').map(Number);
+const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,100000')
+  .split(',')
+  .map(Number);
 const MEMORY_OBJECTS = Number(process.env.BENCH_MEMORY_OBJECTS ?? 100_000);
 const API_SECONDS = QUICK ? 3 : 20;
 const PROFILE_DIR = path.join(RESULTS_DIR, 'profiles');
@@ -36,7 +45,9 @@ const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
 
 async function requestsFigure() {
-  log('figure 1: API requests per collection cycle (3 clusters, 1,000 entities)');
+  log(
+    'figure 1: API requests per collection cycle (3 clusters, 1,000 entities)',
+  );
   return runWorker('workers/requests.mjs');
 }
 
@@ -45,25 +56,39 @@ async function scoringFigure() {
   for (const size of SIZES) {
     log(`figure 2: scoring time vs JSON.parse at ${size} objects`);
     // the largest size is profiled as well, so a missed target comes with its hot functions
-    const profile = size === Math.max(...SIZES) ? { BENCH_CPU_PROFILE: PROFILE_DIR } : {};
-    out[size] = await runWorker('workers/scoring.mjs', [String(size)], { env: profile, nodeFlags: ['--max-old-space-size=8192'] });
+    const profile =
+      size === Math.max(...SIZES) ? { BENCH_CPU_PROFILE: PROFILE_DIR } : {};
+    out[size] = await runWorker('workers/scoring.mjs', [String(size)], {
+      env: profile,
+      nodeFlags: ['--max-old-space-size=8192'],
+    });
   }
   const big = Math.max(...SIZES);
   const tenth = SIZES.find(s => s * 10 === big);
   if (tenth) {
     const a = out[big].engineMs.values;
     const b = out[tenth].engineMs.values;
-    out.scaling = { from: tenth, to: big, ...summarize(a.map((v, k) => v / b[k % b.length])) };
+    out.scaling = {
+      from: tenth,
+      to: big,
+      ...summarize(a.map((v, k) => v / b[k % b.length])),
+    };
     out.scaling.median = out[big].engineMs.median / out[tenth].engineMs.median;
   }
   return out;
 }
 
 async function memoryFigure() {
-  log(`figure 3: heap per object in the collector's snapshot (${MEMORY_OBJECTS} objects)`);
-  const server = await startServerWorker('workers/kubeServer.mjs', [String(MEMORY_OBJECTS)]);
+  log(
+    `figure 3: heap per object in the collector's snapshot (${MEMORY_OBJECTS} objects)`,
+  );
+  const server = await startServerWorker('workers/kubeServer.mjs', [
+    String(MEMORY_OBJECTS),
+  ]);
   try {
-    return await runWorker('workers/memory.mjs', [server.url], { nodeFlags: ['--expose-gc'] });
+    return await runWorker('workers/memory.mjs', [server.url], {
+      nodeFlags: ['--expose-gc'],
+    });
   } finally {
     await server.stop();
   }
@@ -72,7 +97,9 @@ async function memoryFigure() {
 async function pgAnswers() {
   const { Client } = backendRequire('pg');
   const c = new Client({
-    connectionString: `${process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432'}/postgres`,
+    connectionString: `${
+      process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432'
+    }/postgres`,
     connectionTimeoutMillis: 3000,
   });
   try {
@@ -80,7 +107,9 @@ async function pgAnswers() {
     await c.query('select 1');
     return true;
   } catch (e) {
-    log(`PostgreSQL does not answer (${e.message}); skipping the PostgreSQL run`);
+    log(
+      `PostgreSQL does not answer (${e.message}); skipping the PostgreSQL run`,
+    );
     return false;
   } finally {
     await c.end().catch(() => {});
@@ -93,12 +122,20 @@ async function latency(url, paths) {
   await drained(url);
   const runs = [];
   for (let r = 0; r < reps(); r++) {
-    runs.push(latencyOf(await cannon(url, paths, { connections: 100, duration: API_SECONDS })));
+    runs.push(
+      latencyOf(
+        await cannon(url, paths, { connections: 100, duration: API_SECONDS }),
+      ),
+    );
     // autocannon stops without waiting for answers in flight; let the server drain them first so
     // one repetition's backlog is not measured in the next
     await drained(url);
     const l = runs.at(-1);
-    log(`  rep ${r + 1}: p50 ${l.p50} ms, p99 ${l.p99} ms, ${Math.round(l.rps)} req/s, errors ${l.errors}, non-2xx ${l.non2xx}`);
+    log(
+      `  rep ${r + 1}: p50 ${l.p50} ms, p99 ${l.p99} ms, ${Math.round(
+        l.rps,
+      )} req/s, errors ${l.errors}, non-2xx ${l.non2xx}`,
+    );
   }
   const pick = k => summarize(runs.map(x => x[k]));
   return {
@@ -111,17 +148,30 @@ async function latency(url, paths) {
 }
 
 async function apiFigure() {
-  const out = { harness: 'express app mounting createRouter over PostureStore; allow-all permissions, fixed-user httpAuth', seconds: API_SECONDS };
+  const out = {
+    harness:
+      'express app mounting createRouter over PostureStore; allow-all permissions, fixed-user httpAuth',
+    seconds: API_SECONDS,
+  };
   const dbs = ['sqlite'];
   if (await pgAnswers()) dbs.push('pg');
   else out.pg = { skipped: 'PostgreSQL did not answer' };
   for (const db of dbs) {
-    log(`figure 4: API latency, ${db}, ${ENTITIES} entities (filling the store through the refresher)`);
-    const server = await startServerWorker('workers/apiServer.mjs', [db, String(ENTITIES)]);
+    log(
+      `figure 4: API latency, ${db}, ${ENTITIES} entities (filling the store through the refresher)`,
+    );
+    const server = await startServerWorker('workers/apiServer.mjs', [
+      db,
+      String(ENTITIES),
+    ]);
     try {
-      log(`  GET /entities/... , 100 connections, ${API_SECONDS} s × ${reps()}`);
+      log(
+        `  GET /entities/... , 100 connections, ${API_SECONDS} s × ${reps()}`,
+      );
       const entity = await latency(server.url, entityPaths());
-      log(`  GET /overview (filtered, sorted), 100 connections, ${API_SECONDS} s × ${reps()}`);
+      log(
+        `  GET /overview (filtered, sorted), 100 connections, ${API_SECONDS} s × ${reps()}`,
+      );
       const overview = await latency(server.url, OVERVIEW_PATHS);
       out[db] = { entity, overview };
     } finally {
@@ -139,32 +189,77 @@ async function browserFigure() {
 // ------------------------------------------------------------------ table
 
 const fmt = (v, d = 0) => (typeof v === 'number' ? v.toFixed(d) : String(v));
-const mmm = (s, d = 0, unit = '') => `${fmt(s.median, d)}${unit} (min ${fmt(s.min, d)}, max ${fmt(s.max, d)})`;
+const mmm = (s, d = 0, unit = '') =>
+  `${fmt(s.median, d)}${unit} (min ${fmt(s.min, d)}, max ${fmt(s.max, d)})`;
 const verdict = ok => (ok === undefined ? '' : ok ? 'PASS' : 'FAIL');
 
 function rows(r) {
   const out = [];
-  const add = (figure, value, target, ok) => out.push({ figure, value, target, result: verdict(ok) });
+  const add = (figure, value, target, ok) =>
+    out.push({ figure, value, target, result: verdict(ok) });
   if (r.requests) {
     const q = r.requests;
-    add(`1. API requests/cycle, ours (${q.clusters} clusters, ${q.entities} entities, ${q.objects} objects)`, mmm(q.ours), '', undefined);
-    add(`1. API requests/cycle, per-entity baseline (${q.baselineObjectTypes} types)`, mmm(q.baseline), '', undefined);
-    add('1. baseline / ours', mmm(q.ratio, 0, '×'), `≥ ${TARGETS.requestRatio}×`, q.ratio.median >= TARGETS.requestRatio);
+    add(
+      `1. API requests/cycle, ours (${q.clusters} clusters, ${q.entities} entities, ${q.objects} objects)`,
+      mmm(q.ours),
+      '',
+      undefined,
+    );
+    add(
+      `1. API requests/cycle, per-entity baseline (${q.baselineObjectTypes} types)`,
+      mmm(q.baseline),
+      '',
+      undefined,
+    );
+    add(
+      '1. baseline / ours',
+      mmm(q.ratio, 0, '×'),
+      `≥ ${TARGETS.requestRatio}×`,
+      q.ratio.median >= TARGETS.requestRatio,
+    );
   }
   if (r.scoring) {
     for (const size of SIZES) {
       const s = r.scoring[size];
       if (!s) continue;
-      add(`2. engine ms at ${s.objects} objects (${s.results} results)`, mmm(s.engineMs), '', undefined);
-      add(`2. JSON.parse ms at ${s.objects} objects (${(s.jsonBytes / 1048576).toFixed(1)} MiB)`, mmm(s.parseMs, 1), '', undefined);
+      add(
+        `2. engine ms at ${s.objects} objects (${s.results} results)`,
+        mmm(s.engineMs),
+        '',
+        undefined,
+      );
+      add(
+        `2. JSON.parse ms at ${s.objects} objects (${(
+          s.jsonBytes / 1048576
+        ).toFixed(1)} MiB)`,
+        mmm(s.parseMs, 1),
+        '',
+        undefined,
+      );
       const isBig = size === Math.max(...SIZES) && size >= 100_000;
-      add(`2. engine / JSON.parse at ${s.objects}`, mmm(s.ratio, 2), isBig ? `≤ ${TARGETS.scoringRatio100k}` : '', isBig ? s.ratio.median <= TARGETS.scoringRatio100k : undefined);
+      add(
+        `2. engine / JSON.parse at ${s.objects}`,
+        mmm(s.ratio, 2),
+        isBig ? `≤ ${TARGETS.scoringRatio100k}` : '',
+        isBig ? s.ratio.median <= TARGETS.scoringRatio100k : undefined,
+      );
     }
     const sc = r.scoring.scaling;
-    if (sc) add(`2. engine time(${sc.to}) / time(${sc.from})`, mmm(sc, 2), `≤ ${TARGETS.scalingRatio}`, sc.median <= TARGETS.scalingRatio);
+    if (sc)
+      add(
+        `2. engine time(${sc.to}) / time(${sc.from})`,
+        mmm(sc, 2),
+        `≤ ${TARGETS.scalingRatio}`,
+        sc.median <= TARGETS.scalingRatio,
+      );
   }
   if (r.memory) {
-    add(`3. heap bytes/object in snapshot (${r.memory.objects} objects)`, mmm(r.memory.bytesPerObject), `≤ ${TARGETS.bytesPerObject}`, r.memory.bytesPerObject.median <= TARGETS.bytesPerObject);
+    add(
+      `3. heap bytes/object in snapshot (${r.memory.objects} objects)`,
+      mmm(r.memory.bytesPerObject),
+      `≤ ${TARGETS.bytesPerObject}`,
+      r.memory.bytesPerObject.median <= TARGETS.bytesPerObject,
+    );
   }
   if (r.api) {
     for (const db of ['sqlite', 'pg']) {
@@ -175,18 +270,54 @@ function rows(r) {
         continue;
       }
       const clean = x => x.errors === 0 && x.non2xx === 0;
-      add(`4. GET /entities p50 ms (${db}, 100 clients)`, mmm(a.entity.p50), '', undefined);
-      add(`4. GET /entities p99 ms (${db}, 100 clients)`, mmm(a.entity.p99), `≤ ${TARGETS.entityP99}, 0 errors`, a.entity.p99.median <= TARGETS.entityP99 && clean(a.entity));
-      add(`4. GET /overview p50 ms (${db}, 100 clients)`, mmm(a.overview.p50), '', undefined);
-      add(`4. GET /overview p99 ms (${db}, 100 clients)`, mmm(a.overview.p99), `≤ ${TARGETS.overviewP99}, 0 errors`, a.overview.p99.median <= TARGETS.overviewP99 && clean(a.overview));
+      add(
+        `4. GET /entities p50 ms (${db}, 100 clients)`,
+        mmm(a.entity.p50),
+        '',
+        undefined,
+      );
+      add(
+        `4. GET /entities p99 ms (${db}, 100 clients)`,
+        mmm(a.entity.p99),
+        `≤ ${TARGETS.entityP99}, 0 errors`,
+        a.entity.p99.median <= TARGETS.entityP99 && clean(a.entity),
+      );
+      add(
+        `4. GET /overview p50 ms (${db}, 100 clients)`,
+        mmm(a.overview.p50),
+        '',
+        undefined,
+      );
+      add(
+        `4. GET /overview p99 ms (${db}, 100 clients)`,
+        mmm(a.overview.p99),
+        `≤ ${TARGETS.overviewP99}, 0 errors`,
+        a.overview.p99.median <= TARGETS.overviewP99 && clean(a.overview),
+      );
     }
   }
   if (r.browser) {
     const b = r.browser;
-    if (b.skipped) add('5. overview page interactive (Chromium)', `skipped: ${b.skipped}`, '', undefined);
+    if (b.skipped)
+      add(
+        '5. overview page interactive (Chromium)',
+        `skipped: ${b.skipped}`,
+        '',
+        undefined,
+      );
     else {
-      add(`5. overview table interactive, ms (${b.services} services)`, mmm(b.tableMs), '', undefined);
-      add(`5. overview quadrant interactive, ms (${b.services} services)`, mmm(b.quadrantMs), '', undefined);
+      add(
+        `5. overview table interactive, ms (${b.services} services)`,
+        mmm(b.tableMs),
+        '',
+        undefined,
+      );
+      add(
+        `5. overview quadrant interactive, ms (${b.services} services)`,
+        mmm(b.quadrantMs),
+        '',
+        undefined,
+      );
     }
   }
   return out;
@@ -196,7 +327,14 @@ function printTable(list) {
   const w = k => Math.max(k.length, ...list.map(x => String(x[k]).length));
   const cols = ['figure', 'value', 'target', 'result'];
   const line = x => cols.map(k => String(x[k]).padEnd(w(k))).join(' | ');
-  console.log(line({ figure: 'figure', value: 'median (min, max)', target: 'target', result: 'result' }));
+  console.log(
+    line({
+      figure: 'figure',
+      value: 'median (min, max)',
+      target: 'target',
+      result: 'result',
+    }),
+  );
   console.log(cols.map(k => '-'.repeat(w(k))).join('-|-'));
   for (const x of list) console.log(line(x));
 }
@@ -204,7 +342,12 @@ function printTable(list) {
 async function main() {
   const results = {
     startedAt: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+    machine: {
+      cpus: os.cpus().length,
+      model: os.cpus()[0]?.model,
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+    },
     quick: QUICK,
     repetitions: reps(),
   };
@@ -230,17 +373,38 @@ async function main() {
   results.durationSeconds = Math.round((Date.now() - started) / 1000);
   results.table = rows(results);
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
-  fs.writeFileSync(path.join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  // a partial or quick run must not replace the last full one
+  const file = ONLY || QUICK ? 'latest-partial.json' : 'latest.json';
+  fs.writeFileSync(
+    path.join(RESULTS_DIR, file),
+    `${JSON.stringify(results, null, 2)}\n`,
+  );
   console.log();
   printTable(results.table);
-  console.log(`\n${results.durationSeconds} s on ${results.machine.cpus} CPUs; details in bench/results/latest.json`);
+  console.log(
+    `\n${results.durationSeconds} s on ${results.machine.cpus} CPUs; details in bench/results/${file}`,
+  );
   const engineProfile = results.scoring?.[Math.max(...SIZES)]?.profile;
   if (engineProfile) {
-    console.log(`\nengine hot functions at ${Math.max(...SIZES)} objects (self time; profile: ${path.relative(process.cwd(), engineProfile.file)}):`);
-    for (const f of engineProfile.functions.slice(0, 10)) console.log(`  ${String(f.ms).padStart(6)} ms ${String(f.pct).padStart(5)}%  ${f.name}`);
+    console.log(
+      `\nengine hot functions at ${Math.max(
+        ...SIZES,
+      )} objects (self time; profile: ${path.relative(
+        process.cwd(),
+        engineProfile.file,
+      )}):`,
+    );
+    for (const f of engineProfile.functions.slice(0, 10))
+      console.log(
+        `  ${String(f.ms).padStart(6)} ms ${String(f.pct).padStart(5)}%  ${
+          f.name
+        }`,
+      );
   }
   if (failures.length) {
-    console.error(`\nfigures that could not be measured: ${failures.join(', ')}`);
+    console.error(
+      `\nfigures that could not be measured: ${failures.join(', ')}`,
+    );
     process.exitCode = 1;
   }
 }

@@ -3,7 +3,9 @@ import { backendRequire } from './env.mjs';
 
 export function backend() {
   if (!process.execArgv.some(a => a.includes('nodeTransform'))) {
-    throw new Error('start this script with the Backstage node transform (see bench/lib/env.mjs TS_FLAGS)');
+    throw new Error(
+      'start this script with the Backstage node transform (see bench/lib/env.mjs TS_FLAGS)',
+    );
   }
   return {
     testUtils: backendRequire('./src/testUtils'),

@@ -3,20 +3,29 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const BENCH_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const BENCH_DIR = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+);
 export const ROOT = path.resolve(BENCH_DIR, '..');
-export const SHARED_DIR = process.env.POSTURE_SHARED_DIR ?? path.resolve(ROOT, '../shared');
+export const SHARED_DIR =
+  process.env.POSTURE_SHARED_DIR ?? path.resolve(ROOT, '../shared');
 export const RESULTS_DIR = path.join(BENCH_DIR, 'results');
 
 /** Resolves packages the way the backend plugin does (autocannon, pg, knex... are its dependencies). */
-export const backendRequire = createRequire(path.join(ROOT, 'plugins/posture-backend/package.json'));
+export const backendRequire = createRequire(
+  path.join(ROOT, 'plugins/posture-backend/package.json'),
+);
 export const rootRequire = createRequire(path.join(ROOT, 'package.json'));
 
 /**
  * Node flags that let a worker `require` the TypeScript sources through the same
  * transform `backstage-cli` uses for backend packages.
  */
-export const TS_FLAGS = ['--require', backendRequire.resolve('@backstage/cli/config/nodeTransform.cjs')];
+export const TS_FLAGS = [
+  '--require',
+  backendRequire.resolve('@backstage/cli/config/nodeTransform.cjs'),
+];
 
 export const QUICK = process.env.BENCH_QUICK === '1';
 

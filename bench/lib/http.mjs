@@ -9,10 +9,14 @@ const autocannon = backendRequire('autocannon');
 /** Starts a worker that prints `URL <url> ...` and serves until its stdin closes. */
 export function startServerWorker(script, args, { label = script } = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...TS_FLAGS, path.join(BENCH_DIR, script), ...args], {
-      cwd: ROOT,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [...TS_FLAGS, path.join(BENCH_DIR, script), ...args],
+      {
+        cwd: ROOT,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     let err = '';
     child.stderr.on('data', d => {
@@ -37,7 +41,13 @@ export function startServerWorker(script, args, { label = script } = {}) {
       }
     });
     child.on('error', reject);
-    child.on('close', code => reject(new Error(`${label} exited with ${code} before serving\n${err.slice(-4000)}`)));
+    child.on('close', code =>
+      reject(
+        new Error(
+          `${label} exited with ${code} before serving\n${err.slice(-4000)}`,
+        ),
+      ),
+    );
   });
 }
 
@@ -61,7 +71,8 @@ export async function drained(baseUrl) {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     const t = Date.now();
-    if ((await answers(`${baseUrl}/health`, 10_000)) && Date.now() - t < 100) return;
+    if ((await answers(`${baseUrl}/health`, 10_000)) && Date.now() - t < 100)
+      return;
     await new Promise(r => setTimeout(r, 200));
   }
 }
@@ -81,7 +92,8 @@ export function cannon(baseUrl, paths, { connections, duration }) {
         requests: [
           {
             setupRequest: req => {
-              req.path = new URL(baseUrl).pathname + paths[next++ % paths.length];
+              req.path =
+                new URL(baseUrl).pathname + paths[next++ % paths.length];
               return req;
             },
           },

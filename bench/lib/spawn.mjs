@@ -6,13 +6,21 @@ import { BENCH_DIR, ROOT, TS_FLAGS } from './env.mjs';
  * Runs a worker script under the TypeScript transform and returns what it reported. Each figure runs
  * in its own process so that heaps, JIT state and open handles never leak from one into another.
  */
-export function runWorker(script, args = [], { nodeFlags = [], env = {}, log = true } = {}) {
+export function runWorker(
+  script,
+  args = [],
+  { nodeFlags = [], env = {}, log = true } = {},
+) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...TS_FLAGS, ...nodeFlags, path.join(BENCH_DIR, script), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [...TS_FLAGS, ...nodeFlags, path.join(BENCH_DIR, script), ...args],
+      {
+        cwd: ROOT,
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     let err = '';
     child.stdout.on('data', d => {
@@ -26,7 +34,13 @@ export function runWorker(script, args = [], { nodeFlags = [], env = {}, log = t
     child.on('close', code => {
       const line = out.split('\n').find(l => l.startsWith('BENCH_RESULT '));
       if (code !== 0 || !line) {
-        reject(new Error(`${script} ${args.join(' ')} exited with ${code}\n${out.slice(-2000)}\n${err.slice(-4000)}`));
+        reject(
+          new Error(
+            `${script} ${args.join(' ')} exited with ${code}\n${out.slice(
+              -2000,
+            )}\n${err.slice(-4000)}`,
+          ),
+        );
         return;
       }
       resolve(JSON.parse(line.slice('BENCH_RESULT '.length)));

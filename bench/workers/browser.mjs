@@ -9,9 +9,18 @@ import { report } from '../lib/backend.mjs';
 import { reps, rootRequire, summarize } from '../lib/env.mjs';
 import { answers } from '../lib/http.mjs';
 
-const APP = (process.env.BENCH_APP_URL ?? 'http://localhost:3000').replace(/\/+$/, '');
+const APP = (process.env.BENCH_APP_URL ?? 'http://localhost:3000').replace(
+  /\/+$/,
+  '',
+);
 const CHROMIUM = process.env.BENCH_CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+];
 const TIMEOUT = 120_000;
 
 async function signInIfAsked(page) {
@@ -21,20 +30,33 @@ async function signInIfAsked(page) {
 }
 
 async function once(browser) {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const context = await browser.newContext({
+    viewport: { width: 1440, height: 900 },
+  });
   const page = await context.newPage();
   try {
     // sign in first, outside the measurement, as a returning user would already be
     await page.goto(`${APP}/`, { timeout: TIMEOUT });
-    await page.waitForLoadState('networkidle', { timeout: TIMEOUT }).catch(() => {});
+    await page
+      .waitForLoadState('networkidle', { timeout: TIMEOUT })
+      .catch(() => {});
     await signInIfAsked(page);
-    await page.waitForLoadState('networkidle', { timeout: TIMEOUT }).catch(() => {});
+    await page
+      .waitForLoadState('networkidle', { timeout: TIMEOUT })
+      .catch(() => {});
 
     const t0 = Date.now();
-    await page.goto(`${APP}/posture`, { timeout: TIMEOUT, waitUntil: 'commit' });
+    await page.goto(`${APP}/posture`, {
+      timeout: TIMEOUT,
+      waitUntil: 'commit',
+    });
     const table = page.locator('[data-testid="posture-overview-row"]').first();
     const sort = page.locator('[data-testid^="posture-sort-"]').first();
-    const quadrantPoint = page.locator('svg[data-testid="posture-quadrant"] [data-testid="quadrant-point"]').first();
+    const quadrantPoint = page
+      .locator(
+        'svg[data-testid="posture-quadrant"] [data-testid="quadrant-point"]',
+      )
+      .first();
     const tableMs = (async () => {
       await table.waitFor({ state: 'visible', timeout: TIMEOUT });
       await sort.click({ trial: true, timeout: TIMEOUT });
@@ -46,9 +68,23 @@ async function once(browser) {
       return Date.now() - t0;
     })();
     const [t, q] = await Promise.all([tableMs, quadrantMs]);
-    const pagination = (await page.locator('[data-testid="posture-pagination"]').first().textContent().catch(() => '')) ?? '';
-    const points = await page.locator('svg[data-testid="posture-quadrant"] [data-testid="quadrant-point"]').count();
-    return { tableMs: t, quadrantMs: q, pagination: pagination.replace(/\s+/g, ' ').trim(), points };
+    const pagination =
+      (await page
+        .locator('[data-testid="posture-pagination"]')
+        .first()
+        .textContent()
+        .catch(() => '')) ?? '';
+    const points = await page
+      .locator(
+        'svg[data-testid="posture-quadrant"] [data-testid="quadrant-point"]',
+      )
+      .count();
+    return {
+      tableMs: t,
+      quadrantMs: q,
+      pagination: pagination.replace(/\s+/g, ' ').trim(),
+      points,
+    };
   } finally {
     await context.close();
   }
@@ -56,7 +92,9 @@ async function once(browser) {
 
 async function main() {
   if (!(await answers(APP))) {
-    report({ skipped: `nothing answers at ${APP}; start the app (bash scripts/start.sh) or set BENCH_APP_URL` });
+    report({
+      skipped: `nothing answers at ${APP}; start the app (bash scripts/start.sh) or set BENCH_APP_URL`,
+    });
     return;
   }
   if (!fs.existsSync(CHROMIUM)) {
@@ -64,13 +102,21 @@ async function main() {
     return;
   }
   const { chromium } = rootRequire('playwright-core');
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ARGS,
+    headless: true,
+  });
   const runs = [];
   try {
     for (let r = 0; r < reps(); r++) {
       runs.push(await once(browser));
       const x = runs.at(-1);
-      process.stderr.write(`[browser] rep ${r + 1}: table ${x.tableMs} ms, quadrant ${x.quadrantMs} ms (${x.pagination}; ${x.points} points)\n`);
+      process.stderr.write(
+        `[browser] rep ${r + 1}: table ${x.tableMs} ms, quadrant ${
+          x.quadrantMs
+        } ms (${x.pagination}; ${x.points} points)\n`,
+      );
     }
   } finally {
     await browser.close();
@@ -79,7 +125,9 @@ async function main() {
   const m = /of\s+(?:more than\s+)?([\d,]+)/i.exec(runs[0].pagination);
   report({
     app: APP,
-    services: m ? Number(m[1].replace(/,/g, '')) : runs[0].pagination || 'unknown',
+    services: m
+      ? Number(m[1].replace(/,/g, ''))
+      : runs[0].pagination || 'unknown',
     quadrantPoints: runs[0].points,
     tableMs: summarize(runs.map(x => x.tableMs)),
     quadrantMs: summarize(runs.map(x => x.quadrantMs)),

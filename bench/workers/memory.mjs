@@ -37,9 +37,17 @@ async function main() {
     objects = m.objects;
     totals.push(m.bytes);
     perObject.push(m.bytes / m.objects);
-    process.stderr.write(`[memory] rep ${r + 1}: ${objects} objects, ${(m.bytes / 1048576).toFixed(1)} MiB, ${perObject.at(-1).toFixed(0)} B/object\n`);
+    process.stderr.write(
+      `[memory] rep ${r + 1}: ${objects} objects, ${(m.bytes / 1048576).toFixed(
+        1,
+      )} MiB, ${perObject.at(-1).toFixed(0)} B/object\n`,
+    );
   }
-  report({ objects, bytesPerObject: summarize(perObject), heapDeltaBytes: summarize(totals) });
+  report({
+    objects,
+    bytesPerObject: summarize(perObject),
+    heapDeltaBytes: summarize(totals),
+  });
 }
 
 main().catch(e => {

@@ -3,7 +3,12 @@
 // Baseline: the Backstage kubernetes backend's fan-out, one labelSelector LIST per entity × cluster ×
 // object type, issued as plain HTTP GETs against the same servers.
 import http from 'node:http';
-import { generateCluster, generateEntities, KUBERNETES_ID_LABEL, loadCorpus } from '../generate.mjs';
+import {
+  generateCluster,
+  generateEntities,
+  KUBERNETES_ID_LABEL,
+  loadCorpus,
+} from '../generate.mjs';
 import { backend, report, sourceFor } from '../lib/backend.mjs';
 import { reps, summarize } from '../lib/env.mjs';
 
@@ -39,7 +44,11 @@ function get(agent, url) {
         res.on('data', c => {
           n += c.length;
         });
-        res.on('end', () => (res.statusCode === 200 ? resolve(n) : reject(new Error(`${res.statusCode} from ${url}`))));
+        res.on('end', () =>
+          res.statusCode === 200
+            ? resolve(n)
+            : reject(new Error(`${res.statusCode} from ${url}`)),
+        );
       })
       .on('error', reject);
   });
@@ -49,8 +58,12 @@ async function baseline(servers, entities) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
   const urls = [];
   for (const e of entities) {
-    const selector = encodeURIComponent(`${KUBERNETES_ID_LABEL}=${e.metadata.annotations[KUBERNETES_ID_LABEL]}`);
-    for (const s of servers) for (const p of BASELINE_PATHS) urls.push(`${s.url}${p}?labelSelector=${selector}`);
+    const selector = encodeURIComponent(
+      `${KUBERNETES_ID_LABEL}=${e.metadata.annotations[KUBERNETES_ID_LABEL]}`,
+    );
+    for (const s of servers)
+      for (const p of BASELINE_PATHS)
+        urls.push(`${s.url}${p}?labelSelector=${selector}`);
   }
   let next = 0;
   let sent = 0;
@@ -72,8 +85,14 @@ async function main() {
   // the same 1,000 services deployed to three clusters (say prod, staging, dev), each varied differently
   const servers = [];
   for (let c = 0; c < CLUSTERS; c++) {
-    const { objects } = generateCluster({ services: ENTITIES, seed: 100 + c, corpus });
-    servers.push(await testUtils.startKubeApiTestServer({ name: `cluster-${c}`, objects }));
+    const { objects } = generateCluster({
+      services: ENTITIES,
+      seed: 100 + c,
+      corpus,
+    });
+    servers.push(
+      await testUtils.startKubeApiTestServer({ name: `cluster-${c}`, objects }),
+    );
   }
   const entities = generateEntities(ENTITIES);
   const n = reps();
@@ -82,7 +101,13 @@ async function main() {
   let objects = 0;
   for (let r = 0; r < n; r++) {
     servers.forEach(s => s.resetStats());
-    const snaps = await Promise.all(servers.map(s => sourceFor(KubernetesClusterSource, s).collect(AbortSignal.timeout(600_000))));
+    const snaps = await Promise.all(
+      servers.map(s =>
+        sourceFor(KubernetesClusterSource, s).collect(
+          AbortSignal.timeout(600_000),
+        ),
+      ),
+    );
     objects = snaps.reduce((a, s) => a + s.objects.length, 0);
     ours.push(servers.reduce((a, s) => a + s.stats.total, 0));
 
@@ -90,9 +115,16 @@ async function main() {
     const t = Date.now();
     const sent = await baseline(servers, entities);
     const served = servers.reduce((a, s) => a + s.stats.total, 0);
-    if (served !== sent) throw new Error(`baseline sent ${sent} requests but the servers counted ${served}`);
+    if (served !== sent)
+      throw new Error(
+        `baseline sent ${sent} requests but the servers counted ${served}`,
+      );
     base.push(served);
-    process.stderr.write(`[requests] rep ${r + 1}/${n}: ours ${ours.at(-1)}, baseline ${served} (${Date.now() - t} ms)\n`);
+    process.stderr.write(
+      `[requests] rep ${r + 1}/${n}: ours ${ours.at(-1)}, baseline ${served} (${
+        Date.now() - t
+      } ms)\n`,
+    );
   }
   await Promise.all(servers.map(s => s.close()));
   const oursS = summarize(ours);

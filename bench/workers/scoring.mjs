@@ -15,14 +15,20 @@ async function main() {
   const { testUtils, node } = backend();
   const { objects: generated } = generateCluster({ objects: size, seed: 7 });
   // the objects as a live cluster serves them, API-server defaults filled in
-  const server = await testUtils.startKubeApiTestServer({ objects: generated, autoCreateNamespaces: false });
+  const server = await testUtils.startKubeApiTestServer({
+    objects: generated,
+    autoCreateNamespaces: false,
+  });
   const objects = server.objects();
   await server.close();
   const json = JSON.stringify(objects);
   const n = reps();
   // one untimed round each, so neither side is measured cold
   JSON.parse(json);
-  node.evaluate({ objects: JSON.parse(json), mode: 'live', cluster: 'bench' }, node.builtInChecks);
+  node.evaluate(
+    { objects: JSON.parse(json), mode: 'live', cluster: 'bench' },
+    node.builtInChecks,
+  );
   const parse = [];
   const engine = [];
   let results = 0;
@@ -31,10 +37,17 @@ async function main() {
     const parsed = JSON.parse(json);
     parse.push(performance.now() - t);
     t = performance.now();
-    const out = node.evaluate({ objects: parsed, mode: 'live', cluster: 'bench' }, node.builtInChecks);
+    const out = node.evaluate(
+      { objects: parsed, mode: 'live', cluster: 'bench' },
+      node.builtInChecks,
+    );
     engine.push(performance.now() - t);
     results = out.results.length;
-    process.stderr.write(`[scoring ${size}] rep ${r + 1}/${n}: parse ${parse.at(-1).toFixed(0)} ms, engine ${engine.at(-1).toFixed(0)} ms\n`);
+    process.stderr.write(
+      `[scoring ${size}] rep ${r + 1}/${n}: parse ${parse
+        .at(-1)
+        .toFixed(0)} ms, engine ${engine.at(-1).toFixed(0)} ms\n`,
+    );
   }
   // BENCH_CPU_PROFILE=<dir>: one more evaluate under the profiler, to name the engine's hot functions
   let profile;
@@ -45,11 +58,17 @@ async function main() {
     await session.post('Profiler.enable');
     await session.post('Profiler.setSamplingInterval', { interval: 200 });
     await session.post('Profiler.start');
-    node.evaluate({ objects: parsed, mode: 'live', cluster: 'bench' }, node.builtInChecks);
+    node.evaluate(
+      { objects: parsed, mode: 'live', cluster: 'bench' },
+      node.builtInChecks,
+    );
     const { profile: p } = await session.post('Profiler.stop');
     session.disconnect();
     fs.mkdirSync(process.env.BENCH_CPU_PROFILE, { recursive: true });
-    const file = path.join(process.env.BENCH_CPU_PROFILE, `engine-${size}.cpuprofile`);
+    const file = path.join(
+      process.env.BENCH_CPU_PROFILE,
+      `engine-${size}.cpuprofile`,
+    );
     fs.writeFileSync(file, JSON.stringify(p));
     profile = { file, ...topFunctions(p, 15) };
   }

@@ -16,7 +16,7 @@ import {
   pagesOf,
   runTemplate,
   validateParameters,
-} from './render';
+} from './render/__testUtils__';
 
 /**
  * The golden-path templates promise a posture score in their `posture.backstage.io/guarantees` annotation. Each
@@ -150,8 +150,9 @@ function quantity(q: unknown, unit: 'cpu' | 'memory'): number {
   const m = /^(\d+(?:\.\d+)?)(m|Mi|Gi)?$/.exec(String(q));
   if (!m) throw new Error(`unexpected quantity ${q}`);
   const n = Number(m[1]);
-  if (unit === 'cpu') return m[2] === 'm' ? n : n * 1000;
-  return m[2] === 'Gi' ? n * 1024 : m[2] === 'Mi' ? n : n / (1024 * 1024);
+  const scale: Record<string, number> =
+    unit === 'cpu' ? { m: 1, '': 1000 } : { Gi: 1024, Mi: 1, '': 1 / (1024 * 1024) };
+  return n * scale[m[2] ?? ''];
 }
 
 const scored: { template: string; combination: string; scalability: number | null; security: number | null; level: string; pss: string }[] = [];
@@ -271,13 +272,16 @@ describe.each(templateFiles.map(f => [path.basename(path.dirname(f)), f]))('temp
       expect(external.required).toContain('host');
     });
 
-    it('rejects a maximum that is not above the minimum, and a missing TLS host', () => {
+    it('rejects a maximum that is not above the minimum, a missing TLS host, and names that cannot be namespaces', () => {
       const base = applyDefaults(entity.spec.parameters, { ...TYPED, queueName: 'q' });
       expect(validateParameters(entity.spec.parameters, { ...base, minReplicas: 2, maxReplicas: 3 })).toEqual([]);
+      for (const name of ['default', 'kube-system', 'Golden', 'golden_svc', '-golden', 'a'.repeat(41)]) {
+        expect([name, validateParameters(entity.spec.parameters, { ...base, name }).length > 0]).toEqual([name, true]);
+      }
       expect(validateParameters(entity.spec.parameters, { ...base, minReplicas: 2, maxReplicas: 2 })).not.toEqual([]);
       expect(validateParameters(entity.spec.parameters, { ...base, minReplicas: 7, maxReplicas: 5 })).not.toEqual([]);
       expect(validateParameters(entity.spec.parameters, { ...base, minReplicas: 1, maxReplicas: 5 })).not.toEqual([]);
-      const external = { ...base, exposure: 'external' };
+      const external: Record<string, unknown> = { ...base, exposure: 'external' };
       delete external.host;
       expect(validateParameters(entity.spec.parameters, external)).not.toEqual([]);
     });
@@ -339,10 +343,10 @@ describe.each(templateFiles.map(f => [path.basename(path.dirname(f)), f]))('temp
     it('labels every object and pod with backstage.io/kubernetes-id', () => {
       const objects = filesUnder(workspace, 'deploy').flatMap(f => yamlDocs(fs.readFileSync(path.join(workspace, f), 'utf8')));
       expect(objects.length).toBeGreaterThan(5);
-      for (const o of objects) {
-        expect([o.kind, o.metadata?.labels?.['backstage.io/kubernetes-id']]).toEqual([o.kind, v.name]);
-        if (o.spec?.template) expect(o.spec.template.metadata.labels['backstage.io/kubernetes-id']).toBe(v.name);
-      }
+      const id = (labels: any) => labels?.['backstage.io/kubernetes-id'];
+      expect(objects.map(o => [o.kind, id(o.metadata?.labels)])).toEqual(objects.map(o => [o.kind, v.name]));
+      const pods = objects.filter(o => o.spec?.template).map(o => id(o.spec.template.metadata?.labels));
+      expect(pods).toEqual([v.name]);
     });
 
     it('applies the chosen exposure, mesh and replica range', () => {
@@ -350,23 +354,18 @@ describe.each(templateFiles.map(f => [path.basename(path.dirname(f)), f]))('temp
       const of = (kind: string) => objects.filter(o => o.kind === kind);
       const ns = of('Namespace')[0];
       expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
-      const ingresses = of('Ingress');
-      if (v.exposure === 'external') {
-        expect(ingresses).toHaveLength(1);
-        expect(ingresses[0].spec.tls[0].hosts).toEqual([v.host]);
-        expect(ingresses[0].spec.rules[0].host).toBe(v.host);
-      } else {
-        expect(ingresses).toEqual([]);
-      }
-      const strict = of('PeerAuthentication').filter(p => p.spec?.mtls?.mode === 'STRICT');
-      if (v.mesh === 'istio') {
-        expect(ns.metadata.labels['istio-injection']).toBe('enabled');
-        expect(strict).toHaveLength(1);
-      } else {
-        expect(ns.metadata.labels['istio-injection']).toBeUndefined();
-        expect(ns.metadata.annotations['linkerd.io/inject']).toBe('enabled');
-        expect(strict).toEqual([]);
-      }
+      const external = v.exposure === 'external';
+      expect(of('Ingress').map(i => [i.spec.tls[0].hosts, i.spec.rules[0].host])).toEqual(external ? [[[v.host], v.host]] : []);
+      const istio = v.mesh === 'istio';
+      expect({
+        istioInjection: ns.metadata.labels['istio-injection'],
+        linkerdInject: ns.metadata.annotations?.['linkerd.io/inject'],
+        strictPeerAuthentications: of('PeerAuthentication').filter(p => p.spec?.mtls?.mode === 'STRICT').length,
+      }).toEqual({
+        istioInjection: istio ? 'enabled' : undefined,
+        linkerdInject: istio ? undefined : 'enabled',
+        strictPeerAuthentications: istio ? 1 : 0,
+      });
       const scaler = [...of('HorizontalPodAutoscaler'), ...of('ScaledObject')];
       expect(scaler).toHaveLength(1);
       const [min, max] =
@@ -428,23 +427,21 @@ describe.each(templateFiles.map(f => [path.basename(path.dirname(f)), f]))('temp
       const skeleton = path.join(template.dir, 'skeleton');
       const files = filesUnder(workspace);
       expect(files).toEqual(expect.arrayContaining(['.github/workflows/posture.yaml', 'Dockerfile', 'catalog-info.yaml']));
-      for (const f of files) {
+      const expressions = (text: string) => [...text.matchAll(/\$\{\{[^}]*\}\}/g)].map(e => e[0]);
+      const seen = files.map(f => {
         const text = fs.readFileSync(path.join(workspace, f), 'utf8');
-        expect([f, /\{%|%\}|\{#|#\}/.test(text)]).toEqual([f, false]);
-        if (!f.startsWith('.github/workflows/')) {
-          expect([f, text.includes('${{')]).toEqual([f, false]);
-          continue;
-        }
-        // every expression the skeleton protects with {% raw %} arrives intact
+        return { f, templateTags: /\{%|%\}|\{#|#\}/.test(text), expressions: expressions(text) };
+      });
+      // only workflows hold ${{ }}: exactly those the skeleton protects with {% raw %}, arriving intact
+      const expected = files.map(f => {
         const source = fs.readFileSync(path.join(skeleton, f), 'utf8');
-        const protectedExpressions = [...source.matchAll(/\{% raw %\}([\s\S]*?)\{% endraw %\}/g)].flatMap(m =>
-          [...m[1].matchAll(/\$\{\{[^}]*\}\}/g)].map(e => e[0]),
-        );
-        const rendered = [...text.matchAll(/\$\{\{[^}]*\}\}/g)].map(e => e[0]);
-        expect(protectedExpressions.length).toBeGreaterThan(0);
-        expect(rendered).toEqual(protectedExpressions);
-        expect(() => parse(text)).not.toThrow();
-      }
+        const raw = [...source.matchAll(/\{% raw %\}([\s\S]*?)\{% endraw %\}/g)].map(m => m[1]).join('\n');
+        return { f, templateTags: false, expressions: f.startsWith('.github/workflows/') ? expressions(raw) : [] };
+      });
+      expect(seen).toEqual(expected);
+      const workflows = seen.filter(x => x.f.startsWith('.github/workflows/'));
+      expect(workflows.map(x => x.expressions.length > 0)).toEqual(workflows.map(() => true));
+      workflows.forEach(x => expect(() => parse(fs.readFileSync(path.join(workspace, x.f), 'utf8'))).not.toThrow());
       const ci = fs.readFileSync(path.join(workspace, '.github/workflows/posture.yaml'), 'utf8');
       expect(ci).toContain('${{ env.POSTURE_CLI_PACKAGE }}');
       const runs = Object.values(parse(ci).jobs as Record<string, any>).flatMap(j => j.steps.map((s: any) => s.run ?? ''));
@@ -462,6 +459,20 @@ describe.each(templateFiles.map(f => [path.basename(path.dirname(f)), f]))('temp
     });
   });
 
+  it('offers no "none" mesh, since without mTLS the guarantee would not hold', async () => {
+    expect(props.mesh.enum).not.toContain('none');
+    const run = await runTemplate(
+      template,
+      { ...TYPED, queueName: 'q', exposure: 'internal', mesh: 'none' },
+      { actions: [postureAction], mockOutputs: MOCK_OUTPUTS, skipValidation: true },
+    );
+    // if this starts passing (say the check becomes opt-in), a "none" choice can be offered again
+    expect(run.failed?.step).toBe('posture');
+    expect(run.steps.posture.output.failingChecks).toEqual([
+      expect.objectContaining({ checkId: 'service-mesh-mtls', severity: 'low' }),
+    ]);
+  });
+
   it('stops at the posture gate when maxReplicas is not above minReplicas and the form was bypassed', async () => {
     const run = await runTemplate(
       template,
@@ -471,13 +482,12 @@ describe.each(templateFiles.map(f => [path.basename(path.dirname(f)), f]))('temp
     const objects = filesUnder(run.workspacePath, 'deploy').flatMap(f =>
       yamlDocs(fs.readFileSync(path.join(run.workspacePath, f), 'utf8')),
     );
-    if (!objects.some(o => o.kind === 'HorizontalPodAutoscaler')) {
-      // KEDA ScaledObjects: no built-in check compares their bounds, so only the form's validation stops this
-      expect(run.failed).toBeUndefined();
-      return;
-    }
-    expect(run.failed?.step).toBe('posture');
-    expect(run.failed?.error.message).toMatch(/hpa-replica-range .*maxReplicas 3 is not above minReplicas 3/);
-    expect(run.steps.publish).toBeUndefined();
+    // A KEDA ScaledObject has no built-in check comparing its bounds (it creates its HPA itself), so for the
+    // worker only the form's validation stops this; the posture gate stops templates with an HPA.
+    const hpa = objects.some(o => o.kind === 'HorizontalPodAutoscaler');
+    expect({ failedAt: run.failed?.step, published: 'publish' in run.steps }).toEqual(
+      hpa ? { failedAt: 'posture', published: false } : { failedAt: undefined, published: true },
+    );
+    expect(run.failed?.error.message ?? '').toMatch(hpa ? /hpa-replica-range .*maxReplicas 3 is not above minReplicas 3/ : /^$/);
   });
 });

@@ -25,8 +25,12 @@ const BAD = GOOD.replace('replicas: 2', 'replicas: 1').replace(
   'securityContext: {readOnlyRootFilesystem: false}',
 );
 
+const created: string[] = [];
+afterAll(() => created.forEach(d => fs.rmSync(d, { recursive: true, force: true })));
+
 function workspace(files: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'posture-action-'));
+  created.push(dir);
   for (const [name, text] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     fs.writeFileSync(path.join(dir, name), text);
@@ -90,6 +94,11 @@ describe('posture:score', () => {
     const { error, outputs } = await run({ 'deploy/app.yaml': BAD }, { failOn: 'high' }, true);
     expect(error?.message).toMatch(/thresholds not met/);
     expect(outputs.failingChecks.length).toBeGreaterThan(0);
+  });
+
+  it('works without the optional inputs, which the scaffolder does not default', async () => {
+    const ctx = createMockActionContext({ workspacePath: workspace({ 'app.yaml': GOOD }), input: {} as any });
+    await expect(action.handler(ctx as any)).resolves.toBeUndefined();
   });
 
   it('rejects paths outside the workspace and empty folders', async () => {

@@ -81,9 +81,12 @@ export function createPostureScoreAction(
       },
     },
     async handler(ctx) {
-      const dir = resolveSafeChildPath(ctx.workspacePath, ctx.input.path);
+      // the scaffolder does not apply schema defaults to action input, so a template may leave these out
+      const inputPath = ctx.input.path ?? '.';
+      const minScore = ctx.input.minScore ?? {};
+      const dir = resolveSafeChildPath(ctx.workspacePath, inputPath);
       const inputs = await readManifests(dir, ctx.workspacePath);
-      if (inputs.length === 0) throw new Error(`No manifests found under ${ctx.input.path}`);
+      if (inputs.length === 0) throw new Error(`No manifests found under ${inputPath}`);
       const report = scanManifests(inputs, {
         config: options.engineConfig ?? resolveEngineConfig({}),
         checks: options.checks,
@@ -111,7 +114,7 @@ export function createPostureScoreAction(
 
       const problems: string[] = [];
       for (const pillar of ['scalability', 'security'] as const) {
-        const min = ctx.input.minScore[pillar];
+        const min = minScore[pillar];
         const got = summary.scores[pillar];
         if (min !== undefined && (got === null || got < min)) {
           problems.push(`${pillar} score ${got ?? 'n/a'} is below ${min}`);

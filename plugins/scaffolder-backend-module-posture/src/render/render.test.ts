@@ -8,7 +8,7 @@ import {
   runTemplate,
   validateParameters,
   workflowRenderer,
-} from '.';
+} from './__testUtils__';
 
 afterAll(cleanUpTemporaryDirectories);
 

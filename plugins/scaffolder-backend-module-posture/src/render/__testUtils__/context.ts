@@ -58,7 +58,7 @@ export async function runAction(
     output: (name, value) => {
       outputs[String(name)] = value;
     },
-    createTemporaryDirectory: async () => makeTemporaryDirectory('posture-action-'),
+    createTemporaryDirectory: async () => makeTemporaryDirectory('template-action-'),
     getInitiatorCredentials: () => Promise.reject(new Error('no credentials in template tests')),
     task: { id: 'template-test' },
     templateInfo: options.templateFile

@@ -98,7 +98,7 @@ export async function runTemplate(
   const actions = new Map<string, TemplateAction<any, any, any>>(
     [fetchTemplateAction, ...(options.actions ?? [])].map(a => [a.id, a]),
   );
-  const workspacePath = makeTemporaryDirectory('posture-workspace-');
+  const workspacePath = makeTemporaryDirectory('template-workspace-');
   const run: TemplateRun = { parameters, workspacePath, steps: {} };
   const context = () => ({
     parameters,
