@@ -1,4 +1,4 @@
-import { defineCheck, fail, pass } from './check';
+import { Check, defineCheck, fail, pass } from './check';
 import { resolveEngineConfig } from './config';
 import { evaluate, resultsFor } from './engine';
 import { parseManifests } from './manifests';
@@ -153,6 +153,30 @@ describe('evaluate', () => {
     expect(out.results.some(r => r.checkId === 'test-throws')).toBe(false);
     expect(out.results.find(r => r.checkId === 'test-writable')?.severity).toBe('low');
     expect(out.checks.find(c => c.id === 'test-writable')?.severity).toBe('low');
+  });
+
+  it('reports each (check, subject) once: duplicate objects, repeated outcomes, repeated check ids', () => {
+    const doc = parsed.objects[0];
+    const twice = defineCheck({ ...writable, evaluate: () => [fail('first'), fail('second')] });
+    const objects = [doc, JSON.parse(JSON.stringify(doc))];
+    const byId = (checks: Check[]) =>
+      evaluate({ objects, mode: 'manifest' }, checks, { config: resolveEngineConfig({}) }).results.map(
+        r => `${r.checkId}:${r.message}`,
+      );
+    expect(byId([writable])).toEqual(['test-writable:writable']);
+    expect(byId([twice])).toEqual(['test-writable:first']);
+    // the same id again after another check ran on the subject: still deduplicated
+    expect(byId([twice, throwing, writable])).toEqual([
+      'test-writable:first',
+      expect.stringMatching(/^test-throws:/),
+    ]);
+  });
+
+  it('attributes a result to each workload once, in result order', () => {
+    const out = run();
+    for (const w of out.workloads) {
+      expect(w.resultIds).toEqual([...new Set(w.resultIds)].sort((a, b) => a - b));
+    }
   });
 
   it('rejects invalid config with a readable message', () => {

@@ -7,8 +7,8 @@ import {
 } from '@internal/plugin-posture-common';
 import { Check, CheckContext, Outcome } from './check';
 import { EngineConfig, resolveEngineConfig } from './config';
-import { ExemptionScope, applyExemption } from './exemptions';
-import { K8sObject, kindOf, labelsOf, nameOf, obj, refKey, refOf } from './k8s';
+import { EXEMPT_ANNOTATION, ExemptionScope, applyExemption } from './exemptions';
+import { K8sObject, annotationsOf, kindOf, labelsOf, nameOf, obj, refKey, refOf } from './k8s';
 import { workloadsRelatedTo } from './relations';
 import { serviceNameOf } from './services';
 import { Snapshot, SnapshotIndex } from './snapshotIndex';
@@ -98,12 +98,55 @@ export function evaluate(
   const active = effectiveChecks(checks, config);
 
   const results: CheckResult[] = [];
-  const seen = new Map<string, number>();
-  const byWorkload = new Map<string, Set<number>>();
-  const attribute = (workloadKey: string, id: number) => {
-    let s = byWorkload.get(workloadKey);
-    if (!s) byWorkload.set(workloadKey, (s = new Set()));
-    s.add(id);
+  // ~9 results per object: everything derived from the object alone is worked out once per
+  // object (see ObjectFacts), and the dedup table is keyed by subject, so a result costs no
+  // string building. Checks run one after another, so while each check id occurs once, all
+  // results of one (check, subject) are recorded during that check's turn: the subject's last
+  // result is the only one a new result can duplicate. Otherwise every id is kept.
+  const checkIds = [INPUT_CHECK.id, ...active.map(c => c.meta.id)];
+  const lastOnly = new Set(checkIds).size === checkIds.length;
+  const bySubject = new Map<string, Slot>();
+  const slotFor = (key: string): Slot => {
+    let slot = bySubject.get(key);
+    if (!slot) {
+      slot = { checkId: undefined, id: -1, all: lastOnly ? undefined : new Map() };
+      bySubject.set(key, slot);
+    }
+    return slot;
+  };
+  const facts = new Map<K8sObject, ObjectFacts>();
+  const factsOf = (o: K8sObject): ObjectFacts => {
+    let f = facts.get(o);
+    if (!f) {
+      const ref = refOf(o);
+      const origin = index.originOf(o);
+      f = {
+        ref,
+        slot: slotFor(refKey(ref)),
+        file: origin?.file,
+        documentIndex: origin?.documentIndex,
+        exemptByAnnotation: hasExemptAnnotation(o),
+      };
+      facts.set(o, f);
+    }
+    return f;
+  };
+  // without config exemptions, only objects annotated for exemption can change a result
+  const configExemptions = config.exemptions.length > 0;
+
+  // result ids per workload key, in the order attributed; sorted and made unique at the end.
+  // `lastList` skips the common repeat (one result attributed to the same workload twice in a row).
+  const byWorkload = new Map<string, number[]>();
+  const listFor = (workloadKey: string): number[] => {
+    let ids = byWorkload.get(workloadKey);
+    if (!ids) byWorkload.set(workloadKey, (ids = []));
+    return ids;
+  };
+  const lastList: (number[] | undefined)[] = [];
+  const attribute = (ids: number[], id: number) => {
+    if (lastList[id] === ids) return;
+    lastList[id] = ids;
+    ids.push(id);
   };
 
   const record = (
@@ -111,46 +154,44 @@ export function evaluate(
     o: K8sObject,
     outcome: Outcome,
   ): number => {
-    const subject = outcome.subject ?? refOf(o);
-    const dedupKey = `${meta.id}|${refKey(subject)}`;
-    const existing = seen.get(dedupKey);
+    const f = factsOf(o);
+    const own = outcome.subject === undefined;
+    const subject = own ? f.ref : outcome.subject!;
+    const slot = own ? f.slot : slotFor(refKey(subject));
+    if (slot.checkId === meta.id) return slot.id;
+    const existing = slot.all?.get(meta.id);
     if (existing !== undefined) return existing;
-    const origin = index.originOf(o);
     let result: CheckResult = {
       checkId: meta.id,
       status: outcome.status,
       severity: meta.severity,
       pillar: meta.pillar,
       message: outcome.message,
+      // shared by all results of the object: results are read-only data once returned
       subject,
       evidence: outcome.evidence ?? [],
     };
-    if (origin?.file !== undefined) result.file = origin.file;
-    if (origin?.documentIndex !== undefined) result.documentIndex = origin.documentIndex;
+    if (f.file !== undefined) result.file = f.file;
+    if (f.documentIndex !== undefined) result.documentIndex = f.documentIndex;
     if (snapshot.cluster) result.cluster = snapshot.cluster;
-    result = applyExemption(result, outcome.subject ? undefined : o, config, scope, now);
-    results.push(result);
-    seen.set(dedupKey, results.length - 1);
-    return results.length - 1;
+    const exemptable = outcome.status === 'fail' || (outcome.status as string) === 'exempt';
+    if (exemptable && (configExemptions || (own && f.exemptByAnnotation))) {
+      result = applyExemption(result, own ? o : undefined, config, scope, now);
+    }
+    const id = results.push(result) - 1;
+    lastList.push(undefined);
+    slot.checkId = meta.id;
+    slot.id = id;
+    slot.all?.set(meta.id, id);
+    return id;
   };
 
-  const run = (meta: CheckMetadata, o: K8sObject, fn: () => Outcome | Outcome[]): number[] => {
-    let outcomes: Outcome[];
-    try {
-      const out = fn();
-      outcomes = Array.isArray(out) ? out : [out];
-    } catch (e) {
-      outcomes = [
-        {
-          status: 'error',
-          message: `Could not evaluate ${meta.id} on ${kindOf(o)} ${nameOf(o)}: ${
-            e instanceof Error ? e.message : String(e)
-          }`,
-        },
-      ];
-    }
-    return outcomes.map(outcome => record(meta, o, outcome));
-  };
+  const failed = (meta: CheckMetadata, o: K8sObject, e: unknown): Outcome => ({
+    status: 'error',
+    message: `Could not evaluate ${meta.id} on ${kindOf(o)} ${nameOf(o)}: ${
+      e instanceof Error ? e.message : String(e)
+    }`,
+  });
 
   // objects that cannot be judged at all still get a result each
   for (const o of snapshot.objects) {
@@ -160,25 +201,58 @@ export function evaluate(
     }
   }
 
+  // several object checks look at the same kinds; the index does not change during a run
+  const related = new Map<K8sObject, { key: string }[]>();
+  const relatedTo = (o: K8sObject): { key: string }[] => {
+    let ws = related.get(o);
+    if (!ws) {
+      try {
+        ws = workloadsRelatedTo(o, index);
+      } catch {
+        ws = [];
+      }
+      related.set(o, ws);
+    }
+    return ws;
+  };
+
+  const workloadLists = index.workloads.map(w => listFor(w.key));
+  const ids: number[] = [];
   for (const check of active) {
+    const meta = check.meta;
     if (check.target === 'workload') {
-      for (const w of index.workloads) {
+      const workloads = index.workloads;
+      for (let i = 0; i < workloads.length; i++) {
+        const w = workloads[i];
         if (!w.name) continue;
         if (check.kinds && !check.kinds.includes(w.kind)) continue;
-        for (const id of run(check.meta, w.object, () => check.evaluate(w, ctx))) attribute(w.key, id);
+        let out: Outcome | Outcome[];
+        try {
+          out = check.evaluate(w, ctx);
+        } catch (e) {
+          out = failed(meta, w.object, e);
+        }
+        const list = workloadLists[i];
+        if (!Array.isArray(out)) attribute(list, record(meta, w.object, out));
+        else for (const outcome of out) attribute(list, record(meta, w.object, outcome));
       }
     } else {
       for (const kind of check.kinds) {
         for (const o of index.ofKind(kind)) {
           if (!nameOf(o)) continue;
-          const ids = run(check.meta, o, () => check.evaluate(o, ctx));
-          let related: { key: string }[] = [];
+          let out: Outcome | Outcome[];
           try {
-            related = workloadsRelatedTo(o, index);
-          } catch {
-            related = [];
+            out = check.evaluate(o, ctx);
+          } catch (e) {
+            out = failed(meta, o, e);
           }
-          for (const w of related) for (const id of ids) attribute(w.key, id);
+          ids.length = 0;
+          if (!Array.isArray(out)) ids.push(record(meta, o, out));
+          else for (const outcome of out) ids.push(record(meta, o, outcome));
+          for (const w of relatedTo(o)) {
+            const list = listFor(w.key);
+            for (const id of ids) attribute(list, id);
+          }
         }
       }
     }
@@ -195,7 +269,7 @@ export function evaluate(
       service: serviceNameOf(w),
       labels: labelsOf(w.object),
       podLabels: w.podLabels,
-      resultIds: [...(byWorkload.get(w.key) ?? [])].sort((a, b) => a - b),
+      resultIds: sortedUnique(byWorkload.get(w.key)),
     }));
 
   const groups = new Map<string, WorkloadReport[]>();
@@ -213,6 +287,46 @@ export function evaluate(
   }));
 
   return { checks: [INPUT_CHECK, ...active.map(c => c.meta)], results, workloads, services };
+}
+
+/** Dedup state of one subject: its last result, or (when check ids repeat) all of them. */
+interface Slot {
+  checkId: string | undefined;
+  id: number;
+  all: Map<string, number> | undefined;
+}
+
+/** What the engine needs of an object for each of its results, worked out once. */
+interface ObjectFacts {
+  ref: ObjectRef;
+  slot: Slot;
+  file?: string;
+  documentIndex?: number;
+  exemptByAnnotation: boolean;
+}
+
+/** Whether the exempt annotation names any check, read the way findExemption reads it. */
+function hasExemptAnnotation(o: K8sObject): boolean {
+  const raw = obj(obj(o.metadata)?.annotations)?.[EXEMPT_ANNOTATION];
+  if (raw === undefined) return false;
+  const ids = annotationsOf(o)[EXEMPT_ANNOTATION];
+  return ids !== undefined && ids.split(',').some(s => s.trim() !== '');
+}
+
+/** A copy of ids in ascending order without repeats (`ids` is mostly ascending already). */
+function sortedUnique(ids: number[] | undefined): number[] {
+  if (!ids) return [];
+  const out = ids.slice();
+  for (let i = 1; i < out.length; i++) {
+    if (out[i] <= out[i - 1]) {
+      out.sort((a, b) => a - b);
+      break;
+    }
+  }
+  let n = 0;
+  for (let i = 0; i < out.length; i++) if (n === 0 || out[i] !== out[n - 1]) out[n++] = out[i];
+  out.length = n;
+  return out;
 }
 
 /** The snapshot without its non-object entries, origins kept aligned. */
