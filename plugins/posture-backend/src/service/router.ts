@@ -22,6 +22,25 @@ import {
   parseInput,
 } from './validation';
 import { PostureStoreApi } from './storeApi';
+import type { SerialisedBody } from '../store/readCache';
+
+/** Pre-serialised reads a store may offer (PostureStore does); the router falls back to the object API. */
+interface SerialisedReads {
+  getEntityJson(entityRef: string, isOld?: (collectedAt: string | null) => boolean): Promise<SerialisedBody | undefined>;
+  listOverviewJson(query: Parameters<PostureStoreApi['listOverview']>[0]): Promise<SerialisedBody>;
+}
+
+/** Failing entities listed per check in GET /checks; `failingEntities` always has the full count. */
+export const CHECK_ENTITY_REFS_LIMIT = 50;
+
+/**
+ * Sends JSON the store serialised once, without parsing, serialising or hashing it again. With the
+ * store's entity tag set, express skips computing one and answers a matching If-None-Match with 304.
+ */
+function sendJson(res: express.Response, { body, etag }: SerialisedBody) {
+  if (etag) res.set('ETag', etag);
+  res.type('json').send(body);
+}
 
 export interface RouterOptions {
   store: PostureStoreApi;
@@ -74,6 +93,7 @@ export async function readableRefs(
 
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
   const { store, httpAuth, permissions, logger } = options;
+  const serialised = store as PostureStoreApi & Partial<SerialisedReads>;
   const router = Router();
   const isOld = (collectedAt: string | null) =>
     options.staleAfterMs !== undefined &&
@@ -109,6 +129,12 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
 
   router.get('/entities/:kind/:namespace/:name', async (req, res) => {
     const entityRef = await requireEntity(req);
+    if (serialised.getEntityJson) {
+      const json = await serialised.getEntityJson(entityRef, isOld);
+      if (json === undefined) throw new NotFoundError(`No posture recorded for ${entityRef}`);
+      sendJson(res, json);
+      return;
+    }
     const scorecard = await store.getEntity(entityRef);
     if (scorecard) {
       scorecard.clusters = scorecard.clusters.map(c => ({ ...c, stale: c.stale || isOld(c.collectedAt) }));
@@ -131,7 +157,9 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   };
 
   router.get('/overview', async (req, res) => {
-    res.json(await store.listOverview(await overviewQuery(req)));
+    const query = await overviewQuery(req);
+    if (serialised.listOverviewJson) sendJson(res, await serialised.listOverviewJson(query));
+    else res.json(await store.listOverview(query));
   });
 
   router.get('/overview.csv', async (req, res) => {
@@ -151,7 +179,11 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   router.get('/checks', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
     const allowedRefs = await readableRefs(permissions, credentials, () => store.listEntityRefs());
-    res.json({ checks: await store.listCheckSummaries(options.checks(), { allowedRefs }) });
+    const summaries = await store.listCheckSummaries(options.checks(), { allowedRefs });
+    // the full lists ran to megabytes; the UI links to the first few and shows the count
+    res.json({
+      checks: summaries.map(s => ({ ...s, entityRefs: s.entityRefs.slice(0, CHECK_ENTITY_REFS_LIMIT) })),
+    });
   });
 
   router.get('/clusters', async (req, res) => {

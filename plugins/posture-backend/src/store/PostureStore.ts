@@ -24,13 +24,17 @@ import {
 import { Knex } from 'knex';
 import { PostureLocks } from './locks';
 import {
+  copyOf,
+  OverviewSnapshot,
+  SerialisedBody,
+  serialised,
+} from './readCache';
+import {
   average,
   distributionOf,
   levelDistribution,
   matchesText,
   normaliseOverviewQuery,
-  pointsOf,
-  SORT_COLUMNS,
   sortRows,
 } from './overview';
 import {
@@ -62,19 +66,6 @@ import {
   WithLockOptions,
 } from './types';
 
-/** what filtering by text, the distribution and the points read */
-const NARROW_COLUMNS: (keyof OverviewDbRow)[] = [
-  'entity_ref',
-  'name',
-  'scalability',
-  'security',
-  'grade',
-  'scalability_grade',
-  'security_grade',
-  'level',
-  'pss_level',
-];
-
 const migrationsDir = resolvePackagePath(
   '@internal/plugin-posture-backend',
   'migrations',
@@ -84,6 +75,8 @@ const migrationsDir = resolvePackagePath(
 const ENTITY_BATCH = 100;
 /** rows per multi-row insert, well under SQLite's and PostgreSQL's bind-parameter limits */
 const INSERT_BATCH = 200;
+/** assembled scorecards kept per data version (about 20 KB each) */
+const MAX_CACHED_ENTITIES = 1000;
 /** ids per `whereIn` */
 const WHERE_IN_BATCH = 500;
 const DAY_MS = 86_400_000;
@@ -157,6 +150,18 @@ export class PostureStore {
   private readonly locks: PostureLocks;
   private readonly checks: CheckMetadata[];
   private readonly isPostgres: boolean;
+  /** bumped by every write through this store, so its own reads never see older data */
+  private generation = 0;
+  private versionInFlight?: { generation: number; promise: Promise<string> };
+  private snapshot?: { version: string; promise: Promise<OverviewSnapshot> };
+  private entityCache = {
+    version: '',
+    cards: new Map<string, CachedEntity | null>(),
+  };
+  private failuresCache?: {
+    version: string;
+    promise: Promise<Map<string, string[]>>;
+  };
 
   static async create(
     options: {
@@ -243,6 +248,39 @@ export class PostureStore {
       ),
     ];
 
+    try {
+      return await this.saveRunInTransaction(input, {
+        succeeded,
+        finishedAt,
+        startedAt,
+        cutoff,
+        removed,
+      });
+    } finally {
+      this.invalidate();
+    }
+  }
+
+  /** Drops every cached read; the next read checks the data version again. */
+  private invalidate() {
+    this.generation++;
+    this.versionInFlight = undefined;
+    this.snapshot = undefined;
+    this.failuresCache = undefined;
+    this.entityCache = { version: '', cards: new Map() };
+  }
+
+  private saveRunInTransaction(
+    input: SaveRunInput,
+    ctx: {
+      succeeded: string[];
+      finishedAt: string;
+      startedAt: string;
+      cutoff: string;
+      removed: string[];
+    },
+  ): Promise<SaveRunResult> {
+    const { succeeded, finishedAt, startedAt, cutoff, removed } = ctx;
     return this.db.transaction(async trx => {
       for (const names of chunk(
         [...new Set(input.removedClusters ?? [])],
@@ -521,9 +559,119 @@ export class PostureStore {
 
   // ----------------------------------------------------------------- reads
 
+  /**
+   * The data version: changes whenever a run is saved, by this store or by
+   * another replica (saveRun always adds a run row, in the same transaction
+   * as its data). Concurrent reads share one query.
+   */
+  private dataVersion(): Promise<string> {
+    const inFlight = this.versionInFlight;
+    if (inFlight && inFlight.generation === this.generation)
+      return inFlight.promise;
+    const generation = this.generation;
+    const promise = this.db(T.runs)
+      .max({ id: 'id' })
+      .count({ n: '*' })
+      .first()
+      .then(r => `${generation}:${r?.id ?? 0}:${r?.n ?? 0}`)
+      .finally(() => {
+        if (this.versionInFlight?.promise === promise)
+          this.versionInFlight = undefined;
+      });
+    this.versionInFlight = { generation, promise };
+    return promise;
+  }
+
+  /** Every overview row of the current data version (see OverviewSnapshot). */
+  private async overviewSnapshot(): Promise<OverviewSnapshot> {
+    const version = await this.dataVersion();
+    if (this.snapshot?.version !== version) {
+      const promise = this.loadSnapshot(version);
+      this.snapshot = { version, promise };
+      // a failed load is retried by the next read
+      promise.catch(() => {
+        if (this.snapshot?.promise === promise) this.snapshot = undefined;
+      });
+    }
+    return this.snapshot!.promise;
+  }
+
+  private async loadSnapshot(version: string): Promise<OverviewSnapshot> {
+    const rows: OverviewDbRow[] = await this.inRefOrder(
+      this.db<OverviewDbRow>(T.entities).select(OVERVIEW_COLUMNS),
+    );
+    const clustersOf = new Map<string, Set<string>>();
+    const pairs: { entity_ref: string; cluster: string }[] = await this.db(
+      T.entityClusters,
+    ).select('entity_ref', 'cluster');
+    for (const p of pairs) {
+      const set = clustersOf.get(p.entity_ref);
+      if (set) set.add(p.cluster);
+      else clustersOf.set(p.entity_ref, new Set([p.cluster]));
+    }
+    return new OverviewSnapshot(version, rows, clustersOf);
+  }
+
   /** The stored scorecard, with each cluster's staleness as of its latest attempt. */
   async getEntity(entityRef: string): Promise<EntityScorecard | undefined> {
+    const cached = await this.cachedEntity(entityRef);
+    return cached ? (JSON.parse(cached.json) as EntityScorecard) : undefined;
+  }
+
+  /**
+   * getEntity as JSON, for serving without parsing and serialising ~20 KB per
+   * request. `isOld` marks clusters stale whose data is too old (the router's
+   * staleAfterMs), exactly as mapping the parsed scorecard would.
+   */
+  async getEntityJson(
+    entityRef: string,
+    isOld?: (collectedAt: string | null) => boolean,
+  ): Promise<SerialisedBody | undefined> {
+    const cached = await this.cachedEntity(entityRef);
+    if (!cached) return undefined;
+    if (isOld && cached.fresh.some(at => isOld(at))) {
+      const card = JSON.parse(cached.json) as EntityScorecard;
+      card.clusters = card.clusters.map(c => ({
+        ...c,
+        stale: c.stale || isOld(c.collectedAt),
+      }));
+      return serialised(JSON.stringify(card), false);
+    }
+    cached.body ??= serialised(cached.json, true);
+    return cached.body;
+  }
+
+  private async cachedEntity(
+    entityRef: string,
+  ): Promise<CachedEntity | undefined> {
     const ref = normRef(entityRef);
+    const version = await this.dataVersion();
+    if (this.entityCache.version !== version)
+      this.entityCache = { version, cards: new Map() };
+    const cache = this.entityCache;
+    const hit = cache.cards.get(ref);
+    if (hit !== undefined) {
+      cache.cards.delete(ref);
+      cache.cards.set(ref, hit);
+      return hit ?? undefined;
+    }
+    const card = await this.loadEntity(ref);
+    const entry: CachedEntity | null = card
+      ? {
+          json: JSON.stringify(card),
+          fresh: card.clusters.filter(c => !c.stale).map(c => c.collectedAt),
+        }
+      : null;
+    // a write in between made this version obsolete: do not cache under it
+    if (this.entityCache === cache) {
+      if (cache.cards.size >= MAX_CACHED_ENTITIES)
+        cache.cards.delete(cache.cards.keys().next().value as string);
+      cache.cards.set(ref, entry);
+    }
+    return entry ?? undefined;
+  }
+
+  private async loadEntity(ref: string): Promise<EntityScorecard | undefined> {
     const row: EntityDbRow | undefined = await this.db(T.entities)
       .where('entity_ref', ref)
       .first();
@@ -646,43 +794,43 @@ export class PostureStore {
    */
   async listOverview(query: OverviewStoreQuery): Promise<OverviewResponse> {
     const paging = normaliseOverviewQuery(query, true);
-    // every match is needed for the distribution and points, but only the page needs every column
-    const columns = new Set<keyof OverviewDbRow>([
-      ...NARROW_COLUMNS,
-      ...SORT_COLUMNS[paging.sort],
-    ]);
-    if (query.q) columns.add('title');
-    const rows = sortRows(
-      await this.matchingRows(query, [...columns]),
-      paging.sort,
-      paging.order,
-    );
-    const pageRefs = rows
-      .slice(paging.offset, paging.offset + paging.limit)
-      .map(r => r.entity_ref);
-    const full = new Map(
-      (await this.rowsByRefs(pageRefs, undefined)).map(r => [r.entity_ref, r]),
-    );
+    const allowed = lowerSet(query.allowedRefs);
+    if (allowed && allowed.size === 0) return emptyOverview();
+    const snapshot = await this.overviewSnapshot();
+    const view = snapshot.view(query, allowed);
+    const { distribution, points } = view.aggregates();
     return {
-      total: rows.length,
-      // a row deleted by a run in between the two queries is left out
-      rows: pageRefs.flatMap(ref => {
-        const row = full.get(ref);
-        return row ? [toOverviewRow(row)] : [];
-      }),
-      distribution: distributionOf(rows),
-      points: pointsOf(rows),
+      total: view.rows.length,
+      rows: view
+        .sortedBy(paging.sort, paging.order)
+        .slice(paging.offset, paging.offset + paging.limit)
+        .map(toOverviewRow),
+      // cached and shared: callers get their own copies
+      distribution: copyOf(distribution),
+      points: points.map(p => ({ ...p })),
     };
+  }
+
+  /** listOverview as JSON, for serving a cached page without building and serialising it per request. */
+  async listOverviewJson(query: OverviewStoreQuery): Promise<SerialisedBody> {
+    const paging = normaliseOverviewQuery(query, true);
+    const allowed = lowerSet(query.allowedRefs);
+    if (allowed && allowed.size === 0)
+      return serialised(JSON.stringify(emptyOverview()), false);
+    const snapshot = await this.overviewSnapshot();
+    return snapshot.page(query, allowed, paging);
   }
 
   /** Every matching row, sorted, for a CSV export: `limit` and `offset` are ignored. */
   async overviewCsvRows(query: OverviewStoreQuery): Promise<OverviewRow[]> {
     const paging = normaliseOverviewQuery(query, false);
-    return sortRows(
-      await this.matchingRows(query),
-      paging.sort,
-      paging.order,
-    ).map(toOverviewRow);
+    const allowed = lowerSet(query.allowedRefs);
+    if (allowed && allowed.size === 0) return [];
+    const snapshot = await this.overviewSnapshot();
+    return snapshot
+      .view(query, allowed)
+      .sortedBy(paging.sort, paging.order)
+      .map(toOverviewRow);
   }
 
   async getGroupRollup(
@@ -760,24 +908,43 @@ export class PostureStore {
     options: ReadScope = {},
   ): Promise<CheckSummary[]> {
     const allowed = lowerSet(options.allowedRefs);
+    const all = await this.failingByCheck();
     const failing = new Map<string, string[]>();
-    for (const ids of chunk(
-      [...new Set(checks.map(c => c.id))],
-      WHERE_IN_BATCH,
-    )) {
-      const rows = await this.db(T.failures)
-        .select('check_id', 'entity_ref')
-        .whereIn('check_id', ids)
-        .orderBy('entity_ref');
-      for (const r of rows) {
-        if (allowed && !allowed.has(r.entity_ref)) continue;
-        pushTo(failing, r.check_id, r.entity_ref as string);
-      }
+    for (const c of checks) {
+      const refs = all.get(c.id);
+      if (refs && !failing.has(c.id))
+        failing.set(
+          c.id,
+          allowed ? refs.filter(r => allowed.has(r)) : [...refs],
+        );
     }
     return checks.map(c => {
       const entityRefs = failing.get(c.id) ?? [];
       return { ...c, failingEntities: entityRefs.length, entityRefs };
     });
+  }
+
+  /** check id -> failing entity refs in entity-ref order, per data version */
+  private async failingByCheck(): Promise<Map<string, string[]>> {
+    const version = await this.dataVersion();
+    if (this.failuresCache?.version !== version) {
+      const promise = (async () => {
+        const rows: { check_id: string; entity_ref: string }[] = await this.db(
+          T.failures,
+        )
+          .select('check_id', 'entity_ref')
+          .orderBy('entity_ref');
+        const byCheck = new Map<string, string[]>();
+        for (const r of rows) pushTo(byCheck, r.check_id, r.entity_ref);
+        return byCheck;
+      })();
+      this.failuresCache = { version, promise };
+      promise.catch(() => {
+        if (this.failuresCache?.promise === promise)
+          this.failuresCache = undefined;
+      });
+    }
+    return this.failuresCache!.promise;
   }
 
   /**
@@ -910,6 +1077,23 @@ function clusterStatusRow(s: ClusterStatus) {
     object_counts: JSON.stringify(s.objectCounts ?? {}),
     error: s.error,
     stale: Boolean(s.stale),
+  };
+}
+
+interface CachedEntity {
+  json: string;
+  /** the JSON as served, made on first use */
+  body?: SerialisedBody;
+  /** collectedAt of the clusters not already stale, for the router's age check */
+  fresh: (string | null)[];
+}
+
+function emptyOverview(): OverviewResponse {
+  return {
+    total: 0,
+    rows: [],
+    distribution: distributionOf([]),
+    points: [],
   };
 }
 

@@ -170,20 +170,6 @@ export function sortRows<R extends OverviewDbRow>(
   return rows;
 }
 
-/** The columns sorting by `sort` reads. */
-export const SORT_COLUMNS: Record<OverviewSortField, (keyof OverviewDbRow)[]> =
-  {
-    name: ['name'],
-    owner: ['owner'],
-    system: ['system'],
-    scalability: ['scalability'],
-    security: ['security'],
-    overall: ['overall'],
-    grade: ['grade'],
-    level: ['level'],
-    lastChangedAt: ['last_changed_at'],
-  };
-
 function zeroes<K extends string>(
   keys: readonly K[],
 ): Record<K | 'none', number> {

@@ -1,0 +1,210 @@
+import { TestDatabases } from '@backstage/backend-test-utils';
+import { OverviewQuery } from '@internal/plugin-posture-common';
+import { PostureStore } from './PostureStore';
+import { entity, result, status } from './testFixtures';
+
+jest.setTimeout(120_000);
+
+// PostgreSQL runs when BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING is set; never start a container
+const databases = TestDatabases.create({
+  ids: ['SQLITE_3', 'POSTGRES_15'],
+  disableDocker: true,
+});
+
+const T1 = '2025-06-01T08:00:00.000Z';
+const T2 = '2025-06-02T08:00:00.000Z';
+const scal = { pillar: 'scalability' as const };
+
+/** 30 entities across two owners, two lifecycles and two clusters, with varied failures */
+function fleet(at: string, failEvery: number) {
+  return Array.from({ length: 30 }, (_, i) =>
+    entity({
+      name: `svc-${String(i).padStart(2, '0')}`,
+      title: i % 7 === 0 ? `Ünïcode Svc ${i}` : null,
+      owner: i % 2 ? 'group:default/team-a' : 'group:default/Team-B',
+      lifecycle: i % 3 ? 'production' : 'Experimental',
+      at,
+      clusters:
+        i % 10 === 9
+          ? {}
+          : {
+              [i % 4 ? 'prod' : 'dev']: [
+                result('replicas', i % failEvery ? 'pass' : 'fail', scal),
+                result('privileged-container', i % 3 ? 'pass' : 'fail', {
+                  severity: 'critical',
+                }),
+              ],
+            },
+    }),
+  );
+}
+
+const QUERIES: OverviewQuery[] = [
+  {},
+  { sort: 'overall', order: 'desc', limit: 5 },
+  { sort: 'security', order: 'asc', offset: 10, limit: 7 },
+  { sort: 'grade', owner: ['group:default/team-b'] },
+  { lifecycle: ['experimental'], sort: 'scalability', order: 'desc' },
+  { cluster: ['dev'], sort: 'level' },
+  { q: 'ünïcode', sort: 'name', order: 'desc' },
+  { grade: ['A', 'F'], level: ['None', 'Gold'], sort: 'lastChangedAt' },
+  { kind: ['COMPONENT'], sort: 'owner', offset: 28 },
+];
+
+async function filled(id: Parameters<typeof databases.init>[0]) {
+  const knex = await databases.init(id);
+  const store = await PostureStore.fromKnex(knex);
+  await store.saveRun({
+    startedAt: T1,
+    finishedAt: T1,
+    entities: fleet(T1, 2),
+    clusterStatuses: [status('prod', T1), status('dev', T1)],
+  });
+  return { knex, store };
+}
+
+describe('PostureStore read caches', () => {
+  it.each(databases.eachSupportedId())(
+    'serve the same JSON as the object API, with and without a permission set, %p',
+    async id => {
+      const { store } = await filled(id);
+      const allowed = new Set([
+        'component:default/svc-00',
+        'component:default/svc-03',
+        'COMPONENT:default/svc-09',
+        'component:default/svc-12',
+      ]);
+      for (const q of QUERIES) {
+        for (const allowedRefs of [undefined, allowed, new Set<string>()]) {
+          const query = { ...q, allowedRefs };
+          // twice: the second answer comes from the cache
+          for (let i = 0; i < 2; i++) {
+            const object = await store.listOverview(query);
+            expect((await store.listOverviewJson(query)).body.toString()).toBe(
+              JSON.stringify(object),
+            );
+          }
+        }
+      }
+      // a shared page has a stable entity tag; a page for one caller's permissions has none
+      const shared = await store.listOverviewJson({ sort: 'name' });
+      expect(shared.etag).toMatch(/^W\/"/);
+      expect((await store.listOverviewJson({ sort: 'name' })).etag).toBe(
+        shared.etag,
+      );
+      expect((await store.listOverviewJson({ sort: 'grade' })).etag).not.toBe(
+        shared.etag,
+      );
+      expect(
+        (await store.listOverviewJson({ allowedRefs: allowed })).etag,
+      ).toBeUndefined();
+      const withPermissions = await store.listOverview({
+        allowedRefs: allowed,
+      });
+      expect(withPermissions.rows.map(r => r.name)).toEqual([
+        'svc-00',
+        'svc-03',
+        'svc-09',
+        'svc-12',
+      ]);
+      const card = await store.getEntity('component:default/SVC-04');
+      expect(card?.name).toBe('svc-04');
+      expect(
+        (
+          await store.getEntityJson('component:default/svc-04')
+        )?.body.toString(),
+      ).toBe(JSON.stringify(card));
+      expect(await store.getEntityJson('component:default/nope')).toBe(
+        undefined,
+      );
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'hand out copies, so a caller changing one cannot change later answers, %p',
+    async id => {
+      const { store } = await filled(id);
+      const first = await store.listOverview({});
+      first.points.length = 0;
+      first.distribution.levels.Gold = 999;
+      first.rows[0].clusters.push('x');
+      const card = await store.getEntity('component:default/svc-01');
+      card!.clusters.length = 0;
+      const again = await store.listOverview({});
+      expect(again.points.length).toBeGreaterThan(0);
+      expect(again.distribution.levels.Gold).not.toBe(999);
+      expect(again.rows[0].clusters).not.toContain('x');
+      expect(
+        (await store.getEntity('component:default/svc-01'))!.clusters,
+      ).toHaveLength(1);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'see a run saved by this store or by another replica on the same database, %p',
+    async id => {
+      const { knex, store } = await filled(id);
+      const replica = await PostureStore.fromKnex(knex, {
+        skipMigrations: true,
+      });
+      const failing = async (s: PostureStore) =>
+        (await s.listCheckSummaries([{ id: 'replicas' } as any]))[0]
+          .failingEntities;
+      const before = await replica.listOverview({ sort: 'name' });
+      const beforeCard = (
+        await replica.getEntityJson('component:default/svc-01')
+      )?.body.toString();
+      expect(await failing(replica)).toBe(await failing(store));
+
+      // every entity fails replicas now (failEvery 1), and svc-00 is removed
+      await store.saveRun({
+        startedAt: T2,
+        finishedAt: T2,
+        entities: fleet(T2, 1).slice(1),
+        removedEntityRefs: ['component:default/svc-00'],
+        clusterStatuses: [status('prod', T2), status('dev', T2)],
+      });
+      for (const s of [store, replica]) {
+        const after = await s.listOverview({ sort: 'name' });
+        expect(after.total).toBe(before.total - 1);
+        expect(after.rows[0].name).toBe('svc-01');
+        expect(JSON.stringify(after)).not.toBe(JSON.stringify(before));
+        expect(
+          (await s.listOverviewJson({ sort: 'name' })).body.toString(),
+        ).toBe(JSON.stringify(after));
+        const card = (
+          await s.getEntityJson('component:default/svc-01')
+        )?.body.toString();
+        expect(card).not.toBe(beforeCard);
+        expect(JSON.parse(card!).updatedAt).toBe(T2);
+        expect(await s.getEntity('component:default/svc-00')).toBeUndefined();
+        // svc-01..29 but svc-09, 19 and 29 have workloads, all failing
+        expect(await failing(s)).toBe(26);
+      }
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'mark clusters whose data is too old stale in the JSON, as the router asks, %p',
+    async id => {
+      const { store } = await filled(id);
+      const ref = 'component:default/svc-01';
+      const plain = JSON.parse(
+        (await store.getEntityJson(ref))!.body.toString(),
+      );
+      expect(plain.clusters[0].stale).toBe(false);
+      const aged = JSON.parse(
+        (await store.getEntityJson(
+          ref,
+          at => at !== null && at <= T1,
+        ))!.body.toString(),
+      );
+      expect(aged.clusters[0].stale).toBe(true);
+      expect({ ...aged, clusters: [] }).toEqual({ ...plain, clusters: [] });
+      // the cached answer itself is unchanged
+      expect(
+        JSON.parse((await store.getEntityJson(ref))!.body.toString()),
+      ).toEqual(plain);
+    },
+  );
+});

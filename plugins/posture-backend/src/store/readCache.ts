@@ -1,0 +1,242 @@
+import { createHash } from 'node:crypto';
+import {
+  Distribution,
+  OverviewResponse,
+  OverviewRow,
+  OverviewSortField,
+} from '@internal/plugin-posture-common';
+import {
+  distributionOf,
+  matchesText,
+  NormalisedPaging,
+  pointsOf,
+  sortRows,
+} from './overview';
+import { OverviewDbRow, normRef, toOverviewRow } from './rows';
+import { OverviewStoreQuery } from './types';
+
+/** filtered views kept per snapshot; the UI uses a handful of filter combinations */
+const MAX_FILTER_ENTRIES = 50;
+/** serialised pages kept per snapshot (each carries the points, up to ~0.5 MB) */
+const MAX_PAGE_ENTRIES = 64;
+
+/** A response body serialised once, with its entity tag, so serving it costs no encoding or hashing. */
+export interface SerialisedBody {
+  body: Buffer;
+  /** absent when the body is specific to one caller's permissions */
+  etag?: string;
+}
+
+export function serialised(json: string, tagged: boolean): SerialisedBody {
+  const body = Buffer.from(json, 'utf8');
+  if (!tagged) return { body };
+  const hash = createHash('sha1').update(body).digest('base64url');
+  return { body, etag: `W/"${body.length.toString(16)}-${hash}"` };
+}
+
+/** A small least-recently-used map. */
+export class Lru<V> {
+  private readonly map = new Map<string, V>();
+  constructor(private readonly max: number) {}
+  get(key: string): V | undefined {
+    const v = this.map.get(key);
+    if (v !== undefined) {
+      this.map.delete(key);
+      this.map.set(key, v);
+    }
+    return v;
+  }
+  set(key: string, value: V) {
+    this.map.delete(key);
+    if (this.map.size >= this.max)
+      this.map.delete(this.map.keys().next().value as string);
+    this.map.set(key, value);
+  }
+}
+
+/**
+ * Every overview row of one data version, loaded once and shared by every
+ * request until a run changes the data. 5,000 small objects filter, sort and
+ * aggregate in memory in a few milliseconds, far less than reading them again.
+ */
+export class OverviewSnapshot {
+  /** rows in entity-ref code-point order, as sortRows expects */
+  private readonly mapped = new Map<string, OverviewRow>();
+  private readonly views = new Map<string, FilteredView>();
+  private readonly pages = new Lru<SerialisedBody>(MAX_PAGE_ENTRIES);
+
+  constructor(
+    readonly version: string,
+    readonly rows: OverviewDbRow[],
+    /** entity ref -> clusters it has rows in (posture_entity_clusters, not the JSON column) */
+    private readonly clustersOf: Map<string, Set<string>>,
+  ) {}
+
+  /** the overview row of a stored row, mapped once per snapshot */
+  row(r: OverviewDbRow): OverviewRow {
+    let m = this.mapped.get(r.entity_ref);
+    if (!m) {
+      m = toOverviewRow(r);
+      this.mapped.set(r.entity_ref, m);
+    }
+    return m;
+  }
+
+  /**
+   * The rows matching the query's filters and permission set. Views without a
+   * permission set are shared by every caller and cached; a permission set is
+   * per user, so those are computed per request.
+   */
+  view(
+    query: OverviewStoreQuery,
+    allowed: Set<string> | undefined,
+  ): FilteredView {
+    const f = normaliseFilter(query);
+    if (allowed) {
+      return new FilteredView(
+        this.rows.filter(r => allowed.has(r.entity_ref) && this.matches(r, f)),
+      );
+    }
+    const key = JSON.stringify(f);
+    let v = this.views.get(key);
+    if (v) {
+      // most recently used last, so the oldest is evicted first
+      this.views.delete(key);
+    } else {
+      v = new FilteredView(this.rows.filter(r => this.matches(r, f)));
+      if (this.views.size >= MAX_FILTER_ENTRIES) {
+        this.views.delete(this.views.keys().next().value as string);
+      }
+    }
+    this.views.set(key, v);
+    return v;
+  }
+
+  /** one overview page, serialised; shared pages (no permission set) are cached */
+  page(
+    query: OverviewStoreQuery,
+    allowed: Set<string> | undefined,
+    paging: NormalisedPaging,
+  ): SerialisedBody {
+    if (allowed)
+      return serialised(
+        this.view(query, allowed).pageJson(this, paging),
+        false,
+      );
+    const key = JSON.stringify([normaliseFilter(query), paging]);
+    let page = this.pages.get(key);
+    if (!page) {
+      page = serialised(
+        this.view(query, undefined).pageJson(this, paging),
+        true,
+      );
+      this.pages.set(key, page);
+    }
+    return page;
+  }
+
+  private matches(r: OverviewDbRow, f: Filter): boolean {
+    if (f.owner && (r.owner === null || !f.owner.includes(r.owner)))
+      return false;
+    if (f.system && (r.system === null || !f.system.includes(r.system)))
+      return false;
+    if (f.kind && !f.kind.includes(lower(r.kind))) return false;
+    if (
+      f.lifecycle &&
+      (r.lifecycle === null || !f.lifecycle.includes(lower(r.lifecycle)))
+    )
+      return false;
+    if (f.grade && (r.grade === null || !f.grade.includes(r.grade)))
+      return false;
+    if (f.level && (r.level === null || !f.level.includes(r.level)))
+      return false;
+    if (f.cluster) {
+      const has = this.clustersOf.get(r.entity_ref);
+      if (!has || !f.cluster.some(c => has.has(c))) return false;
+    }
+    return f.q === undefined || matchesText(r, f.q);
+  }
+}
+
+/** One filtered set of rows, with what is computed over all of them done once. */
+export class FilteredView {
+  private readonly sorted = new Map<string, OverviewDbRow[]>();
+  private summary?: {
+    distribution: Distribution;
+    points: OverviewResponse['points'];
+    json: string;
+  };
+
+  constructor(readonly rows: OverviewDbRow[]) {}
+
+  sortedBy(sort: OverviewSortField, order: 'asc' | 'desc'): OverviewDbRow[] {
+    const key = `${sort}:${order}`;
+    let s = this.sorted.get(key);
+    if (!s) {
+      s = sortRows([...this.rows], sort, order);
+      this.sorted.set(key, s);
+    }
+    return s;
+  }
+
+  /** distribution and points, and their JSON (`"distribution":…,"points":…`) */
+  aggregates() {
+    if (!this.summary) {
+      const distribution = distributionOf(this.rows);
+      const points = pointsOf(this.rows);
+      this.summary = {
+        distribution,
+        points,
+        json: `"distribution":${JSON.stringify(
+          distribution,
+        )},"points":${JSON.stringify(points)}`,
+      };
+    }
+    return this.summary;
+  }
+
+  /** the overview response as JSON, key for key what JSON.stringify(listOverview(...)) gives */
+  pageJson(snapshot: OverviewSnapshot, paging: NormalisedPaging): string {
+    const page = this.sortedBy(paging.sort, paging.order)
+      .slice(paging.offset, paging.offset + paging.limit)
+      .map(r => snapshot.row(r));
+    return `{"total":${this.rows.length},"rows":${JSON.stringify(page)},${
+      this.aggregates().json
+    }}`;
+  }
+}
+
+interface Filter {
+  owner?: string[];
+  system?: string[];
+  kind?: string[];
+  lifecycle?: string[];
+  grade?: string[];
+  level?: string[];
+  cluster?: string[];
+  q?: string;
+}
+
+const lower = (s: string) => s.toLocaleLowerCase('en-US');
+
+/** the query's filters as the SQL version applied them, in a canonical form usable as a cache key */
+function normaliseFilter(query: OverviewStoreQuery): Filter {
+  const list = (v: string[] | undefined, map: (s: string) => string = s => s) =>
+    v && v.length ? [...new Set(v.map(map))].sort() : undefined;
+  const f: Filter = {
+    owner: list(query.owner, normRef),
+    system: list(query.system, normRef),
+    kind: list(query.kind, lower),
+    lifecycle: list(query.lifecycle, lower),
+    grade: list(query.grade),
+    level: list(query.level),
+    cluster: list(query.cluster),
+  };
+  if (query.q && query.q.trim()) f.q = query.q;
+  return f;
+}
+
+/** A deep copy of a cached value, for public methods whose callers may mutate what they get. */
+export function copyOf<V>(value: V): V {
+  return JSON.parse(JSON.stringify(value));
+}
