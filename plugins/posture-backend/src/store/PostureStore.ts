@@ -91,8 +91,14 @@ const SEVERITY_RANK: Record<string, number> = {
 export interface PostureStoreOptions {
   /** the active check catalog, for titles in group rollups */
   checks?: CheckMetadata[];
-  /** for tests: the time used for lock expiry */
+  /** for tests: the time used for lock expiry and for `versionTtlMs` */
   clock?: () => Date;
+  /**
+   * How long a data version read from the database is trusted before it is read again
+   * (default 1000). Writes through this store invalidate at once; only a run saved by another
+   * backend replica can take up to this long to show. 0 reads the version on every request.
+   */
+  versionTtlMs?: number;
 }
 
 /** The score columns of an entity, compared to tell whether a run changed them. */
@@ -153,6 +159,9 @@ export class PostureStore {
   /** bumped by every write through this store, so its own reads never see older data */
   private generation = 0;
   private versionInFlight?: { generation: number; promise: Promise<string> };
+  private versionRead?: { generation: number; at: number; version: string };
+  private readonly versionTtlMs: number;
+  private readonly clock: () => Date;
   private snapshot?: { version: string; promise: Promise<OverviewSnapshot> };
   private entityCache = {
     version: '',
@@ -190,6 +199,8 @@ export class PostureStore {
 
   constructor(private readonly db: Knex, options: PostureStoreOptions = {}) {
     const clock = options.clock ?? (() => new Date());
+    this.clock = clock;
+    this.versionTtlMs = options.versionTtlMs ?? 1000;
     this.locks = new PostureLocks(db, clock);
     this.checks = options.checks ?? [];
     this.isPostgres = /^(pg|postgres)/.test(String(db.client.config.client));
@@ -265,6 +276,7 @@ export class PostureStore {
   private invalidate() {
     this.generation++;
     this.versionInFlight = undefined;
+    this.versionRead = undefined;
     this.snapshot = undefined;
     this.failuresCache = undefined;
     this.entityCache = { version: '', cards: new Map() };
@@ -565,6 +577,17 @@ export class PostureStore {
    * as its data). Concurrent reads share one query.
    */
   private dataVersion(): Promise<string> {
+    // A query per request was most of a cached read's cost on SQLite (its driver blocks the event
+    // loop); one read per TTL keeps replicas in step within that time.
+    const read = this.versionRead;
+    const now = this.clock().getTime();
+    if (
+      read &&
+      read.generation === this.generation &&
+      now - read.at >= 0 &&
+      now - read.at < this.versionTtlMs
+    )
+      return Promise.resolve(read.version);
     const inFlight = this.versionInFlight;
     if (inFlight && inFlight.generation === this.generation)
       return inFlight.promise;
@@ -573,7 +596,12 @@ export class PostureStore {
       .max({ id: 'id' })
       .count({ n: '*' })
       .first()
-      .then(r => `${generation}:${r?.id ?? 0}:${r?.n ?? 0}`)
+      .then(r => {
+        const version = `${generation}:${r?.id ?? 0}:${r?.n ?? 0}`;
+        if (this.generation === generation)
+          this.versionRead = { generation, at: now, version };
+        return version;
+      })
       .finally(() => {
         if (this.versionInFlight?.promise === promise)
           this.versionInFlight = undefined;

@@ -144,8 +144,11 @@ describe('PostureStore read caches', () => {
     'see a run saved by this store or by another replica on the same database, %p',
     async id => {
       const { knex, store } = await filled(id);
+      let now = Date.parse('2026-06-01T00:00:00Z');
       const replica = await PostureStore.fromKnex(knex, {
         skipMigrations: true,
+        clock: () => new Date(now),
+        versionTtlMs: 1000,
       });
       const failing = async (s: PostureStore) =>
         (await s.listCheckSummaries([{ id: 'replicas' } as any]))[0]
@@ -164,6 +167,12 @@ describe('PostureStore read caches', () => {
         removedEntityRefs: ['component:default/svc-00'],
         clusterStatuses: [status('prod', T2), status('dev', T2)],
       });
+      // the replica trusts the version it read for versionTtlMs, then reads it again
+      now += 999;
+      expect(
+        (await replica.getEntityJson('component:default/svc-01'))?.body.toString(),
+      ).toBe(beforeCard);
+      now += 1;
       for (const s of [store, replica]) {
         const after = await s.listOverview({ sort: 'name' });
         expect(after.total).toBe(before.total - 1);
