@@ -89,6 +89,7 @@ export function evaluate(
   const config = options.config ?? resolveEngineConfig({});
   const now = options.now ?? Date.now();
   const scope: ExemptionScope = { cluster: snapshot.cluster, ...options.scope };
+  const cluster = snapshot.cluster;
   // A non-object entry (null, a number, a string) cannot be indexed: every lookup reads
   // fields of it. It is left out of the index only; it still gets its valid-object result below.
   const index = new SnapshotIndex(
@@ -161,19 +162,47 @@ export function evaluate(
     if (slot.checkId === meta.id) return slot.id;
     const existing = slot.all?.get(meta.id);
     if (existing !== undefined) return existing;
-    let result: CheckResult = {
-      checkId: meta.id,
-      status: outcome.status,
-      severity: meta.severity,
-      pillar: meta.pillar,
-      message: outcome.message,
-      // shared by all results of the object: results are read-only data once returned
-      subject,
-      evidence: outcome.evidence ?? [],
-    };
-    if (f.file !== undefined) result.file = f.file;
-    if (f.documentIndex !== undefined) result.documentIndex = f.documentIndex;
-    if (snapshot.cluster) result.cluster = snapshot.cluster;
+    // shared by all results of the object (subject) or of the run (empty evidence): results
+    // are read-only data once returned
+    const evidence = outcome.evidence ?? NO_EVIDENCE;
+    let result: CheckResult;
+    if (f.file === undefined && f.documentIndex === undefined) {
+      // one literal shape per source kind: a property added after creation costs every one of
+      // ~9 results per object an extra backing-store allocation
+      result = cluster
+        ? {
+            checkId: meta.id,
+            status: outcome.status,
+            severity: meta.severity,
+            pillar: meta.pillar,
+            message: outcome.message,
+            subject,
+            evidence,
+            cluster,
+          }
+        : {
+            checkId: meta.id,
+            status: outcome.status,
+            severity: meta.severity,
+            pillar: meta.pillar,
+            message: outcome.message,
+            subject,
+            evidence,
+          };
+    } else {
+      result = {
+        checkId: meta.id,
+        status: outcome.status,
+        severity: meta.severity,
+        pillar: meta.pillar,
+        message: outcome.message,
+        subject,
+        evidence,
+      };
+      if (f.file !== undefined) result.file = f.file;
+      if (f.documentIndex !== undefined) result.documentIndex = f.documentIndex;
+      if (cluster) result.cluster = cluster;
+    }
     const exemptable = outcome.status === 'fail' || (outcome.status as string) === 'exempt';
     if (exemptable && (configExemptions || (own && f.exemptByAnnotation))) {
       result = applyExemption(result, own ? o : undefined, config, scope, now);
@@ -288,6 +317,8 @@ export function evaluate(
 
   return { checks: [INPUT_CHECK, ...active.map(c => c.meta)], results, workloads, services };
 }
+
+const NO_EVIDENCE: CheckResult['evidence'] = Object.freeze([]) as unknown as CheckResult['evidence'];
 
 /** Dedup state of one subject: its last result, or (when check ids repeat) all of them. */
 interface Slot {

@@ -103,7 +103,8 @@ const VALUE_PATTERNS: ValuePattern[] = [
 export function credentialInValue(value: string): string | undefined {
   for (const p of VALUE_PATTERNS) if (p.re.test(value)) return p.what;
   // scheme://user:password@host (redis and others leave the user empty)
-  const url = /[a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:([^\s/@]+)@/i.exec(value);
+  // the unanchored pattern retries at every letter of a long config file; most values have no URL
+  const url = value.includes('://') ? /[a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:([^\s/@]+)@/i.exec(value) : null;
   if (url && !isPlaceholder(url[1])) return 'a password in a URL';
   // Server=…;Password=…; connection strings
   const conn = /(?:^|[;\s])(?:password|pwd)\s*=\s*([^;\s]+)/i.exec(value);
