@@ -6,7 +6,8 @@
 //   BENCH_REPS=n      repetitions (default 5)
 //   BENCH_ONLY=a,b    only these figures: requests, scoring, memory, api, browser
 //   BENCH_SIZES=...   object counts for the scoring figure (default 1000,10000,100000)
-//   BENCH_APP_URL=... the app for the browser figure (default http://localhost:3000)
+//   BENCH_APP_URL=... measure this running app in the browser figure (default: start one with
+//                     BENCH_APP_SERVICES=5000 generated services, and stop it afterwards)
 //   BENCH_PG_URL=...  PostgreSQL server (default postgresql://postgres@127.0.0.1:5432)
 import fs from 'node:fs';
 import os from 'node:os';
@@ -21,6 +22,7 @@ import {
 } from './lib/env.mjs';
 import { cannon, drained, latencyOf, startServerWorker } from './lib/http.mjs';
 import { runWorker } from './lib/spawn.mjs';
+import { startBenchApp } from './lib/app.mjs';
 
 const ONLY = process.env.BENCH_ONLY?.split(',').map(s => s.trim());
 const want = f => !ONLY || ONLY.includes(f);
@@ -183,7 +185,23 @@ async function apiFigure() {
 
 async function browserFigure() {
   log('figure 5: overview page in Chromium');
-  return runWorker('workers/browser.mjs', []);
+  // BENCH_APP_URL measures an app you started; otherwise the bench starts the real app with
+  // BENCH_APP_SERVICES (5,000) generated services and stops it afterwards
+  if (process.env.BENCH_APP_URL) return runWorker('workers/browser.mjs', []);
+  const services = Number(process.env.BENCH_APP_SERVICES ?? 5000);
+  let app;
+  try {
+    app = await startBenchApp(services, log);
+  } catch (e) {
+    return { skipped: `could not start the app: ${e.message}` };
+  }
+  try {
+    return await runWorker('workers/browser.mjs', [], {
+      env: { BENCH_APP_URL: app.url },
+    });
+  } finally {
+    await app.stop();
+  }
 }
 
 // ------------------------------------------------------------------ table
@@ -298,7 +316,9 @@ function rows(r) {
   }
   if (r.browser) {
     const b = r.browser;
-    if (b.skipped)
+    if (b.error)
+      add('5. overview page interactive (Chromium)', 'failed (see above)', '', false);
+    else if (b.skipped)
       add(
         '5. overview page interactive (Chromium)',
         `skipped: ${b.skipped}`,
