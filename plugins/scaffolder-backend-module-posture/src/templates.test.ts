@@ -221,6 +221,12 @@ describe.each(templateFiles.map(f => [path.basename(path.dirname(f)), f]))('temp
       expect(description).toContain(`${guarantee.security} on security`);
       expect(description).toContain(`level ${guarantee.level}`);
       expect(description).toContain(`Pod Security ${guarantee.pss}`);
+      // the form shows the same claim, read-only, so the review step states what the task will enforce
+      const gate = props.postureGate;
+      expect(gate['ui:readonly']).toBe(true);
+      expect(gate.default).toBe(
+        `scalability ${guarantee.scalability}, security ${guarantee.security}, level ${guarantee.level}, Pod Security ${guarantee.pss}`,
+      );
     });
 
     it('renders, scores, publishes and registers, in that order, gating on the guarantee', () => {
