@@ -162,47 +162,20 @@ export function evaluate(
     if (slot.checkId === meta.id) return slot.id;
     const existing = slot.all?.get(meta.id);
     if (existing !== undefined) return existing;
-    // shared by all results of the object (subject) or of the run (empty evidence): results
-    // are read-only data once returned
-    const evidence = outcome.evidence ?? NO_EVIDENCE;
-    let result: CheckResult;
-    if (f.file === undefined && f.documentIndex === undefined) {
-      // one literal shape per source kind: a property added after creation costs every one of
-      // ~9 results per object an extra backing-store allocation
-      result = cluster
-        ? {
-            checkId: meta.id,
-            status: outcome.status,
-            severity: meta.severity,
-            pillar: meta.pillar,
-            message: outcome.message,
-            subject,
-            evidence,
-            cluster,
-          }
-        : {
-            checkId: meta.id,
-            status: outcome.status,
-            severity: meta.severity,
-            pillar: meta.pillar,
-            message: outcome.message,
-            subject,
-            evidence,
-          };
-    } else {
-      result = {
-        checkId: meta.id,
-        status: outcome.status,
-        severity: meta.severity,
-        pillar: meta.pillar,
-        message: outcome.message,
-        subject,
-        evidence,
-      };
-      if (f.file !== undefined) result.file = f.file;
-      if (f.documentIndex !== undefined) result.documentIndex = f.documentIndex;
-      if (cluster) result.cluster = cluster;
-    }
+    let result: CheckResult = {
+      checkId: meta.id,
+      status: outcome.status,
+      severity: meta.severity,
+      pillar: meta.pillar,
+      message: outcome.message,
+      // shared by all results of the object (subject) or of the run (empty evidence): results
+      // are read-only data once returned
+      subject,
+      evidence: outcome.evidence ?? NO_EVIDENCE,
+    };
+    if (f.file !== undefined) result.file = f.file;
+    if (f.documentIndex !== undefined) result.documentIndex = f.documentIndex;
+    if (cluster) result.cluster = cluster;
     const exemptable = outcome.status === 'fail' || (outcome.status as string) === 'exempt';
     if (exemptable && (configExemptions || (own && f.exemptByAnnotation))) {
       result = applyExemption(result, own ? o : undefined, config, scope, now);
