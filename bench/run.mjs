@@ -8,6 +8,7 @@
 //   BENCH_SIZES=...   object counts for the scoring figure (default 1000,10000,100000)
 //   BENCH_APP_URL=... measure this running app in the browser figure (default: start one with
 //                     BENCH_APP_SERVICES=5000 generated services, and stop it afterwards)
+//   BENCH_APP_MODE=development  that app runs `yarn start`'s dev server instead of a production build
 //   BENCH_PG_URL=...  PostgreSQL server (default postgresql://postgres@127.0.0.1:5432)
 import fs from 'node:fs';
 import os from 'node:os';
@@ -191,14 +192,19 @@ async function browserFigure() {
   const services = Number(process.env.BENCH_APP_SERVICES ?? 5000);
   let app;
   try {
-    app = await startBenchApp(services, log);
+    app = await startBenchApp(services, log, {
+      mode: process.env.BENCH_APP_MODE ?? 'production',
+    });
   } catch (e) {
     return { skipped: `could not start the app: ${e.message}` };
   }
   try {
-    return await runWorker('workers/browser.mjs', [], {
-      env: { BENCH_APP_URL: app.url },
-    });
+    return {
+      ...(await runWorker('workers/browser.mjs', [], {
+        env: { BENCH_APP_URL: app.url },
+      })),
+      mode: app.mode,
+    };
   } finally {
     await app.stop();
   }
@@ -327,13 +333,13 @@ function rows(r) {
       );
     else {
       add(
-        `5. overview table interactive, ms (${b.services} services)`,
+        `5. overview table interactive, ms (${b.services} services${b.mode ? `, ${b.mode}` : ''})`,
         mmm(b.tableMs),
         '',
         undefined,
       );
       add(
-        `5. overview quadrant interactive, ms (${b.services} services)`,
+        `5. overview quadrant interactive, ms (${b.services} services${b.mode ? `, ${b.mode}` : ''})`,
         mmm(b.quadrantMs),
         '',
         undefined,

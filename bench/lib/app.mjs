@@ -1,6 +1,8 @@
-// The app figure 5 measures: the real Backstage app (`yarn start`: backend and frontend dev server) with
-// 5,000 catalog services scored from a manifests cluster source, all generated here. It runs in its
-// own process group and is stopped with it; nothing outside bench/results/ is written.
+// The app figure 5 measures: the real Backstage app with 5,000 catalog services scored from a manifests
+// cluster source, all generated here. By default the frontend is a production build served by the
+// backend (as a deployment serves it); BENCH_APP_MODE=development measures `yarn start`'s dev server
+// instead. The app runs in its own process group and is stopped with it; nothing outside bench/results/
+// and packages/app/dist is written.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,10 +12,10 @@ import { RESULTS_DIR, ROOT, sleep } from './env.mjs';
 import { answers } from './http.mjs';
 
 const BACKEND = 'http://localhost:7007';
-const FRONTEND = 'http://localhost:3000';
+const DEV_FRONTEND = 'http://localhost:3000';
 
 /** Writes the catalog, the cluster manifests and a config overlay for `services` services. */
-export function writeAppData(services) {
+export function writeAppData(services, { production = true } = {}) {
   const dir = path.join(RESULTS_DIR, `app-${services}`);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(path.join(dir, 'cluster'), { recursive: true });
@@ -44,6 +46,8 @@ export function writeAppData(services) {
   fs.writeFileSync(
     path.join(dir, 'app-config.bench.yaml'),
     stringify({
+      // a production build is served by the backend itself, at its own address
+      ...(production ? { app: { baseUrl: BACKEND } } : {}),
       catalog: {
         rules: [{ allow: ['Component', 'System', 'API', 'Resource', 'Location', 'Group', 'User'] }],
         locations: [
@@ -81,26 +85,46 @@ async function scoredServices() {
   return typeof body.total === 'number' ? body.total : 0;
 }
 
+function run(cmd, args, logFile) {
+  return new Promise((resolve, reject) => {
+    const out = fs.openSync(logFile, 'a');
+    const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', out, out], env: process.env });
+    child.on('error', reject);
+    child.on('exit', code =>
+      code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}; see ${logFile}`)),
+    );
+  });
+}
+
 /**
- * Starts `yarn start` with the generated data and resolves once the overview lists `services`
- * scored rows. Returns a stop function. Refuses to start when something already answers on the
- * app's ports: the figure would then measure that instead.
+ * Starts the app with the generated data and resolves once the overview lists `services` scored rows.
+ * Returns its URL and a stop function. Refuses to start when something already answers on the app's
+ * ports: the figure would then measure that instead.
  */
-export async function startBenchApp(services, log) {
-  if ((await answers(FRONTEND)) || (await answers(`${BACKEND}/api/posture/health`))) {
+export async function startBenchApp(services, log, { mode = 'production' } = {}) {
+  const production = mode !== 'development';
+  if ((await answers(DEV_FRONTEND)) || (await answers(`${BACKEND}/api/posture/health`))) {
     throw new Error(
       'something already answers on :3000 or :7007; stop it, or set BENCH_APP_URL to measure it',
     );
   }
-  const data = writeAppData(services);
+  const data = writeAppData(services, { production });
   log(`app data: ${services} services, ${data.objects} objects in ${data.dir}`);
   const logFile = path.join(data.dir, 'app.log');
-  const out = fs.openSync(logFile, 'w');
+  fs.writeFileSync(logFile, '');
+  const config = ['--config', path.join(ROOT, 'app-config.yaml'), '--config', data.config];
+  if (production) {
+    const t = Date.now();
+    await run('yarn', ['workspace', 'app', 'build'], logFile);
+    log(`frontend production build: ${Math.round((Date.now() - t) / 1000)} s`);
+  }
+  const out = fs.openSync(logFile, 'a');
   const child = spawn(
     'yarn',
-    ['start', '--config', path.join(ROOT, 'app-config.yaml'), '--config', data.config],
+    production ? ['workspace', 'backend', 'start', ...config] : ['start', ...config],
     { cwd: ROOT, detached: true, stdio: ['ignore', out, out], env: process.env },
   );
+  const url = production ? BACKEND : DEV_FRONTEND;
   let exited = false;
   child.on('exit', () => {
     exited = true;
@@ -126,7 +150,7 @@ export async function startBenchApp(services, log) {
       if (exited) throw new Error(`the app exited; see ${logFile}`);
       if (Date.now() - started > 10 * 60_000)
         throw new Error(`the app did not list ${services} services within 10 minutes; see ${logFile}`);
-      const up = (await answers(FRONTEND)) && (await answers(`${BACKEND}/api/posture/health`));
+      const up = (await answers(url)) && (await answers(`${BACKEND}/api/posture/health`));
       const scored = up ? await scoredServices() : 0;
       if (scored >= services) break;
       // the catalog fills over a minute or two; a collection after that maps every entity
@@ -146,6 +170,6 @@ export async function startBenchApp(services, log) {
     await stop();
     throw e;
   }
-  log(`app ready with ${services} services in ${Math.round((Date.now() - started) / 1000)} s`);
-  return { url: FRONTEND, stop };
+  log(`app ready with ${services} services in ${Math.round((Date.now() - started) / 1000)} s (${production ? 'production build' : 'dev server'})`);
+  return { url, stop, mode: production ? 'production' : 'development' };
 }
