@@ -36,4 +36,44 @@ describe('engine regressions found by fuzzing', () => {
     for (const r of podResults) expect(r.documentIndex).toBe(1);
     expect(output.workloads.map(w => w.ref.name)).toEqual(['p']);
   });
+
+  it('values that cannot be turned into a string (null-prototype objects) give results, not errors', () => {
+    // was: "Cannot convert object to primitive value" from String(clusterIP) in statefulset-headless-service
+    const odd = () => Object.create(null);
+    const objects = [
+      {
+        apiVersion: 'apps/v1',
+        kind: 'StatefulSet',
+        metadata: { name: 'w', namespace: 'ns' },
+        spec: {
+          serviceName: 'svc',
+          selector: { matchLabels: { app: 'w' } },
+          template: {
+            metadata: { labels: { app: 'w' } },
+            spec: {
+              containers: [{ name: 'c', image: 'db:1', securityContext: { readOnlyRootFilesystem: odd() } }],
+            },
+          },
+        },
+      },
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'svc', namespace: 'ns' },
+        spec: { clusterIP: odd(), selector: { app: odd() }, ports: [{ port: odd() }] },
+      },
+      {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'Ingress',
+        metadata: { name: 'i', namespace: 'ns' },
+        spec: { rules: [{ http: { paths: [{ backend: { service: { name: 'svc', port: { name: 'web' } } } }] } }] },
+      },
+    ] as unknown as K8sObject[];
+    for (const mode of ['manifest', 'live'] as const) {
+      const output = evaluate({ objects, mode }, builtInChecks, { now: NOW });
+      const errors = output.results.filter(r => r.status === 'error').map(r => `${r.checkId}: ${r.message}`);
+      expect(errors).toEqual([]);
+      expect(output.results.find(r => r.checkId === 'statefulset-headless-service')?.status).toBe('fail');
+    }
+  });
 });

@@ -68,7 +68,12 @@ export function show(v: unknown): string {
   try {
     return JSON.stringify(v) ?? String(v);
   } catch {
-    return String(v);
+    // a cycle or a BigInt; String() itself throws for an object without a prototype
+    try {
+      return String(v);
+    } catch {
+      return '(unreadable value)';
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 import { Evidence } from '@internal/plugin-posture-common';
 import { defineCheck, fail, notApplicable, pass } from '../../engine/check';
 import { K8sObject, arr, namespaceOf, obj, refOf, str } from '../../engine/k8s';
+import { show } from '../lib/pss';
 
 interface Backend {
   path: string;
@@ -56,7 +57,7 @@ function hasPort(service: K8sObject, port: number | string): boolean {
     const sp = obj(p);
     return typeof port === 'number'
       ? sp?.port === port
-      : sp?.name === port || String(sp?.port) === port;
+      : sp?.name === port || show(sp?.port) === port;
   });
 }
 

@@ -1,5 +1,6 @@
 import { defineCheck, fail, notApplicable, pass } from '../../engine/check';
 import { namespaceOf, obj } from '../../engine/k8s';
+import { show } from '../lib/pss';
 
 export default defineCheck({
   meta: {
@@ -35,7 +36,7 @@ export default defineCheck({
     if (Object.keys(sel).length === 0)
       return notApplicable('Empty selector: endpoints are managed by hand');
     const text = Object.entries(sel)
-      .map(([k, v]) => `${k}=${String(v)}`)
+      .map(([k, v]) => `${k}=${show(v)}`)
       .join(',');
     const workloads = ctx.index.selectedBy(o);
     if (workloads.length === 0) {

@@ -1,5 +1,6 @@
 import { defineCheck, fail, pass } from '../../engine/check';
 import { obj, refOf, str } from '../../engine/k8s';
+import { show } from '../lib/pss';
 
 export default defineCheck({
   meta: {
@@ -56,7 +57,7 @@ export default defineCheck({
         { path: 'spec.serviceName', value: name },
         {
           path: 'spec.clusterIP',
-          value: clusterIP === undefined ? '(unset)' : String(clusterIP),
+          value: show(clusterIP),
           object: refOf(svc),
         },
       ]);

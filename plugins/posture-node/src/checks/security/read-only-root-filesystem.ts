@@ -1,5 +1,6 @@
 import { defineCheck } from '../../engine/check';
 import { obj } from '../../engine/k8s';
+import { show } from '../lib/pss';
 import { perContainer } from '../lib/containers';
 
 export default defineCheck({
@@ -30,7 +31,7 @@ export default defineCheck({
       judge: c => ({
         ok: obj(c.container.securityContext)?.readOnlyRootFilesystem === true,
         field: 'securityContext.readOnlyRootFilesystem',
-        value: String(obj(c.container.securityContext)?.readOnlyRootFilesystem ?? '(unset)'),
+        value: show(obj(c.container.securityContext)?.readOnlyRootFilesystem),
       }),
       passMessage: 'Every container has a read-only root filesystem',
       failMessage: names => `Writable root filesystem in ${names.join(', ')}`,
