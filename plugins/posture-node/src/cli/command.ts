@@ -114,9 +114,7 @@ function analyse(
   });
 
   // the engine scores one definition per object; a second one (two overlays, a release bundle beside its parts) is not
-  const counts = new Map<string, number>();
-  for (const w of scan.workloads) counts.set(w.key, (counts.get(w.key) ?? 0) + 1);
-  const repeated = [...counts].filter(([, n]) => n > 1);
+  const repeated = scan.repeatedWorkloads;
 
   // a document with content that did not fail to parse gave at least one object
   const failedDocs = new Set(scan.parseErrors.map(e => `${e.file}\u0000${e.documentIndex ?? '*'}`));

@@ -177,6 +177,18 @@ describe('posture scan', () => {
   });
   afterEach(() => tree.cleanup());
 
+  it('lists a workload defined in two files once, and warns that only its first definition is scored', async () => {
+    fs.writeFileSync(path.join(tree.dir, 'copy.yaml'), deployment('good', 2, true));
+    const r = await run(['app/good.yaml', 'copy.yaml', '--format', 'json', '--config', 'only-known.yaml']);
+    expect(r.code).toBe(0);
+    const report = json(r);
+    expect(report.services.flatMap(s => s.workloads.map(w => w.name))).toEqual(['good']);
+    expect(report.summary).toMatchObject({ workloads: 1 });
+    expect(r.stderr).toContain(
+      'posture: warning: 1 workload is defined more than once (Deployment/default/good 2 times); only the first definition of each is scored',
+    );
+  });
+
   describe('--format json', () => {
     it('matches the documented schema and reports every workload, List item and broken document', async () => {
       const r = await run(['app/multi.yaml', '--format', 'json', '--config', 'only-known.yaml']);

@@ -172,6 +172,18 @@ describe('evaluate', () => {
     ]);
   });
 
+  it('lists and judges a workload defined twice once, as its first definition', () => {
+    const doc = parsed.objects[0];
+    const second = JSON.parse(JSON.stringify(doc));
+    second.spec.template.spec.containers[0].securityContext = { readOnlyRootFilesystem: true };
+    const out = evaluate({ objects: [doc, second], mode: 'manifest' }, [writable], {
+      config: resolveEngineConfig({}),
+    });
+    expect(out.workloads).toHaveLength(1);
+    expect(out.services.map(s => s.workloads.length)).toEqual([1]);
+    expect(out.results.map(r => r.status)).toEqual(['fail']);
+  });
+
   it('attributes a result to each workload once, in result order', () => {
     const out = run();
     for (const w of out.workloads) {

@@ -83,7 +83,9 @@ export class SnapshotIndex {
       this.byKey.set(keyOf(o), o);
       push(this.byKind, kind, o);
       push(this.byKindNs, `${kind}/${namespaceOf(o)}`, o);
-      if (isWorkload(o) && !isControlled(o)) {
+      if (isWorkload(o) && !isControlled(o) && !this.workloadByKey.has(keyOf(o))) {
+        // a workload defined twice (manifests repeat objects across files) is judged and listed
+        // once, as its first definition, the one whose results the engine keeps
         const w = toWorkload(o);
         this.workloads.push(w);
         this.workloadByKey.set(w.key, w);
