@@ -89,6 +89,7 @@ function run(cmd, args, logFile) {
   return new Promise((resolve, reject) => {
     const out = fs.openSync(logFile, 'a');
     const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', out, out], env: process.env });
+    fs.closeSync(out); // the child has its own copy
     child.on('error', reject);
     child.on('exit', code =>
       code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}; see ${logFile}`)),
@@ -124,6 +125,7 @@ export async function startBenchApp(services, log, { mode = 'production' } = {})
     production ? ['workspace', 'backend', 'start', ...config] : ['start', ...config],
     { cwd: ROOT, detached: true, stdio: ['ignore', out, out], env: process.env },
   );
+  fs.closeSync(out);
   const url = production ? BACKEND : DEV_FRONTEND;
   let exited = false;
   child.on('exit', () => {

@@ -2,8 +2,7 @@ import { CheckMetadata, CheckResult, Scorecard, scoreResults } from '@internal/p
 import { Check } from './engine/check';
 import { EngineConfig, resolveEngineConfig } from './engine/config';
 import { EngineOutput, evaluate } from './engine/engine';
-import { K8sObject, ObjectOrigin, keyOf, obj } from './engine/k8s';
-import { isControlled, isWorkload } from './engine/workloads';
+import { K8sObject, ObjectOrigin } from './engine/k8s';
 import { ParseError, parseManifests } from './engine/manifests';
 import { builtInChecks } from './checks/catalog';
 
@@ -17,8 +16,6 @@ export interface ScanReport extends EngineOutput {
   parseErrors: ParseError[];
   /** the score of everything scanned together */
   summary: Scorecard;
-  /** workload keys defined more than once in the input, with how often; the engine judges the first */
-  repeatedWorkloads: [string, number][];
 }
 
 /**
@@ -49,10 +46,5 @@ export function scanManifests(
     weights: config.weights,
     pssLevelOf: id => pssLevels.get(id),
   });
-  const counts = new Map<string, number>();
-  for (const o of objects) {
-    if (obj(o) && isWorkload(o) && !isControlled(o)) counts.set(keyOf(o), (counts.get(keyOf(o)) ?? 0) + 1);
-  }
-  const repeatedWorkloads = [...counts].filter(([, n]) => n > 1);
-  return { ...output, parseErrors, summary, repeatedWorkloads };
+  return { ...output, parseErrors, summary };
 }

@@ -182,6 +182,7 @@ describe('evaluate', () => {
     expect(out.workloads).toHaveLength(1);
     expect(out.services.map(s => s.workloads.length)).toEqual([1]);
     expect(out.results.map(r => r.status)).toEqual(['fail']);
+    expect(out.repeatedWorkloads).toEqual([[out.workloads[0].key, 2]]);
   });
 
   it('attributes a result to each workload once, in result order', () => {

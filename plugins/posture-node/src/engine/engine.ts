@@ -52,6 +52,8 @@ export interface EngineOutput {
   results: CheckResult[];
   workloads: WorkloadReport[];
   services: ServiceReport[];
+  /** workload keys defined more than once, with how often; only the first definition is judged */
+  repeatedWorkloads: [string, number][];
 }
 
 export interface EvaluateOptions {
@@ -89,7 +91,6 @@ export function evaluate(
   const config = options.config ?? resolveEngineConfig({});
   const now = options.now ?? Date.now();
   const scope: ExemptionScope = { cluster: snapshot.cluster, ...options.scope };
-  const cluster = snapshot.cluster;
   // A non-object entry (null, a number, a string) cannot be indexed: every lookup reads
   // fields of it. It is left out of the index only; it still gets its valid-object result below.
   const index = new SnapshotIndex(
@@ -175,7 +176,7 @@ export function evaluate(
     };
     if (f.file !== undefined) result.file = f.file;
     if (f.documentIndex !== undefined) result.documentIndex = f.documentIndex;
-    if (cluster) result.cluster = cluster;
+    if (snapshot.cluster) result.cluster = snapshot.cluster;
     const exemptable = outcome.status === 'fail' || (outcome.status as string) === 'exempt';
     if (exemptable && (configExemptions || (own && f.exemptByAnnotation))) {
       result = applyExemption(result, own ? o : undefined, config, scope, now);
@@ -288,7 +289,13 @@ export function evaluate(
     scorecard: scoreResults(resultsFor({ results, workloads: ws }), scoreOpts),
   }));
 
-  return { checks: [INPUT_CHECK, ...active.map(c => c.meta)], results, workloads, services };
+  return {
+    checks: [INPUT_CHECK, ...active.map(c => c.meta)],
+    results,
+    workloads,
+    services,
+    repeatedWorkloads: [...index.repeatedWorkloads],
+  };
 }
 
 const NO_EVIDENCE: CheckResult['evidence'] = Object.freeze([]) as unknown as CheckResult['evidence'];

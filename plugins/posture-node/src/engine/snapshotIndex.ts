@@ -57,6 +57,8 @@ export class SnapshotIndex {
   readonly cluster?: string;
   readonly objects: K8sObject[];
   readonly workloads: Workload[] = [];
+  /** keys of workloads defined more than once, with how often (only the first definition is indexed) */
+  readonly repeatedWorkloads = new Map<string, number>();
   private readonly origins = new Map<K8sObject, ObjectOrigin>();
   private readonly byKey = new Map<string, K8sObject>();
   private readonly byKind = new Map<string, K8sObject[]>();
@@ -80,12 +82,17 @@ export class SnapshotIndex {
       const origin = snapshot.origins?.[i];
       if (origin) this.origins.set(o, origin);
       const kind = kindOf(o);
-      this.byKey.set(keyOf(o), o);
+      const key = keyOf(o);
+      this.byKey.set(key, o);
       push(this.byKind, kind, o);
       push(this.byKindNs, `${kind}/${namespaceOf(o)}`, o);
-      if (isWorkload(o) && !isControlled(o) && !this.workloadByKey.has(keyOf(o))) {
+      if (isWorkload(o) && !isControlled(o)) {
         // a workload defined twice (manifests repeat objects across files) is judged and listed
         // once, as its first definition, the one whose results the engine keeps
+        if (this.workloadByKey.has(key)) {
+          this.repeatedWorkloads.set(key, (this.repeatedWorkloads.get(key) ?? 1) + 1);
+          return;
+        }
         const w = toWorkload(o);
         this.workloads.push(w);
         this.workloadByKey.set(w.key, w);

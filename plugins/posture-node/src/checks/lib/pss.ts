@@ -2,6 +2,10 @@ import { Evidence } from '@internal/plugin-posture-common';
 import { Outcome, fail, pass } from '../../engine/check';
 import { obj } from '../../engine/k8s';
 import { ContainerEntry, Workload, containersOf, isWindowsPod } from '../../engine/workloads';
+import { show } from './show';
+
+// the PSS checks take every helper from here
+export { show };
 
 /**
  * Helpers shared by the Pod Security Standards checks in `checks/pss`. They
@@ -59,22 +63,6 @@ export function isSet(v: unknown): boolean {
  */
 export function forbiddenFlag(v: unknown): boolean {
   return isSet(v) && v !== false;
-}
-
-/** Renders a value for evidence; strings as-is, everything else as JSON. */
-export function show(v: unknown): string {
-  if (v === undefined) return '(unset)';
-  if (typeof v === 'string') return v;
-  try {
-    return JSON.stringify(v) ?? String(v);
-  } catch {
-    // a cycle or a BigInt; String() itself throws for an object without a prototype
-    try {
-      return String(v);
-    } catch {
-      return '(unreadable value)';
-    }
-  }
 }
 
 /** Detail for a value the API server would reject as the wrong type. */

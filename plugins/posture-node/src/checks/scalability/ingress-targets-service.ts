@@ -1,7 +1,6 @@
 import { Evidence } from '@internal/plugin-posture-common';
 import { defineCheck, fail, notApplicable, pass } from '../../engine/check';
 import { K8sObject, arr, namespaceOf, obj, refOf, str } from '../../engine/k8s';
-import { show } from '../lib/pss';
 
 interface Backend {
   path: string;
@@ -55,9 +54,10 @@ function backends(ing: K8sObject): Backend[] {
 function hasPort(service: K8sObject, port: number | string): boolean {
   return arr(obj(service.spec)?.ports).some(p => {
     const sp = obj(p);
-    return typeof port === 'number'
-      ? sp?.port === port
-      : sp?.name === port || show(sp?.port) === port;
+    if (typeof port === 'number') return sp?.port === port;
+    // only a number or a string can be the port the backend names; other values cannot even be stringified
+    const own = sp?.port;
+    return sp?.name === port || ((typeof own === 'number' || typeof own === 'string') && String(own) === port);
   });
 }
 

@@ -1,6 +1,6 @@
 import { defineCheck, fail, notApplicable, pass } from '../../engine/check';
 import { namespaceOf, obj } from '../../engine/k8s';
-import { show } from '../lib/pss';
+import { show } from '../lib/show';
 
 export default defineCheck({
   meta: {

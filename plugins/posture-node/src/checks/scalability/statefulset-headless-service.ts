@@ -1,6 +1,6 @@
 import { defineCheck, fail, pass } from '../../engine/check';
 import { obj, refOf, str } from '../../engine/k8s';
-import { show } from '../lib/pss';
+import { show } from '../lib/show';
 
 export default defineCheck({
   meta: {

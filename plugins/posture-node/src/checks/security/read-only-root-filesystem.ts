@@ -1,6 +1,6 @@
 import { defineCheck } from '../../engine/check';
 import { obj } from '../../engine/k8s';
-import { show } from '../lib/pss';
+import { show } from '../lib/show';
 import { perContainer } from '../lib/containers';
 
 export default defineCheck({
