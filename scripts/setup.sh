@@ -11,4 +11,4 @@ fi
 if [ ! -f dist-types/plugins/posture-node/src/index.d.ts ] || [ -n "$(find plugins/posture-node/src plugins/posture-common/src -newer dist-types/plugins/posture-node/src/index.d.ts -name '*.ts' -print -quit)" ]; then
   yarn tsc >/dev/null 2>&1 || true
 fi
-yarn workspace @internal/plugin-posture-node build >/dev/null
+yarn workspace @posture-dev/backstage-plugin-posture-node build >/dev/null

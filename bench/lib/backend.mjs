@@ -10,7 +10,7 @@ export function backend() {
   return {
     testUtils: backendRequire('./src/testUtils'),
     ...backendRequire('./src/clusters/kubernetesSource'),
-    node: backendRequire('@internal/plugin-posture-node'),
+    node: backendRequire('@posture-dev/backstage-plugin-posture-node'),
   };
 }
 

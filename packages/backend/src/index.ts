@@ -67,8 +67,8 @@ backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 
 // posture plugin: Kubernetes scalability and security scorecards
-backend.add(import('@internal/plugin-posture-backend'));
-backend.add(import('@internal/plugin-scaffolder-backend-module-posture'));
+backend.add(import('@posture-dev/backstage-plugin-posture-backend'));
+backend.add(import('@posture-dev/backstage-plugin-scaffolder-backend-module-posture'));
 
 // mcp actions plugin
 backend.add(import('@backstage/plugin-mcp-actions-backend'));

@@ -1,6 +1,6 @@
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { HumanDuration } from '@backstage/types';
-import { EngineConfig, resolveEngineConfig } from '@internal/plugin-posture-node';
+import { EngineConfig, resolveEngineConfig } from '@posture-dev/backstage-plugin-posture-node';
 
 export interface KubernetesClusterConfig {
   type: 'kubernetes';

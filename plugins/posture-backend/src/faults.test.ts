@@ -1,6 +1,6 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { EntityScorecard, scoreResults } from '@internal/plugin-posture-common';
-import { builtInChecks } from '@internal/plugin-posture-node';
+import { EntityScorecard, scoreResults } from '@posture-dev/backstage-plugin-posture-common';
+import { builtInChecks } from '@posture-dev/backstage-plugin-posture-node';
 import {
   ClusterOptions,
   component,

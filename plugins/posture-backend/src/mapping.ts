@@ -4,7 +4,7 @@ import {
   ClusterScorecard,
   EntityMatch,
   scoreResults,
-} from '@internal/plugin-posture-common';
+} from '@posture-dev/backstage-plugin-posture-common';
 import {
   EngineConfig,
   EngineOutput,
@@ -15,7 +15,7 @@ import {
   matches,
   parseSelectorString,
   resultsFor,
-} from '@internal/plugin-posture-node';
+} from '@posture-dev/backstage-plugin-posture-node';
 
 export const ANNOTATION_KUBERNETES_ID = 'backstage.io/kubernetes-id';
 export const ANNOTATION_LABEL_SELECTOR = 'backstage.io/kubernetes-label-selector';

@@ -1,7 +1,7 @@
 import { TestDatabases, mockCredentials } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { EntityScorecard, OverviewResponse, scoreResults } from '@internal/plugin-posture-common';
-import { builtInChecks } from '@internal/plugin-posture-node';
+import { EntityScorecard, OverviewResponse, scoreResults } from '@posture-dev/backstage-plugin-posture-common';
+import { builtInChecks } from '@posture-dev/backstage-plugin-posture-node';
 import request from 'supertest';
 import {
   API,

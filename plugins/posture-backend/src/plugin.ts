@@ -5,13 +5,13 @@ import {
 import { ConflictError } from '@backstage/errors';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
-import { posturePermissions } from '@internal/plugin-posture-common';
+import { posturePermissions } from '@posture-dev/backstage-plugin-posture-common';
 import {
   Check,
   builtInChecks,
   effectiveChecks,
   postureChecksExtensionPoint,
-} from '@internal/plugin-posture-node';
+} from '@posture-dev/backstage-plugin-posture-node';
 import { durationMs, readPostureConfig } from './config';
 import { createClusterSource } from './clusters/createSource';
 import { PostureRefresher } from './refresher';

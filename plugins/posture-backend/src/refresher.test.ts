@@ -1,6 +1,6 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { scoreResults } from '@internal/plugin-posture-common';
-import { builtInChecks } from '@internal/plugin-posture-node';
+import { scoreResults } from '@posture-dev/backstage-plugin-posture-common';
+import { builtInChecks } from '@posture-dev/backstage-plugin-posture-node';
 import { Knex } from 'knex';
 import {
   TestCluster,

@@ -10,8 +10,8 @@ import {
   ClusterStatus,
   EntityScorecard,
   scoreResults,
-} from '@internal/plugin-posture-common';
-import { Check, EngineOutput, evaluate } from '@internal/plugin-posture-node';
+} from '@posture-dev/backstage-plugin-posture-common';
+import { Check, EngineOutput, evaluate } from '@posture-dev/backstage-plugin-posture-node';
 import { PostureConfig } from './config';
 import { CollectionOutcome, collectAll } from './clusters/collect';
 import { ClusterSource } from './clusters/types';

@@ -1,4 +1,4 @@
-import { CheckMetadata, CheckResult, Scorecard, scoreResults } from '@internal/plugin-posture-common';
+import { CheckMetadata, CheckResult, Scorecard, scoreResults } from '@posture-dev/backstage-plugin-posture-common';
 import { Check } from './engine/check';
 import { EngineConfig, resolveEngineConfig } from './engine/config';
 import { EngineOutput, evaluate } from './engine/engine';

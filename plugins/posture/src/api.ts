@@ -4,7 +4,7 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
-import { PostureApi, PostureClient } from '@internal/plugin-posture-common';
+import { PostureApi, PostureClient } from '@posture-dev/backstage-plugin-posture-common';
 
 /** The posture backend's REST API, as used by every view of this plugin. */
 export const postureApiRef = createApiRef<PostureApi>({

@@ -1,6 +1,6 @@
 import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
-import { resolveEngineConfig } from '@internal/plugin-posture-node';
+import { resolveEngineConfig } from '@posture-dev/backstage-plugin-posture-node';
 import { createPostureScoreAction } from './actions/score';
 
 /** Adds the `posture:score` action to the scaffolder. */

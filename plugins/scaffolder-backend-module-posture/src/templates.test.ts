@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { templateEntityV1beta3Validator } from '@backstage/plugin-scaffolder-common';
-import { resolveEngineConfig, scanManifests } from '@internal/plugin-posture-node';
+import { resolveEngineConfig, scanManifests } from '@posture-dev/backstage-plugin-posture-node';
 import { parse, parseAllDocuments } from 'yaml';
 import { createPostureScoreAction } from './actions/score';
 import { readManifests } from './actions/readManifests';

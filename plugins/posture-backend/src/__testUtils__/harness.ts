@@ -11,8 +11,8 @@ import {
   NotificationService,
   notificationService,
 } from '@backstage/plugin-notifications-node';
-import { ClusterStatus, EntityScorecard } from '@internal/plugin-posture-common';
-import { builtInChecks } from '@internal/plugin-posture-node';
+import { ClusterStatus, EntityScorecard } from '@posture-dev/backstage-plugin-posture-common';
+import { builtInChecks } from '@posture-dev/backstage-plugin-posture-node';
 import { Knex } from 'knex';
 import request from 'supertest';
 import { KubernetesClusterConfig, readPostureConfig } from '../config';

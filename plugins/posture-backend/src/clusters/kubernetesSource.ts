@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { KubeConfig } from '@kubernetes/client-node';
-import { K8sObject } from '@internal/plugin-posture-node';
+import { K8sObject } from '@posture-dev/backstage-plugin-posture-node';
 import { KubernetesClusterConfig } from '../config';
 import { COLLECTED_KINDS, CollectedKind, listPath } from './kinds';
 import { ClusterSource, CollectedSnapshot, countByKind } from './types';

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { K8sObject, ObjectOrigin, parseManifests } from '@internal/plugin-posture-node';
+import { K8sObject, ObjectOrigin, parseManifests } from '@posture-dev/backstage-plugin-posture-node';
 import { ManifestsClusterConfig } from '../config';
 import { ClusterSource, CollectedSnapshot, countByKind } from './types';
 

@@ -1,4 +1,4 @@
-import { K8sObject, ObjectOrigin, SourceMode } from '@internal/plugin-posture-node';
+import { K8sObject, ObjectOrigin, SourceMode } from '@posture-dev/backstage-plugin-posture-node';
 
 /** One cluster's objects, as collected. */
 export interface CollectedSnapshot {

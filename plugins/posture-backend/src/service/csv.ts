@@ -1,4 +1,4 @@
-import { OverviewRow } from '@internal/plugin-posture-common';
+import { OverviewRow } from '@posture-dev/backstage-plugin-posture-common';
 
 const COLUMNS: (keyof OverviewRow)[] = [
   'entityRef',

@@ -11,7 +11,7 @@ import {
   postureClusterReadPermission,
   postureRefreshPermission,
   postureScorecardReadPermission,
-} from '@internal/plugin-posture-common';
+} from '@posture-dev/backstage-plugin-posture-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { overviewCsv } from './csv';

@@ -1,6 +1,6 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
-import { ClusterStatus } from '@internal/plugin-posture-common';
+import { ClusterStatus } from '@posture-dev/backstage-plugin-posture-common';
 import express from 'express';
 import request from 'supertest';
 import { createRouter } from './router';

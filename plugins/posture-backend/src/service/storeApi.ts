@@ -8,7 +8,7 @@ import {
   OverviewQuery,
   OverviewResponse,
   OverviewRow,
-} from '@internal/plugin-posture-common';
+} from '@posture-dev/backstage-plugin-posture-common';
 
 /** What the REST API reads from the store: every response is served from stored data, never recomputed. */
 export interface PostureStoreApi {

@@ -14,7 +14,7 @@ import {
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { EntityScorecard, ClusterStatus } from '@internal/plugin-posture-common';
+import { EntityScorecard, ClusterStatus } from '@posture-dev/backstage-plugin-posture-common';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

@@ -4,7 +4,7 @@ import {
   ClusterStatus,
   EntityScorecard,
   scoreResults,
-} from '@internal/plugin-posture-common';
+} from '@posture-dev/backstage-plugin-posture-common';
 import path from 'node:path';
 import { PostureStoreApi } from '../service/storeApi';
 import { PostureStore } from './PostureStore';

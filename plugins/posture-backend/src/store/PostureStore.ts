@@ -20,7 +20,7 @@ import {
   Scorecard,
   gradeDrop,
   levelDrop,
-} from '@internal/plugin-posture-common';
+} from '@posture-dev/backstage-plugin-posture-common';
 import { Knex } from 'knex';
 import { PostureLocks } from './locks';
 import {
@@ -67,7 +67,7 @@ import {
 } from './types';
 
 const migrationsDir = resolvePackagePath(
-  '@internal/plugin-posture-backend',
+  '@posture-dev/backstage-plugin-posture-backend',
   'migrations',
 );
 

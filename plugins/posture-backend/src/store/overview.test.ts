@@ -6,7 +6,7 @@ import {
   Grade,
   Level,
   OverviewQuery,
-} from '@internal/plugin-posture-common';
+} from '@posture-dev/backstage-plugin-posture-common';
 import { PostureStore } from './PostureStore';
 import { entity, result, status } from './testFixtures';
 

@@ -7,7 +7,7 @@ import {
   OverviewResponse,
   OverviewSortField,
   PssLevel,
-} from '@internal/plugin-posture-common';
+} from '@posture-dev/backstage-plugin-posture-common';
 import { OverviewDbRow, num } from './rows';
 import { DEFAULT_OVERVIEW_LIMIT, MAX_OVERVIEW_LIMIT } from './types';
 

@@ -1,5 +1,5 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { OverviewQuery } from '@internal/plugin-posture-common';
+import { OverviewQuery } from '@posture-dev/backstage-plugin-posture-common';
 import { PostureStore } from './PostureStore';
 import { entity, result, status } from './testFixtures';
 

@@ -4,7 +4,7 @@ import {
   OverviewResponse,
   OverviewRow,
   OverviewSortField,
-} from '@internal/plugin-posture-common';
+} from '@posture-dev/backstage-plugin-posture-common';
 import {
   distributionOf,
   matchesText,

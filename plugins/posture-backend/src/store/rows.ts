@@ -5,7 +5,7 @@ import {
   Level,
   OverviewRow,
   PssLevel,
-} from '@internal/plugin-posture-common';
+} from '@posture-dev/backstage-plugin-posture-common';
 
 export const T = {
   clusters: 'posture_clusters',

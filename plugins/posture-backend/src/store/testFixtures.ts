@@ -6,7 +6,7 @@ import {
   Pillar,
   Severity,
   scoreResults,
-} from '@internal/plugin-posture-common';
+} from '@posture-dev/backstage-plugin-posture-common';
 
 /** Test data builders: scorecards are computed with the real scoring, never written by hand. */
 

@@ -7,7 +7,7 @@ import {
   Level,
   OverviewQuery,
   Scorecard,
-} from '@internal/plugin-posture-common';
+} from '@posture-dev/backstage-plugin-posture-common';
 
 export const DEFAULT_RETENTION_DAYS = 365;
 export const DEFAULT_OVERVIEW_LIMIT = 50;

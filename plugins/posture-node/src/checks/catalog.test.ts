@@ -9,7 +9,7 @@ import { parseManifests } from '../engine/manifests';
 import { refOf } from '../engine/k8s';
 
 describe('check catalog', () => {
-  it('lists every check file (run `yarn workspace @internal/plugin-posture-node generate` if this fails)', () => {
+  it('lists every check file (run `yarn workspace @posture-dev/backstage-plugin-posture-node generate` if this fails)', () => {
     const root = __dirname;
     const onDisk = fs
       .readdirSync(root, { withFileTypes: true })

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { InvalidArgumentError } from 'commander';
-import { Severity } from '@internal/plugin-posture-common';
+import { Severity } from '@posture-dev/backstage-plugin-posture-common';
 import { scanManifests } from '../scan';
 import { resolveEngineConfig } from '../engine/config';
 import { version as packageVersion } from '../../package.json';

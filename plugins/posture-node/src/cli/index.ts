@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { SEVERITIES, Severity } from '@internal/plugin-posture-common';
+import { SEVERITIES, Severity } from '@posture-dev/backstage-plugin-posture-common';
 import { CliIo } from './io';
 import { InputError, MANIFEST_EXTENSIONS } from './inputs';
 import {

@@ -10,7 +10,7 @@ import {
   PssLevel,
   Scorecard,
   Severity,
-} from '@internal/plugin-posture-common';
+} from '@posture-dev/backstage-plugin-posture-common';
 import { ScanReport } from '../scan';
 
 /**

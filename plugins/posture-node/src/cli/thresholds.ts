@@ -1,4 +1,4 @@
-import { PILLARS, SEVERITIES, Severity } from '@internal/plugin-posture-common';
+import { PILLARS, SEVERITIES, Severity } from '@posture-dev/backstage-plugin-posture-common';
 import { JsonReport } from './report';
 
 export interface Thresholds {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { CheckResult } from '@internal/plugin-posture-common';
+import { CheckResult } from '@posture-dev/backstage-plugin-posture-common';
 import { builtInChecks } from '../checks/catalog';
 import { PSS_RESTRICTED_OVERRIDES } from '../checks/lib/pss';
 import { Check } from '../engine/check';

@@ -1,4 +1,4 @@
-import { CheckMetadata, CheckStatus, Evidence, ObjectRef } from '@internal/plugin-posture-common';
+import { CheckMetadata, CheckStatus, Evidence, ObjectRef } from '@posture-dev/backstage-plugin-posture-common';
 import { K8sObject } from './k8s';
 import { EngineConfig } from './config';
 import { SnapshotIndex } from './snapshotIndex';

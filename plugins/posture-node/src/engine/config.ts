@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_WEIGHTS, SEVERITIES, Severity } from '@internal/plugin-posture-common';
+import { DEFAULT_WEIGHTS, SEVERITIES, Severity } from '@posture-dev/backstage-plugin-posture-common';
 
 const severity = z.enum(SEVERITIES as [Severity, ...Severity[]]);
 

@@ -4,7 +4,7 @@ import {
   ObjectRef,
   Scorecard,
   scoreResults,
-} from '@internal/plugin-posture-common';
+} from '@posture-dev/backstage-plugin-posture-common';
 import { Check, CheckContext, Outcome } from './check';
 import { EngineConfig, resolveEngineConfig } from './config';
 import { EXEMPT_ANNOTATION, ExemptionScope, applyExemption } from './exemptions';

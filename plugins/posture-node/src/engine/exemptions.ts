@@ -1,4 +1,4 @@
-import { CheckResult, ExemptionInfo } from '@internal/plugin-posture-common';
+import { CheckResult, ExemptionInfo } from '@posture-dev/backstage-plugin-posture-common';
 import { EngineConfig } from './config';
 import { K8sObject, annotationsOf } from './k8s';
 

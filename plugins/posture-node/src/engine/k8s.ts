@@ -1,4 +1,4 @@
-import { ObjectRef } from '@internal/plugin-posture-common';
+import { ObjectRef } from '@posture-dev/backstage-plugin-posture-common';
 
 /**
  * A Kubernetes object as it comes from YAML or the API. Nothing about its

@@ -1,4 +1,4 @@
-import { ObjectRef } from '@internal/plugin-posture-common';
+import { ObjectRef } from '@posture-dev/backstage-plugin-posture-common';
 import { K8sObject, arr, kindOf, labelsOf, obj, refOf, str, keyOf } from './k8s';
 import { LabelSelector, mapSelector, parseLabelSelector } from './selectors';
 

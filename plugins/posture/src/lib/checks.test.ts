@@ -1,4 +1,4 @@
-import { CheckMetadata } from '@internal/plugin-posture-common';
+import { CheckMetadata } from '@posture-dev/backstage-plugin-posture-common';
 import {
   affectedContainers,
   affectedWorkloads,

@@ -7,7 +7,7 @@ import {
   Pillar,
   SEVERITIES,
   Severity,
-} from '@internal/plugin-posture-common';
+} from '@posture-dev/backstage-plugin-posture-common';
 
 /** Lower is shown first: what needs action comes before what is fine. */
 export const STATUS_RANK: Record<CheckStatus, number> = {

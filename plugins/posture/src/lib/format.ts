@@ -1,4 +1,4 @@
-import { Grade, Level, PssLevel, Severity } from '@internal/plugin-posture-common';
+import { Grade, Level, PssLevel, Severity } from '@posture-dev/backstage-plugin-posture-common';
 
 export function formatScore(score: number | null | undefined): string {
   return score === null || score === undefined ? '–' : String(Math.round(score));

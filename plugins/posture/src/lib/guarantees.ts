@@ -1,5 +1,5 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { Level, Pillar, PssLevel } from '@internal/plugin-posture-common';
+import { Level, Pillar, PssLevel } from '@posture-dev/backstage-plugin-posture-common';
 
 export const GUARANTEES_ANNOTATION = 'posture.backstage.io/guarantees';
 export const GOLDEN_PATH_TAG = 'golden-path';

@@ -1,4 +1,4 @@
-import { HistoryPoint } from '@internal/plugin-posture-common';
+import { HistoryPoint } from '@posture-dev/backstage-plugin-posture-common';
 import { describeRegression, plotPillar, xPositions, yPosition } from './history';
 import { HISTORY } from '../testUtils/fixtures';
 

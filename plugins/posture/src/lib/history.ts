@@ -1,4 +1,4 @@
-import { HistoryPoint, Pillar } from '@internal/plugin-posture-common';
+import { HistoryPoint, Pillar } from '@posture-dev/backstage-plugin-posture-common';
 
 export interface PlottedPoint {
   x: number;

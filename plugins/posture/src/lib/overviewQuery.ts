@@ -3,7 +3,7 @@ import {
   Level,
   OverviewQuery,
   OverviewSortField,
-} from '@internal/plugin-posture-common';
+} from '@posture-dev/backstage-plugin-posture-common';
 
 export const LIST_FILTERS = ['owner', 'system', 'kind', 'lifecycle', 'cluster', 'grade', 'level'] as const;
 export type ListFilter = (typeof LIST_FILTERS)[number];

@@ -11,7 +11,7 @@ import {
   OverviewRow,
   PostureApi,
   Scorecard,
-} from '@internal/plugin-posture-common';
+} from '@posture-dev/backstage-plugin-posture-common';
 
 export const NOW = Date.parse('2024-06-01T12:00:00Z');
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { ManifestInput } from '@internal/plugin-posture-node';
+import { ManifestInput } from '@posture-dev/backstage-plugin-posture-node';
 
 const MANIFEST_FILE = /\.(ya?ml|json)$/i;
 /** Files the scaffolder renders next to the manifests that are not Kubernetes objects. */

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { findCheck } from '@internal/plugin-posture-node';
+import { findCheck } from '@posture-dev/backstage-plugin-posture-node';
 import { createPostureScoreAction } from './score';
 
 const GOOD = `apiVersion: apps/v1

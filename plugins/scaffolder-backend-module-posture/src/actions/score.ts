@@ -1,12 +1,12 @@
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { SEVERITIES, Severity, levelDrop } from '@internal/plugin-posture-common';
+import { SEVERITIES, Severity, levelDrop } from '@posture-dev/backstage-plugin-posture-common';
 import {
   Check,
   EngineConfig,
   resolveEngineConfig,
   scanManifests,
-} from '@internal/plugin-posture-node';
+} from '@posture-dev/backstage-plugin-posture-node';
 import { readManifests } from './readManifests';
 
 const LEVELS = ['Gold', 'Silver', 'Bronze', 'None'] as const;

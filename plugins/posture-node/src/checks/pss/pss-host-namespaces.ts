@@ -1,4 +1,4 @@
-import { Evidence } from '@internal/plugin-posture-common';
+import { Evidence } from '@posture-dev/backstage-plugin-posture-common';
 import { defineCheck } from '../../engine/check';
 import { forbiddenFlag, show, typeDetail, verdict } from '../lib/pss';
 

@@ -1,4 +1,4 @@
-import { Evidence } from '@internal/plugin-posture-common';
+import { Evidence } from '@posture-dev/backstage-plugin-posture-common';
 import { defineCheck, notApplicable } from '../../engine/check';
 import { arr, obj } from '../../engine/k8s';
 import { isSet, pssContainers, setters, show, verdict } from '../lib/pss';

@@ -1,4 +1,4 @@
-import { Evidence } from '@internal/plugin-posture-common';
+import { Evidence } from '@posture-dev/backstage-plugin-posture-common';
 import { defineCheck, notApplicable, pass } from '../../engine/check';
 import {
   containerScPath,

@@ -1,5 +1,5 @@
 // Shared by the resource and probe checks (the `_` prefix keeps it out of the catalog).
-import { Evidence } from '@internal/plugin-posture-common';
+import { Evidence } from '@posture-dev/backstage-plugin-posture-common';
 import {
   CheckContext,
   Outcome,

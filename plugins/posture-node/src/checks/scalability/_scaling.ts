@@ -1,5 +1,5 @@
 // Shared by the scalability checks (the `_` prefix keeps it out of the catalog).
-import { Evidence } from '@internal/plugin-posture-common';
+import { Evidence } from '@posture-dev/backstage-plugin-posture-common';
 import { CheckContext } from '../../engine/check';
 import { K8sObject, kindOf, nameOf, obj, refOf, str } from '../../engine/k8s';
 import { Workload } from '../../engine/workloads';

@@ -1,4 +1,4 @@
-import { ObjectRef } from '@internal/plugin-posture-common';
+import { ObjectRef } from '@posture-dev/backstage-plugin-posture-common';
 import { Outcome, defineCheck, fail, pass } from '../../engine/check';
 import { nameOf } from '../../engine/k8s';
 

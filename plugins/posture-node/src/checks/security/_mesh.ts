@@ -1,4 +1,4 @@
-import { ObjectRef } from '@internal/plugin-posture-common';
+import { ObjectRef } from '@posture-dev/backstage-plugin-posture-common';
 import { CheckContext } from '../../engine/check';
 import { annotationsOf, labelsOf, refOf } from '../../engine/k8s';
 import { Workload, containersOf } from '../../engine/workloads';

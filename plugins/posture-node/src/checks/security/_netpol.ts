@@ -1,4 +1,4 @@
-import { Evidence } from '@internal/plugin-posture-common';
+import { Evidence } from '@posture-dev/backstage-plugin-posture-common';
 import { CheckContext, Outcome, fail, pass } from '../../engine/check';
 import { K8sObject, arr, groupOf, nameOf, obj, refOf } from '../../engine/k8s';
 import { Workload } from '../../engine/workloads';

@@ -1,4 +1,4 @@
-import { ObjectRef } from '@internal/plugin-posture-common';
+import { ObjectRef } from '@posture-dev/backstage-plugin-posture-common';
 import { K8sObject, arr, kindOf, labelsOf, nameOf, namespaceOf, obj, refOf, str } from '../../engine/k8s';
 import { matches, parseLabelSelector } from '../../engine/selectors';
 import { SnapshotIndex } from '../../engine/snapshotIndex';

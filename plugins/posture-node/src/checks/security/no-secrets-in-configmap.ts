@@ -1,4 +1,4 @@
-import { Evidence } from '@internal/plugin-posture-common';
+import { Evidence } from '@posture-dev/backstage-plugin-posture-common';
 import { defineCheck, fail, pass } from '../../engine/check';
 import { obj } from '../../engine/k8s';
 import { MASK, credentialInValue, embeddedSecrets, isPlaceholder, isSensitiveName } from './_secrets';

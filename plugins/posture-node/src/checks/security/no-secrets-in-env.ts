@@ -1,4 +1,4 @@
-import { Evidence } from '@internal/plugin-posture-common';
+import { Evidence } from '@posture-dev/backstage-plugin-posture-common';
 import { defineCheck, fail, notApplicable, pass } from '../../engine/check';
 import { arr, obj, str } from '../../engine/k8s';
 import { containersOf } from '../../engine/workloads';

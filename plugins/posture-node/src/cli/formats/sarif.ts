@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Severity } from '@internal/plugin-posture-common';
+import { Severity } from '@posture-dev/backstage-plugin-posture-common';
 import { JsonCheck, JsonReport, JsonResult } from '../report';
 import { STDIN_LABEL } from '../inputs';
 import { jsonDocument } from '../jsonStream';

@@ -1,4 +1,4 @@
-import { Grade, SEVERITIES, Severity } from '@internal/plugin-posture-common';
+import { Grade, SEVERITIES, Severity } from '@posture-dev/backstage-plugin-posture-common';
 import { JsonReport, JsonResult, JsonScores, JsonSubject } from '../report';
 
 export interface TableOptions {

@@ -1,5 +1,5 @@
 import Typography from '@material-ui/core/Typography';
-import { HistoryPoint, Pillar } from '@internal/plugin-posture-common';
+import { HistoryPoint, Pillar } from '@posture-dev/backstage-plugin-posture-common';
 import { capitalize, formatDate, formatDateTime, formatScore } from '../../lib/format';
 import { PlotArea, describeRegression, plotPillar, xPositions } from '../../lib/history';
 

@@ -1,7 +1,7 @@
 import { MouseEvent, memo, useCallback, useMemo, useState } from 'react';
 import Paper from '@material-ui/core/Paper';
 import Typography from '@material-ui/core/Typography';
-import { OverviewResponse } from '@internal/plugin-posture-common';
+import { OverviewResponse } from '@posture-dev/backstage-plugin-posture-common';
 import { formatScore, gradeColor } from '../../lib/format';
 import {
   DEFAULT_QUADRANT_THRESHOLD,

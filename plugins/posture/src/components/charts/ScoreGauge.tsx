@@ -1,6 +1,6 @@
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
-import { Grade } from '@internal/plugin-posture-common';
+import { Grade } from '@posture-dev/backstage-plugin-posture-common';
 import { formatScore, scoreColor } from '../../lib/format';
 import { GradeBadge } from '../common/Badges';
 

@@ -14,7 +14,7 @@ import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import { CheckSummary, PILLARS, Pillar } from '@internal/plugin-posture-common';
+import { CheckSummary, PILLARS, Pillar } from '@posture-dev/backstage-plugin-posture-common';
 import { postureApiRef } from '../../api';
 import { capitalize } from '../../lib/format';
 import { usePostureTabLink } from '../../lib/links';

@@ -11,7 +11,7 @@ import {
   Level,
   PssLevel,
   Severity,
-} from '@internal/plugin-posture-common';
+} from '@posture-dev/backstage-plugin-posture-common';
 import {
   LEVEL_COLORS,
   PSS_COLORS,

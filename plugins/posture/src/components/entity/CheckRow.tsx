@@ -12,7 +12,7 @@ import {
   CheckResult,
   Evidence,
   ExemptionInfo,
-} from '@internal/plugin-posture-common';
+} from '@posture-dev/backstage-plugin-posture-common';
 import {
   CheckGroup,
   REFERENCE_LABELS,

@@ -13,7 +13,7 @@ import {
   CheckResult,
   SEVERITIES,
   Severity,
-} from '@internal/plugin-posture-common';
+} from '@posture-dev/backstage-plugin-posture-common';
 import { filterResults, groupResults } from '../../lib/checks';
 import { capitalize } from '../../lib/format';
 import { CheckRow } from './CheckRow';

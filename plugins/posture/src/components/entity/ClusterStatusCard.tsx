@@ -3,7 +3,7 @@ import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import AlertTitle from '@material-ui/lab/AlertTitle';
-import { ClusterScorecard } from '@internal/plugin-posture-common';
+import { ClusterScorecard } from '@posture-dev/backstage-plugin-posture-common';
 import { formatAge, formatDateTime, formatDuration } from '../../lib/format';
 
 function bannerTitle(c: ClusterScorecard, now: number): string {

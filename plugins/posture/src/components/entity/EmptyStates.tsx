@@ -1,7 +1,7 @@
 import { CodeSnippet, EmptyState } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
-import { EntityMatch } from '@internal/plugin-posture-common';
+import { EntityMatch } from '@posture-dev/backstage-plugin-posture-common';
 
 export const KUBERNETES_ID_ANNOTATION = 'backstage.io/kubernetes-id';
 export const KUBERNETES_SELECTOR_ANNOTATION = 'backstage.io/kubernetes-label-selector';

@@ -5,7 +5,7 @@ import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { EntityProvider, catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { Entity } from '@backstage/catalog-model';
-import { PostureApi } from '@internal/plugin-posture-common';
+import { PostureApi } from '@posture-dev/backstage-plugin-posture-common';
 import { postureApiRef } from '../../api';
 import {
   componentEntity,

@@ -4,7 +4,7 @@ import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Grid from '@material-ui/core/Grid';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import { CheckMetadata, EntityScorecard } from '@internal/plugin-posture-common';
+import { CheckMetadata, EntityScorecard } from '@posture-dev/backstage-plugin-posture-common';
 import { postureApiRef } from '../../api';
 import { failingPillars } from '../../lib/checks';
 import { isNotFound } from '../../lib/errors';

@@ -1,7 +1,7 @@
 import { InfoCard, LinkButton } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
-import { Pillar } from '@internal/plugin-posture-common';
+import { Pillar } from '@posture-dev/backstage-plugin-posture-common';
 import { coversPillars, describeGuarantees, templatePath } from '../../lib/guarantees';
 import { useGoldenPaths } from '../../lib/useGoldenPaths';
 

@@ -3,7 +3,7 @@ import { useApi } from '@backstage/core-plugin-api';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import { PILLARS } from '@internal/plugin-posture-common';
+import { PILLARS } from '@posture-dev/backstage-plugin-posture-common';
 import { postureApiRef } from '../../api';
 import { HistoryChart } from '../charts/HistoryChart';
 import { RequestError } from '../common/RequestError';

@@ -1,7 +1,7 @@
 import { InfoCard } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
-import { EntityScorecard } from '@internal/plugin-posture-common';
+import { EntityScorecard } from '@posture-dev/backstage-plugin-posture-common';
 import { formatDateTime, formatScore } from '../../lib/format';
 import { GradeBadge, LevelBadge, PssBadge } from '../common/Badges';
 import { ScoreGauge } from '../charts/ScoreGauge';

@@ -2,7 +2,7 @@ import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { EntityProvider, entityRouteRef } from '@backstage/plugin-catalog-react';
-import { PostureApi } from '@internal/plugin-posture-common';
+import { PostureApi } from '@posture-dev/backstage-plugin-posture-common';
 import { postureApiRef } from '../../api';
 import { GROUP_ROLLUP, groupEntity, mockPostureApi, responseError } from '../../testUtils/fixtures';
 import { GroupPostureContent } from './GroupPostureContent';

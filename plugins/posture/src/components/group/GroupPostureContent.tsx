@@ -5,7 +5,7 @@ import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import { GroupRollup, OverviewRow, SEVERITIES, Severity, gradeFor } from '@internal/plugin-posture-common';
+import { GroupRollup, OverviewRow, SEVERITIES, Severity, gradeFor } from '@posture-dev/backstage-plugin-posture-common';
 import { postureApiRef } from '../../api';
 import { LEVEL_COLORS, formatDateTime, formatScore, scoreColor } from '../../lib/format';
 import { usePostureTabLink } from '../../lib/links';

@@ -5,7 +5,7 @@ import Button from '@material-ui/core/Button';
 import CircularProgress from '@material-ui/core/CircularProgress';
 import Typography from '@material-ui/core/Typography';
 import GetAppIcon from '@material-ui/icons/GetApp';
-import { OverviewQuery } from '@internal/plugin-posture-common';
+import { OverviewQuery } from '@posture-dev/backstage-plugin-posture-common';
 import { postureApiRef } from '../../api';
 
 /** Saves text as a file without a round trip to the server (the fetch carries the user's token, a plain link would not). */

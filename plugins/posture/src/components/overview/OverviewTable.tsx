@@ -9,7 +9,7 @@ import TablePagination from '@material-ui/core/TablePagination';
 import TableRow from '@material-ui/core/TableRow';
 import TableSortLabel from '@material-ui/core/TableSortLabel';
 import Typography from '@material-ui/core/Typography';
-import { OverviewRow, OverviewSortField } from '@internal/plugin-posture-common';
+import { OverviewRow, OverviewSortField } from '@posture-dev/backstage-plugin-posture-common';
 import { formatDateTime, formatScore, scoreColor } from '../../lib/format';
 import { usePostureTabLink } from '../../lib/links';
 import { PAGE_SIZES } from '../../lib/overviewQuery';

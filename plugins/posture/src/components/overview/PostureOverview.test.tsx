@@ -4,7 +4,7 @@ import { useLocation } from 'react-router-dom';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
-import { PostureApi } from '@internal/plugin-posture-common';
+import { PostureApi } from '@posture-dev/backstage-plugin-posture-common';
 import { postureApiRef } from '../../api';
 import { mockPostureApi, overviewResponse, overviewRow, responseError, templateEntity } from '../../testUtils/fixtures';
 import { PostureOverview } from './PostureOverview';

@@ -7,7 +7,7 @@ import LinearProgress from '@material-ui/core/LinearProgress';
 import Typography from '@material-ui/core/Typography';
 import { useNavigate } from 'react-router-dom';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import { Distribution, OverviewSortField } from '@internal/plugin-posture-common';
+import { Distribution, OverviewSortField } from '@posture-dev/backstage-plugin-posture-common';
 import { postureApiRef } from '../../api';
 import { LEVEL_COLORS, PSS_COLORS, gradeColor } from '../../lib/format';
 import { usePostureTabLink } from '../../lib/links';
