@@ -9,6 +9,7 @@ import path from 'node:path';
 export function sharedDir(...segments: string[]): string | undefined {
   const base =
     process.env.POSTURE_SHARED_DIR ?? path.resolve(__dirname, '../../../../../shared');
+  // bounded-spread: the caller's own arguments
   const dir = path.join(base, ...segments);
   return fs.existsSync(dir) ? dir : undefined;
 }
@@ -19,9 +20,11 @@ export function describeWithShared(
   segments: string[],
   fn: (dir: string) => void,
 ): void {
+  // bounded-spread: a literal list of folder names in a test
   const dir = sharedDir(...segments);
   if (!dir) {
     // eslint-disable-next-line no-console
+    // bounded-spread: the same literal list
     console.log(`[skip] ${name}: ${path.join('shared', ...segments)} not found (set POSTURE_SHARED_DIR)`);
     describe.skip(name, () => it('needs the shared folder', () => {}));
     return;

@@ -25,7 +25,8 @@ export function workloadsRelatedTo(o: K8sObject, index: SnapshotIndex): Workload
       const out: Workload[] = [];
       for (const svc of new Set(ingressServiceNames(o))) {
         const s = index.get('Service', ns, svc);
-        if (s) out.push(...index.selectedBy(s));
+        // one push each: a broad selector may select every workload
+        if (s) for (const w of index.selectedBy(s)) out.push(w);
       }
       return out;
     }
@@ -58,7 +59,7 @@ function serviceAccountSubjects(binding: K8sObject, index: SnapshotIndex): Workl
     const name = str(subj?.name);
     if (subj?.kind !== 'ServiceAccount' || !name) continue;
     const ns = str(subj.namespace) || (kindOf(binding) === 'RoleBinding' ? namespaceOf(binding) : 'default');
-    out.push(...index.workloadsUsingServiceAccount(ns, name));
+    for (const w of index.workloadsUsingServiceAccount(ns, name)) out.push(w);
   }
   return out;
 }

@@ -24,8 +24,9 @@ export function xPositions(points: HistoryPoint[], area: PlotArea): number[] {
   const w = area.width - area.left - area.right;
   const times = points.map(p => Date.parse(p.at));
   const valid = times.every(t => !Number.isNaN(t));
-  const min = Math.min(...times);
-  const max = Math.max(...times);
+  // loops, not Math.min(...): a long history must not overflow the call stack
+  const min = times.reduce((m, t) => Math.min(m, t), Infinity);
+  const max = times.reduce((m, t) => Math.max(m, t), -Infinity);
   if (points.length === 1) return [area.left + w / 2];
   if (!valid || max === min) return points.map((_, i) => area.left + (i / (points.length - 1)) * w);
   return times.map(t => area.left + ((t - min) / (max - min)) * w);

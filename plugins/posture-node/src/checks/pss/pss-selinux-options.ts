@@ -61,7 +61,7 @@ export default defineCheck({
   evaluate(w) {
     const violations = judge(podSecurityContext(w)?.seLinuxOptions, podScPath(w));
     for (const c of pssContainers(w)) {
-      violations.push(...judge(containerSecurityContext(c)?.seLinuxOptions, containerScPath(c), c.name));
+      for (const v of judge(containerSecurityContext(c)?.seLinuxOptions, containerScPath(c), c.name)) violations.push(v);
     }
     return verdict(
       violations,

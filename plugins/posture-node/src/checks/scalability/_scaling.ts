@@ -68,8 +68,9 @@ export interface ReplicaBounds {
 export function replicaBounds(w: Workload, ctx: CheckContext): ReplicaBounds {
   const scalers = ctx.index.scalersFor(w).map(scalerBounds);
   if (scalers.length > 0) {
-    const min = Math.max(...scalers.map(s => s.min));
-    const max = Math.max(min, ...scalers.map(s => s.max ?? s.min));
+    // a loop, not Math.max(...): a hostile manifest set may aim any number of scalers at one workload
+    const min = scalers.reduce((m, s) => Math.max(m, s.min), -Infinity);
+    const max = scalers.reduce((m, s) => Math.max(m, s.max ?? s.min), min);
     return {
       min,
       max,

@@ -67,7 +67,7 @@ export default defineCheck({
       }
     }
     if (problems.length > 0) return fail(problems.join('; '), evidence);
-    const floor = Math.max(1, Math.min(...scalers.map(s => s.min)));
+    const floor = Math.max(1, scalers.reduce((m, s) => Math.min(m, s.min), Infinity));
     return pass(
       `minAvailable of ${budgets
         .map(b => named(b.pdb))

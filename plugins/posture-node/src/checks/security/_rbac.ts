@@ -130,7 +130,7 @@ export function effectiveRules(role: K8sObject, index: SnapshotIndex): Rule[] {
       const labels = labelsOf(other);
       // an empty selector would aggregate everything; the controller ignores it too
       if (selectors.some(sel => !sel.empty && matches(sel, labels)))
-        extra.push(...rulesOf(other).map(rule => ({ ...rule, from: other })));
+        for (const rule of rulesOf(other)) extra.push({ ...rule, from: other });
     }
   }
   const all = [...own, ...extra];

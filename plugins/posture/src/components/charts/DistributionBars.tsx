@@ -18,6 +18,7 @@ const BAR_W = 200;
 /** Horizontal bars, one per bucket; the counts are printed so no reading of lengths is needed. */
 export function DistributionBars(props: DistributionBarsProps) {
   const { title, id, order, counts, colors = {}, labels = {} } = props;
+  // bounded-spread: `order` is the fixed list of buckets (grades or levels)
   const max = Math.max(1, ...order.map(k => counts[k] ?? 0));
   const summary = `${title}: ${order.map(k => `${labels[k] ?? k} ${counts[k] ?? 0}`).join(', ')}`;
   return (
