@@ -35,6 +35,11 @@ export interface Config {
           timeout?: HumanDuration | string;
           /** objects per LIST page; default 500 */
           pageSize?: number;
+          /**
+           * list Pods and ReplicaSets as metadata only (PartialObjectMetadataList) and fetch in full
+           * only those without a controller; default true
+           */
+          metadataOnly?: boolean;
         }
       | {
           type: 'manifests';
@@ -51,6 +56,15 @@ export interface Config {
       timeout?: HumanDuration | string;
       initialDelay?: HumanDuration | string;
     };
+    /** `POST /refresh` answers 429 for this long after it triggered a collection; default 1 minute */
+    refreshCooldown?: HumanDuration | string;
+    /**
+     * how long an entity that left the catalog keeps its scorecard and history before they are
+     * deleted; default 24 hours
+     */
+    removalGracePeriod?: HumanDuration | string;
+    /** evaluate in worker threads, off the backend's event loop; default true */
+    workerThreads?: boolean;
     /** days of score history to keep; default 365 */
     historyRetentionDays?: number;
     /** send a notification to the owner when an entity's grade or level drops; default true */

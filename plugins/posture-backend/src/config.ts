@@ -15,6 +15,8 @@ export interface KubernetesClusterConfig {
   inCluster: boolean;
   timeoutMs: number;
   pageSize: number;
+  /** list Pods and ReplicaSets as PartialObjectMetadataList, fetching in full only those without a controller */
+  metadataOnly?: boolean;
 }
 
 export interface ManifestsClusterConfig {
@@ -35,6 +37,12 @@ export interface PostureConfig {
   historyRetentionDays: number;
   notifyOnRegression: boolean;
   engine: EngineConfig;
+  /** POST /refresh answers 429 this long after it last triggered the collection tasks */
+  refreshCooldownMs: number;
+  /** an entity gone from the catalog keeps its data this long */
+  removalGraceMs: number;
+  /** parse and evaluate each cluster in a worker thread */
+  workerThreads: boolean;
 }
 
 function durationMs(d: HumanDuration): number {
@@ -68,6 +76,7 @@ function readKubernetesCluster(c: Config, name: string): KubernetesClusterConfig
     inCluster: c.getOptionalBoolean('inCluster') ?? false,
     timeoutMs: durationMs(duration(c, 'timeout', { seconds: 60 })),
     pageSize: c.getOptionalNumber('pageSize') ?? 500,
+    metadataOnly: c.getOptionalBoolean('metadataOnly') ?? true,
   };
   if (!cluster.url && !cluster.kubeconfig && !cluster.inCluster) {
     throw new Error(`posture cluster "${name}": set url, kubeconfig or inCluster`);
@@ -122,6 +131,9 @@ export function readPostureConfig(root: Config): PostureConfig {
     historyRetentionDays: p?.getOptionalNumber('historyRetentionDays') ?? 365,
     notifyOnRegression: p?.getOptionalBoolean('notifyOnRegression') ?? true,
     engine: resolveEngineConfig(p?.getOptional('engine') ?? {}),
+    refreshCooldownMs: durationMs(duration(p, 'refreshCooldown', { minutes: 1 })),
+    removalGraceMs: durationMs(duration(p, 'removalGracePeriod', { hours: 24 })),
+    workerThreads: p?.getOptionalBoolean('workerThreads') ?? true,
   };
 }
 

@@ -42,6 +42,15 @@ export function entitySelector(entity: Entity, clusterNames: string[]): EntitySe
     namespace,
     clusters: pinned ? clusterNames.filter(c => c === pinned) : clusterNames,
   };
+  return selectorFor(match);
+}
+
+/**
+ * The parsed selector of an entity's match. Split from `entitySelector` so a worker thread, which
+ * receives only the plain `match`, parses it the same way.
+ */
+export function selectorFor(match: EntityMatch): EntitySelector {
+  const { kubernetesId, labelSelector } = match;
   if (!kubernetesId && !labelSelector) return { match };
   try {
     // like the kubernetes plugin, an explicit label selector wins over the id
@@ -96,7 +105,19 @@ export function clusterScorecard(
   collectedAt: string,
   now: number,
 ): { scorecard: ClusterScorecard; results: CheckResult[] } {
-  const entityRef = stringifyEntityRef(entity);
+  return clusterScorecardFor(stringifyEntityRef(entity), cluster, output, workloads, config, collectedAt, now);
+}
+
+/** `clusterScorecard` by entity ref, for the worker thread, which has no catalog entities. */
+export function clusterScorecardFor(
+  entityRef: string,
+  cluster: string,
+  output: EngineOutput,
+  workloads: WorkloadReport[],
+  config: EngineConfig,
+  collectedAt: string,
+  now: number,
+): { scorecard: ClusterScorecard; results: CheckResult[] } {
   const results = resultsFor({ results: output.results, workloads }).map(r =>
     applyExemption({ ...r, cluster }, undefined, config, { entity: entityRef, cluster }, now),
   );

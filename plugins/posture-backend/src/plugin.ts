@@ -2,7 +2,6 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import { ConflictError } from '@backstage/errors';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { posturePermissions } from '@posture-dev/backstage-plugin-posture-common';
@@ -18,8 +17,7 @@ import { PostureRefresher } from './refresher';
 import { createRouter } from './service/router';
 import { PostureStore } from './store';
 import { notifyRegressions } from './notify';
-
-const TASK_ID = 'posture-collect';
+import { collectionTaskId, lockSchedulerRoutes, refreshTrigger } from './scheduling';
 
 /**
  * Posture backend: collects every configured cluster on a schedule, scores
@@ -31,7 +29,7 @@ export const posturePlugin = createBackendPlugin({
     const extraChecks: Check[] = [];
     env.registerExtensionPoint(postureChecksExtensionPoint, {
       addChecks(...checks) {
-        extraChecks.push(...checks);
+        for (const c of checks) extraChecks.push(c);
       },
     });
     env.registerInit({
@@ -70,8 +68,13 @@ export const posturePlugin = createBackendPlugin({
         );
         permissionsRegistry.addPermissions(posturePermissions);
 
+        // the scheduler mounted its /.backstage/scheduler/v1/tasks/:id/{trigger,cancel} routes on this
+        // plugin's router before any route of ours, open to any user token: they are refused from
+        // now on, and POST /refresh (posture.refresh, with a cooldown) is the way to trigger
+        const tasks = lockSchedulerRoutes(scheduler);
         const refresher = new PostureRefresher({
           sources,
+          clusterConfigs: postureConfig.clusters,
           store,
           catalog,
           auth,
@@ -83,17 +86,23 @@ export const posturePlugin = createBackendPlugin({
             : undefined,
         });
 
-        await scheduler.scheduleTask({
-          id: TASK_ID,
-          frequency: postureConfig.schedule.frequency,
-          timeout: postureConfig.schedule.timeout,
-          initialDelay: postureConfig.schedule.initialDelay,
-          // one run at a time across every backend replica
-          scope: 'global',
-          fn: async () => {
-            await refresher.run();
-          },
-        });
+        // one global task per cluster: replicas share the fleet through the scheduler's table, each
+        // task runs on one replica at a time, and its timeout and cancel reach the run as the signal
+        const taskIds: string[] = [];
+        for (const source of sources) {
+          const id = collectionTaskId(source.name);
+          taskIds.push(id);
+          await tasks.scheduleTask({
+            id,
+            frequency: postureConfig.schedule.frequency,
+            timeout: postureConfig.schedule.timeout,
+            initialDelay: postureConfig.schedule.initialDelay,
+            scope: 'global',
+            fn: async signal => {
+              await refresher.runCluster(source.name, signal);
+            },
+          });
+        }
 
         httpRouter.use(
           await createRouter({
@@ -104,14 +113,7 @@ export const posturePlugin = createBackendPlugin({
             checks: () => effectiveChecks(checks, postureConfig.engine).map(c => c.meta),
             // two missed collections make data stale even if nothing failed
             staleAfterMs: 2 * durationMs(postureConfig.schedule.frequency),
-            triggerRefresh: async () => {
-              try {
-                await scheduler.triggerTask(TASK_ID);
-              } catch (e) {
-                // already running: that run will pick up the latest state
-                if (!(e instanceof ConflictError) && (e as Error).name !== 'ConflictError') throw e;
-              }
-            },
+            triggerRefresh: refreshTrigger({ scheduler: tasks, taskIds, cooldownMs: postureConfig.refreshCooldownMs }),
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

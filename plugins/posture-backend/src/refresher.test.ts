@@ -1,6 +1,8 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { scoreResults } from '@posture-dev/backstage-plugin-posture-common';
 import { builtInChecks } from '@posture-dev/backstage-plugin-posture-node';
+import { Entity } from '@backstage/catalog-model';
+import { CatalogService } from '@backstage/plugin-catalog-node';
 import { Knex } from 'knex';
 import {
   TestCluster,
@@ -86,98 +88,144 @@ async function snapshot(store: PostureStore) {
 
 describe('PostureRefresher', () => {
   it.each(databases.eachSupportedId())(
-    'never runs two collections at once, in one process or across replicas, %p',
+    'combines the latest good snapshot of each cluster, collected by different replicas at different times, %p',
     async id => {
       const knex = await databases.init(id);
       const clusters = await threeClusters();
-      // slow clusters, so the runs below overlap
-      for (const c of clusters) c.server.setFaults([{ fault: 'latency', ms: 200 }]);
       const { a, b } = await replicas(knex);
-      const { spy, wrap } = concurrencySpy();
       const one = makeRefresher({ store: a, clusters, entities: ENTITIES });
       const two = makeRefresher({ store: b, clusters, entities: ENTITIES });
-      wrap([...one.sources, ...two.sources]);
-      const saveRun = jest.spyOn(b, 'saveRun');
+      // two replicas' tasks, running at once for different clusters
+      await Promise.all([one.refresher.runCluster('east'), two.refresher.runCluster('west'), two.refresher.runCluster('central')]);
+      const pssLevelOf = (checkId: string) => builtInChecks.find(c => c.meta.id === checkId)?.meta.pssLevel;
+      const shop = (await a.getEntity('component:default/shop'))!;
+      expect(shop.clusters.map(c => c.cluster).sort()).toEqual(['central', 'east', 'west']);
+      expect(shop.combined).toEqual(scoreResults(shop.results, { pssLevelOf }));
+      const before = shop.combined!.overall!;
 
-      // the scheduled run and POST /refresh in one process join the same run
-      const first = one.refresher.run();
-      expect(one.refresher.run()).toBe(first);
-      // another replica's run starts while that collection is under way
-      while (clusters[0].server.stats.total === 0) await sleep(5);
-      const other = await two.refresher.run();
-      expect(other).toMatchObject({ skipped: 'locked', clusters: [] });
-      const summary = await first;
-      expect(summary.skipped).toBeUndefined();
-      expect(summary.clusters.map(c => c.ok)).toEqual([true, true, true]);
-      expect(saveRun).not.toHaveBeenCalled();
-      expect(spy).toMatchObject({ started: 3, maxActive: 3 });
-      expect(discoveries(clusters)).toEqual([1, 1, 1]);
-
-      // started together, one replica collects and the other skips
-      const both = await Promise.all([one.refresher.run(), two.refresher.run()]);
-      expect(both.filter(s => s.skipped === 'locked')).toHaveLength(1);
-      expect(both.filter(s => !s.skipped)).toHaveLength(1);
-      // three sources per collection, never two collections' worth in flight
-      expect(spy).toMatchObject({ started: 6, maxActive: 3 });
-      expect(discoveries(clusters)).toEqual([2, 2, 2]);
-
-      // once the lock is free, the other replica collects too
-      expect((await two.refresher.run()).skipped).toBeUndefined();
-      expect(saveRun).toHaveBeenCalledTimes(both[1].skipped ? 1 : 2);
-      expect(discoveries(clusters)).toEqual([3, 3, 3]);
-      expect(spy.maxActive).toBe(3);
+      // later, one replica collects only `west`, now hardened: the others' rows stay and count
+      clusters[1].server.addObjects(objects('west', true));
+      const summary = await one.refresher.runCluster('west');
+      expect(summary.clusters.map(c => c.name)).toEqual(['west']);
+      const after = (await b.getEntity('component:default/shop'))!;
+      expect(after.clusters.map(c => c.cluster).sort()).toEqual(['central', 'east', 'west']);
+      expect(after.combined).toEqual(scoreResults(after.results, { pssLevelOf }));
+      expect(after.combined!.overall!).toBeGreaterThan(before);
+      expect(after.clusters.find(c => c.cluster === 'east')!.collectedAt).toBe(
+        shop.clusters.find(c => c.cluster === 'east')!.collectedAt,
+      );
+      // the cluster statuses each say when their own cluster was collected
+      expect((await a.getClusterStatuses()).map(s => s.error)).toEqual([null, null, null]);
     },
   );
 
+  it('collects only its own cluster per task, and joins a run of the same cluster already going', async () => {
+    const knex = await databases.init('SQLITE_3');
+    const clusters = await threeClusters();
+    const store = await PostureStore.fromKnex(knex);
+    const { spy, wrap } = concurrencySpy();
+    const { refresher, sources } = makeRefresher({ store, clusters, entities: ENTITIES });
+    wrap(sources);
+    const first = refresher.runCluster('east');
+    expect(refresher.runCluster('east')).toBe(first);
+    await Promise.all([first, refresher.runCluster('west')]);
+    expect(spy.started).toBe(2);
+    expect(discoveries(clusters)).toEqual([1, 1, 0]);
+    await expect(refresher.runCluster('nowhere')).rejects.toThrow(/No posture cluster named nowhere/);
+  });
+
+  it.each(databases.eachSupportedId())('stops and saves nothing when the scheduler aborts the run, %p', async id => {
+    const knex = await databases.init(id);
+    const clusters = await threeClusters();
+    for (const c of clusters) c.server.setFaults([{ fault: 'latency', ms: 300 }]);
+    const store = await PostureStore.fromKnex(knex);
+    const saveRun = jest.spyOn(store, 'saveRun');
+    const { refresher } = makeRefresher({ store, clusters, entities: ENTITIES });
+    const controller = new AbortController();
+    const run = refresher.runCluster('east', controller.signal);
+    while (clusters[0].server.stats.total === 0) await sleep(5);
+    controller.abort(new Error('Task was cancelled'));
+    await expect(run).rejects.toThrow(/cancelled|aborted/);
+    expect(saveRun).not.toHaveBeenCalled();
+    expect(await store.listEntityRefs()).toEqual([]);
+  });
+
   it.each(databases.eachSupportedId())(
-    'recovers the lock of a backend that died mid-collection once its lease expires, %p',
+    'keeps entities gone from the catalog for the grace period, and reads a shrunken catalog twice, %p',
     async id => {
       const knex = await databases.init(id);
       const clusters = await threeClusters();
-      const { a, b, advance } = await replicas(knex);
-      // the dead backend took the lock and never released or renewed it
-      const dead = await a.tryAcquireLock('collection', 60_000);
-      expect(dead).toBeDefined();
-      const { refresher } = makeRefresher({ store: b, clusters, entities: ENTITIES });
-
-      expect(await refresher.run()).toMatchObject({ skipped: 'locked' });
-      expect(clusters.map(c => c.server.stats.total)).toEqual([0, 0, 0]);
-      advance(30_000);
-      expect(await refresher.run()).toMatchObject({ skipped: 'locked' });
-
-      advance(30_001);
-      const summary = await refresher.run();
-      expect(summary.skipped).toBeUndefined();
-      expect(summary.clusters.every(c => c.ok)).toBe(true);
-      expect((await b.getEntity('component:default/shop'))?.clusters).toHaveLength(3);
-      // the dead holder's lease is gone for good, and the lock is free again
-      expect(await a.renewLock(dead!, 60_000)).toBeUndefined();
-      const next = await a.tryAcquireLock('collection', 60_000);
-      expect(next).toBeDefined();
-      await a.releaseLock(next!);
-    },
-  );
-
-  it.each(databases.eachSupportedId())(
-    'does not save a run whose lock was taken over mid-collection, %p',
-    async id => {
-      const knex = await databases.init(id);
-      const clusters = await threeClusters();
-      for (const c of clusters) c.server.setFaults([{ fault: 'latency', ms: 300 }]);
       const store = await PostureStore.fromKnex(knex);
-      const saveRun = jest.spyOn(store, 'saveRun');
-      // renewed every 100 ms
-      const { refresher } = makeRefresher({ store, clusters, entities: ENTITIES, lockTtlMs: 300 });
-      const run = refresher.run();
-      while (clusters[0].server.stats.total === 0) await sleep(5);
-      // another replica took the lock over (as after an expiry it missed)
-      await knex('posture_locks').where({ name: 'collection' }).update({ holder: 'another-replica' });
-      await expect(run).rejects.toThrow(/Lost the collection lock/);
-      expect(saveRun).not.toHaveBeenCalled();
-      expect(await store.listEntityRefs()).toEqual([]);
-      expect(await knex('posture_locks').where({ name: 'collection' }).first()).toMatchObject({ holder: 'another-replica' });
+      let answers: Entity[][] = [];
+      let reads = 0;
+      const catalog = {
+        getEntities: async () => {
+          reads++;
+          return { items: answers.length > 1 ? answers.shift()! : answers[0] };
+        },
+      } as unknown as CatalogService;
+      const { refresher } = makeRefresher({
+        store,
+        clusters,
+        entities: [],
+        catalog,
+        posture: { removalGracePeriod: { milliseconds: 200 } },
+      });
+      answers = [ENTITIES];
+      await refresher.run();
+      expect(await store.listEntityRefs()).toHaveLength(4);
+      const historyBefore = await store.getHistory('component:default/shop');
+      expect(historyBefore).toHaveLength(1);
+
+      // an empty answer (a permission policy filtering the plugin's reads), then the full catalog
+      reads = 0;
+      answers = [[], ENTITIES];
+      let summary = await refresher.run();
+      expect(reads).toBe(2);
+      expect(summary).toMatchObject({ entities: 4, absent: 0, removed: 0 });
+
+      // empty twice: confirmed, yet only marked absent, history kept
+      reads = 0;
+      answers = [[]];
+      summary = await refresher.run();
+      expect(reads).toBe(2);
+      expect(summary).toMatchObject({ entities: 0, absent: 4, removed: 0 });
+      expect(await store.listEntityRefs()).toHaveLength(4);
+      expect(await store.getHistory('component:default/shop')).toEqual(historyBefore);
+
+      // back within the grace period: nothing was lost
+      answers = [ENTITIES];
+      summary = await refresher.run();
+      expect(summary).toMatchObject({ absent: 0, removed: 0 });
+      expect(await store.listAbsentEntities()).toEqual([]);
+
+      // one entity leaves for good: deleted only by a run after the grace period
+      const rest = ENTITIES.filter(e => e.metadata.name !== 'shop');
+      answers = [rest];
+      summary = await refresher.run();
+      expect(summary).toMatchObject({ absent: 1, removed: 0 });
+      expect(await store.getHistory('component:default/shop')).toHaveLength(1);
+      await sleep(250);
+      summary = await refresher.run();
+      expect(summary).toMatchObject({ absent: 1, removed: 1 });
+      expect(await store.listEntityRefs()).not.toContain('component:default/shop');
+      expect(await store.getHistory('component:default/shop')).toEqual([]);
+      expect(await store.listAbsentEntities()).toEqual([]);
     },
   );
+
+  it.each(databases.eachSupportedId())('never deletes in the run that first misses an entity, even with no grace, %p', async id => {
+    const knex = await databases.init(id);
+    const clusters = await threeClusters();
+    const store = await PostureStore.fromKnex(knex);
+    let items = ENTITIES;
+    const catalog = { getEntities: async () => ({ items }) } as unknown as CatalogService;
+    const { refresher } = makeRefresher({ store, clusters, entities: [], catalog, posture: { removalGracePeriod: { milliseconds: 0 } } });
+    await refresher.run();
+    items = ENTITIES.slice(1);
+    expect(await refresher.run()).toMatchObject({ absent: 1, removed: 0 });
+    expect(await refresher.run()).toMatchObject({ absent: 1, removed: 1 });
+  });
 
   it.each(databases.eachSupportedId())(
     'forgets a cluster removed from the configuration, %p',

@@ -11,26 +11,42 @@ import {
   EntityScorecard,
   scoreResults,
 } from '@posture-dev/backstage-plugin-posture-common';
-import { Check, EngineOutput, evaluate } from '@posture-dev/backstage-plugin-posture-node';
-import { PostureConfig } from './config';
-import { CollectionOutcome, collectAll } from './clusters/collect';
+import { Check } from '@posture-dev/backstage-plugin-posture-node';
+import { ClusterConfig, PostureConfig } from './config';
+import { CollectionOutcome, collectCluster } from './clusters/collect';
 import { ClusterSource } from './clusters/types';
-import { WorkloadLookup, clusterScorecard, entitySelector } from './mapping';
+import { entitySelector } from './mapping';
 import { PostureRunStore, Regression } from './runStoreApi';
+import { EntityInCluster } from './worker/clusterJob';
 
 /** Catalog kinds that run workloads. */
 const SCORED_KINDS = ['Component', 'Resource'];
+/** below this many scored entities a shrinking catalog answer is not suspicious */
+const SHRINK_GUARD_MIN = 4;
 
 export interface RunSummary {
-  skipped?: 'locked';
-  clusters: { name: string; ok: boolean; error?: string; objects: number; durationMs: number }[];
+  clusters: {
+    name: string;
+    ok: boolean;
+    error?: string;
+    objects: number;
+    durationMs: number;
+    /** response bytes read from the API server */
+    bytesRead?: number;
+  }[];
   entities: number;
   changed: number;
   regressions: Regression[];
+  /** entities gone from the catalog, kept for the grace period */
+  absent: number;
+  /** entities deleted because they stayed absent past the grace period */
+  removed: number;
 }
 
 export interface RefresherOptions {
   sources: ClusterSource[];
+  /** the sources' configs (same order and names): with them a worker thread builds its own source */
+  clusterConfigs?: ClusterConfig[];
   store: PostureRunStore;
   catalog: CatalogService;
   auth: AuthService;
@@ -39,18 +55,18 @@ export interface RefresherOptions {
   checks: Check[];
   /** told about grade or level drops; defaults to logging them */
   onRegressions?: (regressions: Regression[]) => Promise<void>;
-  /** how long the run lock lasts without renewal (renewed every third of it); default 10 minutes */
-  lockTtlMs?: number;
 }
 
 /**
- * One collection run: collect every cluster concurrently, score each
- * snapshot once with the engine, map the results onto catalog entities and
- * save everything in one transaction. A cluster that fails keeps its last
- * good data, marked stale.
+ * Collection runs. The scheduler runs one task per cluster (`runCluster`), so replicas share the
+ * fleet; `run` collects every cluster at once (tests, and a single-process setup). Each cluster
+ * is collected and evaluated in a worker thread, its results mapped onto catalog entities and
+ * saved in one transaction; the store combines them with the latest good rows of the entity's
+ * other clusters, whoever collected those and whenever. A cluster that fails keeps its last good
+ * data, marked stale.
  */
 export class PostureRefresher {
-  private running?: Promise<RunSummary>;
+  private readonly running = new Map<string, Promise<RunSummary>>();
   private readonly pssLevelOf: (checkId: string) => 'baseline' | 'restricted' | undefined;
 
   constructor(private readonly options: RefresherOptions) {
@@ -58,77 +74,77 @@ export class PostureRefresher {
     this.pssLevelOf = id => levels.get(id);
   }
 
-  /** Runs now, or joins the run already in progress in this process. */
-  run(): Promise<RunSummary> {
-    if (!this.running) {
-      this.running = this.runLocked().finally(() => {
-        this.running = undefined;
-      });
-    }
-    return this.running;
+  /** Collects every cluster now, or joins the all-cluster run already in progress in this process. */
+  run(signal?: AbortSignal): Promise<RunSummary> {
+    return this.once('*', () => this.collectAndSave(this.options.sources, signal));
   }
 
-  private async runLocked(): Promise<RunSummary> {
-    const { store, logger } = this.options;
-    let acquired = false;
-    try {
-      // the lease expires if its holder dies, so a backend restarted mid-run recovers on its next run
-      return await store.withLock(
-        'collection',
-        (_lease, signal) => {
-          acquired = true;
-          return this.collectAndSave(signal);
-        },
-        { ttlMs: this.options.lockTtlMs ?? 10 * 60_000, waitMs: 0 },
-      );
-    } catch (e) {
-      // only a lock held by another run means "skipped"; a lock lost mid-run is a failed run
-      if (acquired || (e as Error).name !== 'ConflictError') throw e;
-      logger.info('Posture collection skipped: another run holds the lock');
-      return { skipped: 'locked', clusters: [], entities: 0, changed: 0, regressions: [] };
-    }
+  /** Collects one cluster (a scheduled task's work); the signal is the scheduler's. */
+  runCluster(name: string, signal?: AbortSignal): Promise<RunSummary> {
+    const source = this.options.sources.find(s => s.name === name);
+    if (!source) return Promise.reject(new Error(`No posture cluster named ${name}`));
+    return this.once(name, () => this.collectAndSave([source], signal));
   }
 
-  private async collectAndSave(lockSignal: AbortSignal): Promise<RunSummary> {
-    const { sources, store, catalog, auth, logger, config, checks } = this.options;
+  private once(key: string, fn: () => Promise<RunSummary>): Promise<RunSummary> {
+    let p = this.running.get(key);
+    if (!p) {
+      p = fn().finally(() => this.running.delete(key));
+      this.running.set(key, p);
+    }
+    return p;
+  }
+
+  private async collectAndSave(selected: ClusterSource[], signal?: AbortSignal): Promise<RunSummary> {
+    const { sources, store, logger, config, checks, clusterConfigs } = this.options;
     const startedAt = new Date();
     const now = startedAt.getTime();
-    const outcomes = await collectAll(sources);
+    const collectedAt = startedAt.toISOString();
+    const clusterNames = sources.map(s => s.name);
+    const stored = await store.listEntityRefs();
+    const items = await this.readCatalog(stored);
+    const selectors = items.map(entity => ({ entity, sel: entitySelector(entity, clusterNames) }));
     const previous = new Map((await store.getClusterStatuses()).map(s => [s.name, s]));
     // clusters gone from the config would otherwise keep their rows, and count in every combined score, forever
-    const configured = new Set(sources.map(s => s.name));
+    const configured = new Set(clusterNames);
     const removedClusters = [...previous.keys()].filter(name => !configured.has(name));
 
-    const outputs = new Map<string, { output: EngineOutput; lookup: WorkloadLookup; collectedAt: string }>();
+    const outcomes = await Promise.all(
+      selected.map(source => {
+        const entities = [];
+        for (const { entity, sel } of selectors) {
+          if (sel.selector && sel.match.clusters.includes(source.name)) {
+            entities.push({ entityRef: stringifyEntityRef(entity), match: sel.match });
+          }
+        }
+        return collectCluster(
+          source,
+          { cluster: configFor(clusterConfigs, source), entities, engine: config.engine, now, collectedAt },
+          { signal, checks, config: clusterConfigs?.find(c => c.name === source.name), workerThreads: config.workerThreads },
+        );
+      }),
+    );
+    signal?.throwIfAborted();
+
+    const perCluster = new Map<string, Map<string, EntityInCluster>>();
     const statuses: ClusterStatus[] = [];
     for (const o of outcomes) {
-      const source = sources.find(s => s.name === o.cluster)!;
+      const source = selected.find(s => s.name === o.cluster)!;
       statuses.push(this.statusFor(source, o, previous.get(o.cluster), startedAt));
       if (!o.ok) {
         logger.warn(`Posture collection from cluster ${o.cluster} failed: ${o.error}`);
         continue;
       }
-      for (const w of o.snapshot.warnings) logger.warn(`Posture cluster ${o.cluster}: ${w}`);
-      const output = evaluate(o.snapshot, checks, { config: config.engine, now });
-      outputs.set(o.cluster, {
-        output,
-        lookup: new WorkloadLookup(output.workloads),
-        collectedAt: startedAt.toISOString(),
-      });
+      for (const w of o.result.warnings) logger.warn(`Posture cluster ${o.cluster}: ${w}`);
+      perCluster.set(o.cluster, new Map(o.result.entities));
     }
 
-    const credentials = await auth.getOwnServiceCredentials();
-    const { items } = await catalog.getEntities({ filter: { kind: SCORED_KINDS } }, { credentials });
-    const clusterNames = sources.map(s => s.name);
     const entities: EntityScorecard[] = [];
-    for (const entity of items) {
-      entities.push(await this.scoreEntity(entity, clusterNames, outputs, now));
-    }
-    const currentRefs = new Set(entities.map(e => e.entityRef));
-    const removedEntityRefs = (await store.listEntityRefs()).filter(r => !currentRefs.has(r));
+    for (const { entity, sel } of selectors) entities.push(this.scoreEntity(entity, sel, perCluster, now));
+    const { absent, removedEntityRefs } = await this.applyAbsence(stored, entities, startedAt);
 
-    // whoever took over the lock (ours expired) is collecting too: its save must not race ours
-    lockSignal.throwIfAborted();
+    // a cancelled or timed-out task must not save: the next run starts from the data as it was
+    signal?.throwIfAborted();
     const saved = await store.saveRun({
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
@@ -137,9 +153,10 @@ export class PostureRefresher {
       removedEntityRefs,
       removedClusters,
       retentionDays: config.historyRetentionDays,
-      // the combined score over fresh rows and the kept rows of clusters that failed
+      // the combined score over fresh rows and the kept rows of the entity's other clusters
       rescore: results => scoreResults(results, { weights: config.engine.weights, pssLevelOf: this.pssLevelOf }),
     });
+    if (removedEntityRefs.length > 0) await store.clearEntitiesAbsent(removedEntityRefs);
     if (saved.regressions.length > 0) {
       if (this.options.onRegressions) await this.options.onRegressions(saved.regressions);
       else for (const r of saved.regressions) logger.warn(`Posture regression: ${JSON.stringify(r)}`);
@@ -149,17 +166,79 @@ export class PostureRefresher {
         name: o.cluster,
         ok: o.ok,
         ...(o.ok ? {} : { error: o.error }),
-        objects: o.ok ? o.snapshot.objects.length : 0,
+        objects: o.ok ? o.result.objects : 0,
         durationMs: o.durationMs,
+        ...(o.ok && o.result.bytesRead !== undefined ? { bytesRead: o.result.bytesRead } : {}),
       })),
       entities: entities.length,
       changed: saved.changed.length,
       regressions: saved.regressions,
+      absent: absent.length,
+      removed: removedEntityRefs.length,
     };
     logger.info(
-      `Posture collection: ${summary.clusters.filter(c => c.ok).length}/${summary.clusters.length} clusters, ${summary.entities} entities, ${summary.changed} changed`,
+      `Posture collection: ${summary.clusters.filter(c => c.ok).length}/${summary.clusters.length} clusters (${selected.map(s => s.name).join(', ')}), ${summary.entities} entities, ${summary.changed} changed, ${summary.absent} absent from the catalog, ${summary.removed} removed`,
     );
     return summary;
+  }
+
+  /**
+   * The catalog's scored entities. An answer that drops more than half of the entities scored so
+   * far (a permission policy filtering the plugin's reads, a catalog mid-restart) is logged and
+   * read again before it is used; even then those entities are only marked absent (applyAbsence).
+   */
+  private async readCatalog(stored: string[]): Promise<Entity[]> {
+    const { catalog, auth, logger } = this.options;
+    const read = async () => {
+      const credentials = await auth.getOwnServiceCredentials();
+      return (await catalog.getEntities({ filter: { kind: SCORED_KINDS } }, { credentials })).items;
+    };
+    const missing = (items: Entity[]) => {
+      const seen = new Set(items.map(e => stringifyEntityRef(e).toLocaleLowerCase('en-US')));
+      let n = 0;
+      for (const r of stored) if (!seen.has(r)) n++;
+      return n;
+    };
+    const first = await read();
+    const lost = missing(first);
+    if (stored.length < SHRINK_GUARD_MIN || lost * 2 <= stored.length) return first;
+    logger.warn(
+      `Posture: the catalog answered ${first.length} entities, without ${lost} of the ${stored.length} scored so far; reading it again before applying that`,
+    );
+    const second = await read();
+    const lostAgain = missing(second);
+    logger.warn(
+      lostAgain * 2 > stored.length
+        ? `Posture: a second catalog read confirms ${lostAgain} entities missing; they keep their data for the removal grace period`
+        : `Posture: a second catalog read has ${second.length} entities (${lostAgain} missing); using it`,
+    );
+    return second;
+  }
+
+  /**
+   * Entities scored before and missing from the catalog now are marked absent, not deleted; they
+   * are deleted only once absent for the grace period, as recorded by an earlier run, so the run
+   * that first misses an entity never deletes its history.
+   */
+  private async applyAbsence(
+    stored: string[],
+    entities: EntityScorecard[],
+    startedAt: Date,
+  ): Promise<{ absent: string[]; removedEntityRefs: string[] }> {
+    const { store, config } = this.options;
+    const present = new Set(entities.map(e => e.entityRef.toLocaleLowerCase('en-US')));
+    const absent = stored.filter(r => !present.has(r.toLocaleLowerCase('en-US')));
+    const known = await store.listAbsentEntities();
+    const back = known.filter(a => present.has(a.entityRef.toLocaleLowerCase('en-US'))).map(a => a.entityRef);
+    if (back.length > 0) await store.clearEntitiesAbsent(back);
+    if (absent.length > 0) await store.markEntitiesAbsent(absent, startedAt.toISOString());
+    const since = new Map(known.map(a => [a.entityRef, a.missingSince]));
+    const cutoff = startedAt.getTime() - config.removalGraceMs;
+    const removedEntityRefs = absent.filter(r => {
+      const s = since.get(r);
+      return s !== undefined && Date.parse(s) < startedAt.getTime() && Date.parse(s) <= cutoff;
+    });
+    return { absent, removedEntityRefs };
   }
 
   private statusFor(
@@ -175,7 +254,7 @@ export class PostureRefresher {
         collectedAt: at.toISOString(),
         lastAttemptAt: at.toISOString(),
         durationMs: o.durationMs,
-        objectCounts: o.snapshot.objectCounts,
+        objectCounts: o.result.objectCounts,
         error: null,
         stale: false,
       };
@@ -192,28 +271,24 @@ export class PostureRefresher {
     };
   }
 
-  private async scoreEntity(
+  private scoreEntity(
     entity: Entity,
-    clusterNames: string[],
-    outputs: Map<string, { output: EngineOutput; lookup: WorkloadLookup; collectedAt: string }>,
+    sel: ReturnType<typeof entitySelector>,
+    perCluster: Map<string, Map<string, EntityInCluster>>,
     now: number,
-  ): Promise<EntityScorecard> {
+  ): EntityScorecard {
     const { config } = this.options;
     const entityRef = stringifyEntityRef(entity);
-    const sel = entitySelector(entity, clusterNames);
     const clusters: ClusterScorecard[] = [];
     const results: CheckResult[] = [];
     if (sel.selector) {
       for (const cluster of sel.match.clusters) {
-        const out = outputs.get(cluster);
-        if (out) {
-          const workloads = out.lookup.find(sel);
-          if (workloads.length === 0) continue;
-          const scored = clusterScorecard(entity, cluster, out.output, workloads, config.engine, out.collectedAt, now);
-          clusters.push(scored.scorecard);
-          results.push(...scored.results);
-        }
-        // a cluster that failed keeps its last good rows in the store, marked stale there
+        const scored = perCluster.get(cluster)?.get(entityRef);
+        if (!scored) continue;
+        clusters.push(scored.scorecard);
+        // one push per result: a spread of a broad-selector entity's results overflowed the call stack
+        for (const r of scored.results) results.push(r);
+        // a cluster that failed, or that another task collects, keeps its last good rows in the store
       }
     }
     const spec = (entity.spec ?? {}) as Record<string, unknown>;
@@ -254,4 +329,9 @@ export class PostureRefresher {
       lastChangedAt: null,
     };
   }
+}
+
+/** The job's cluster config; a source built in code (tests) has none, and is then used in process. */
+function configFor(configs: ClusterConfig[] | undefined, source: ClusterSource): ClusterConfig {
+  return configs?.find(c => c.name === source.name) ?? { type: 'manifests', name: source.name, path: '.' };
 }

@@ -5,5 +5,10 @@ export type { Regression } from './store';
 /** What a collection run needs from the store. */
 export type PostureRunStore = Pick<
   PostureStore,
-  'withLock' | 'getClusterStatuses' | 'listEntityRefs' | 'saveRun'
+  | 'getClusterStatuses'
+  | 'listEntityRefs'
+  | 'saveRun'
+  | 'listAbsentEntities'
+  | 'markEntitiesAbsent'
+  | 'clearEntitiesAbsent'
 >;

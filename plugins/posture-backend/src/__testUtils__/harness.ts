@@ -7,6 +7,7 @@ import {
 import { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   NotificationService,
   notificationService,
@@ -208,6 +209,8 @@ export async function startPostureBackend(options: {
           posture: {
             clusters: options.clusters.map(c => clusterAppConfig(c.name, c.server, c.options ?? {})),
             schedule: { frequency: { hours: 1 }, timeout: { minutes: 2 }, initialDelay: { hours: 1 } },
+            // tests refresh back to back
+            refreshCooldown: { milliseconds: 0 },
           },
         },
       }),
@@ -251,7 +254,10 @@ export function makeRefresher(options: {
   store: PostureRunStore;
   clusters: TestCluster[];
   entities: Entity[];
-  lockTtlMs?: number;
+  /** `posture` app-config on top of the test defaults */
+  posture?: Record<string, unknown>;
+  /** instead of a catalog mock holding `entities` */
+  catalog?: CatalogService;
 }) {
   const sources = options.clusters.map(
     c => new KubernetesClusterSource(clusterConfig(c.name, c.server, c.options)),
@@ -261,12 +267,11 @@ export function makeRefresher(options: {
     refresher: new PostureRefresher({
       sources,
       store: options.store,
-      catalog: catalogServiceMock({ entities: options.entities }),
+      catalog: options.catalog ?? catalogServiceMock({ entities: options.entities }),
       auth: mockServices.auth(),
       logger: mockServices.logger.mock(),
-      config: readPostureConfig(new ConfigReader({ posture: { notifyOnRegression: false } })),
+      config: readPostureConfig(new ConfigReader({ posture: { notifyOnRegression: false, ...options.posture } })),
       checks: builtInChecks,
-      lockTtlMs: options.lockTtlMs,
     }),
   };
 }

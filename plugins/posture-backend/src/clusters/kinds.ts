@@ -11,11 +11,16 @@ export interface CollectedKind {
   namespaced: boolean;
   /** optional CRDs are listed only when discovery shows them */
   optional?: boolean;
+  /**
+   * Listed as metadata only: the engine judges an owned object through its controller and needs
+   * only its labels and owner references. Objects without a controller are fetched in full.
+   */
+  metadataOnly?: boolean;
 }
 
 export const COLLECTED_KINDS: CollectedKind[] = [
   { kind: 'Namespace', group: '', version: 'v1', resource: 'namespaces', namespaced: false },
-  { kind: 'Pod', group: '', version: 'v1', resource: 'pods', namespaced: true },
+  { kind: 'Pod', group: '', version: 'v1', resource: 'pods', namespaced: true, metadataOnly: true },
   { kind: 'Service', group: '', version: 'v1', resource: 'services', namespaced: true },
   { kind: 'ServiceAccount', group: '', version: 'v1', resource: 'serviceaccounts', namespaced: true },
   { kind: 'ResourceQuota', group: '', version: 'v1', resource: 'resourcequotas', namespaced: true },
@@ -26,7 +31,7 @@ export const COLLECTED_KINDS: CollectedKind[] = [
   { kind: 'Deployment', group: 'apps', version: 'v1', resource: 'deployments', namespaced: true },
   { kind: 'StatefulSet', group: 'apps', version: 'v1', resource: 'statefulsets', namespaced: true },
   { kind: 'DaemonSet', group: 'apps', version: 'v1', resource: 'daemonsets', namespaced: true },
-  { kind: 'ReplicaSet', group: 'apps', version: 'v1', resource: 'replicasets', namespaced: true },
+  { kind: 'ReplicaSet', group: 'apps', version: 'v1', resource: 'replicasets', namespaced: true, metadataOnly: true },
   { kind: 'Job', group: 'batch', version: 'v1', resource: 'jobs', namespaced: true },
   { kind: 'CronJob', group: 'batch', version: 'v1', resource: 'cronjobs', namespaced: true },
   { kind: 'Ingress', group: 'networking.k8s.io', version: 'v1', resource: 'ingresses', namespaced: true },
@@ -44,4 +49,11 @@ export const COLLECTED_KINDS: CollectedKind[] = [
 
 export function listPath(k: CollectedKind): string {
   return k.group ? `/apis/${k.group}/${k.version}/${k.resource}` : `/api/${k.version}/${k.resource}`;
+}
+
+/** The URL of one object of kind `k`; name and namespace are URL-encoded (they come from the server, but still). */
+export function objectPath(k: CollectedKind, name: string, namespace?: string): string {
+  const base = k.group ? `/apis/${k.group}/${k.version}` : `/api/${k.version}`;
+  const ns = k.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
+  return `${base}${ns}/${k.resource}/${encodeURIComponent(name)}`;
 }

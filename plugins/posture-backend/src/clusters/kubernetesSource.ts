@@ -3,7 +3,7 @@ import https from 'node:https';
 import { KubeConfig } from '@kubernetes/client-node';
 import { K8sObject } from '@posture-dev/backstage-plugin-posture-node';
 import { KubernetesClusterConfig } from '../config';
-import { COLLECTED_KINDS, CollectedKind, listPath } from './kinds';
+import { COLLECTED_KINDS, CollectedKind, listPath, objectPath } from './kinds';
 import { ClusterSource, CollectedSnapshot, countByKind } from './types';
 
 /** An API error with the server's Status reason, e.g. `403 Forbidden: ...`. */
@@ -16,6 +16,24 @@ export class KubeApiError extends Error {
 
 const MAX_LIST_RESTARTS = 3;
 const MAX_BODY_BYTES = 512 * 1024 * 1024;
+/** full objects fetched at once for the uncontrolled Pods and ReplicaSets of a metadata-only list */
+const FETCH_CONCURRENCY = 8;
+const JSON_ACCEPT = 'application/json';
+/**
+ * Metadata-only lists, with plain JSON as a fallback for a server that cannot (it then answers a
+ * normal list, which `listAll` recognises by its kind).
+ */
+const PARTIAL_LIST_ACCEPT = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
+
+/** Bytes and requests of one collection. */
+interface Meter {
+  bytes: number;
+}
+
+function hasController(o: K8sObject): boolean {
+  const refs = (o as { metadata?: { ownerReferences?: unknown } }).metadata?.ownerReferences;
+  return Array.isArray(refs) && refs.some(r => r && typeof r === 'object' && (r as { controller?: unknown }).controller === true);
+}
 
 export function kubeConfigFor(c: KubernetesClusterConfig): KubeConfig {
   const kc = new KubeConfig();
@@ -55,30 +73,40 @@ export class KubernetesClusterSource implements ClusterSource {
   readonly timeoutMs: number;
   private readonly kc: KubeConfig;
   private readonly pageSize: number;
+  private readonly metadataOnly: boolean;
 
   constructor(config: KubernetesClusterConfig) {
     this.name = config.name;
     this.timeoutMs = config.timeoutMs;
     this.pageSize = config.pageSize;
+    this.metadataOnly = config.metadataOnly ?? true;
     this.kc = kubeConfigFor(config);
   }
 
   async collect(signal: AbortSignal): Promise<CollectedSnapshot> {
     const warnings: string[] = [];
-    const groups = await this.discoverGroups(signal);
+    const meter: Meter = { bytes: 0 };
+    const groups = await this.discoverGroups(signal, meter);
     const kinds = COLLECTED_KINDS.filter(k => {
       if (!k.optional) return true;
       const present = groups.has(`${k.group}/${k.version}`);
       if (!present) warnings.push(`${k.kind} (${k.group}) not served by this cluster; skipped`);
       return present;
     });
-    const lists = await Promise.all(kinds.map(k => this.listAll(k, signal)));
+    const lists = await Promise.all(kinds.map(k => this.listAll(k, signal, meter)));
     const objects = lists.flat();
-    return { cluster: this.name, mode: 'live', objects, objectCounts: countByKind(objects), warnings };
+    return {
+      cluster: this.name,
+      mode: 'live',
+      objects,
+      objectCounts: countByKind(objects),
+      warnings,
+      bytesRead: meter.bytes,
+    };
   }
 
-  private async discoverGroups(signal: AbortSignal): Promise<Set<string>> {
-    const body = await this.get('/apis', signal);
+  private async discoverGroups(signal: AbortSignal, meter: Meter): Promise<Set<string>> {
+    const body = await this.get('/apis', signal, meter);
     const out = new Set<string>();
     for (const g of Array.isArray(body?.groups) ? body.groups : []) {
       for (const v of Array.isArray(g?.versions) ? g.versions : []) {
@@ -89,22 +117,28 @@ export class KubernetesClusterSource implements ClusterSource {
   }
 
   /** Pages through one kind; a 410 on `continue` (the snapshot expired) restarts the list. */
-  private async listAll(k: CollectedKind, signal: AbortSignal): Promise<K8sObject[]> {
+  private async listAll(k: CollectedKind, signal: AbortSignal, meter: Meter): Promise<K8sObject[]> {
     const apiVersion = k.group ? `${k.group}/${k.version}` : k.version;
+    const partial = this.metadataOnly && k.metadataOnly === true;
     for (let attempt = 0; ; attempt++) {
       const items: K8sObject[] = [];
+      const uncontrolled: number[] = [];
       let token: string | undefined;
       try {
         do {
           const q = new URLSearchParams({ limit: String(this.pageSize) });
           if (token) q.set('continue', token);
-          const body = await this.get(`${listPath(k)}?${q}`, signal);
+          const body = await this.get(`${listPath(k)}?${q}`, signal, meter, partial ? PARTIAL_LIST_ACCEPT : JSON_ACCEPT);
+          const metadataOnly = body?.kind === 'PartialObjectMetadataList';
           for (const item of Array.isArray(body?.items) ? body.items : []) {
             // list items carry no kind or apiVersion of their own
-            items.push({ ...item, apiVersion, kind: k.kind });
+            const o: K8sObject = { ...item, apiVersion, kind: k.kind };
+            if (metadataOnly && !hasController(o)) uncontrolled.push(items.length);
+            items.push(o);
           }
           token = typeof body?.metadata?.continue === 'string' && body.metadata.continue ? body.metadata.continue : undefined;
         } while (token);
+        await this.fetchInFull(k, items, uncontrolled, signal, meter);
         return items;
       } catch (e) {
         if (e instanceof KubeApiError && e.code === 410 && token && attempt < MAX_LIST_RESTARTS) continue;
@@ -113,7 +147,46 @@ export class KubernetesClusterSource implements ClusterSource {
     }
   }
 
-  private async get(pathAndQuery: string, signal: AbortSignal): Promise<any> {
+  /**
+   * Replaces the metadata of objects without a controller (a bare Pod, a ReplicaSet no Deployment
+   * owns) by the full object: those are judged themselves. One that is gone meanwhile is dropped.
+   */
+  private async fetchInFull(
+    k: CollectedKind,
+    items: K8sObject[],
+    indexes: number[],
+    signal: AbortSignal,
+    meter: Meter,
+  ): Promise<void> {
+    if (indexes.length === 0) return;
+    const apiVersion = k.group ? `${k.group}/${k.version}` : k.version;
+    const gone = new Set<number>();
+    let next = 0;
+    const worker = async () => {
+      while (next < indexes.length) {
+        const i = indexes[next++];
+        const meta = (items[i] as { metadata?: { name?: unknown; namespace?: unknown } }).metadata;
+        const name = typeof meta?.name === 'string' ? meta.name : '';
+        const namespace = typeof meta?.namespace === 'string' ? meta.namespace : undefined;
+        if (!name) continue;
+        try {
+          const full = await this.get(objectPath(k, name, namespace), signal, meter);
+          items[i] = { ...full, apiVersion, kind: k.kind };
+        } catch (e) {
+          if (e instanceof KubeApiError && e.code === 404) gone.add(i);
+          else throw e;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(FETCH_CONCURRENCY, indexes.length) }, worker));
+    if (gone.size > 0) {
+      let w = 0;
+      for (let r = 0; r < items.length; r++) if (!gone.has(r)) items[w++] = items[r];
+      items.length = w;
+    }
+  }
+
+  private async get(pathAndQuery: string, signal: AbortSignal, meter?: Meter, accept = JSON_ACCEPT): Promise<any> {
     const cluster = this.kc.getCurrentCluster();
     if (!cluster) throw new Error('no current cluster in kubeconfig');
     const url = new URL(cluster.server.replace(/\/+$/, '') + pathAndQuery);
@@ -123,7 +196,7 @@ export class KubernetesClusterSource implements ClusterSource {
       hostname: url.hostname,
       port: url.port,
       path: url.pathname + url.search,
-      headers: { Accept: 'application/json' },
+      headers: { Accept: accept },
       signal,
     };
     await this.kc.applyToHTTPSOptions(opts);
@@ -134,6 +207,7 @@ export class KubernetesClusterSource implements ClusterSource {
         let size = 0;
         res.on('data', (c: Buffer) => {
           size += c.length;
+          if (meter) meter.bytes += c.length;
           if (size > MAX_BODY_BYTES) req.destroy(new Error('response body too large'));
           else chunks.push(c);
         });

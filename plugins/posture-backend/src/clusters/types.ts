@@ -10,6 +10,8 @@ export interface CollectedSnapshot {
   objectCounts: Record<string, number>;
   /** problems that did not stop the collection (an unparsable file, an optional CRD absent) */
   warnings: string[];
+  /** response bytes read from the API server (live clusters only) */
+  bytesRead?: number;
 }
 
 export interface ClusterSource {

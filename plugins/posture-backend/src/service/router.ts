@@ -49,8 +49,8 @@ export interface RouterOptions {
   logger: LoggerService;
   /** the active check catalog */
   checks: () => CheckMetadata[];
-  /** starts a collection; resolves when it has been accepted */
-  triggerRefresh: () => Promise<void>;
+  /** starts a collection; resolves when it has been accepted, or with when to retry when refused */
+  triggerRefresh: () => Promise<void | { retryAfterMs: number }>;
   /** data older than this is stale even when its last collection succeeded (the schedule stopped) */
   staleAfterMs?: number;
 }
@@ -194,7 +194,15 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
 
   router.post('/refresh', async (req, res) => {
     await requireBasic(req, postureRefreshPermission);
-    await options.triggerRefresh();
+    const refused = await options.triggerRefresh();
+    if (refused) {
+      const seconds = Math.max(1, Math.ceil(refused.retryAfterMs / 1000));
+      res.set('Retry-After', String(seconds));
+      res.status(429).json({
+        error: { name: 'TooManyRequestsError', message: `A collection was triggered moments ago; retry in ${seconds} s` },
+      });
+      return;
+    }
     logger.info('Posture collection triggered through POST /refresh');
     res.status(202).json({ status: 'accepted' });
   });

@@ -22,7 +22,6 @@ import {
   levelDrop,
 } from '@posture-dev/backstage-plugin-posture-common';
 import { Knex } from 'knex';
-import { PostureLocks } from './locks';
 import {
   copyOf,
   OverviewSnapshot,
@@ -56,14 +55,12 @@ import {
 import {
   DEFAULT_RETENTION_DAYS,
   GroupRollupOptions,
-  LockLease,
   OverviewStoreQuery,
   ReadScope,
   Regression,
   RunSummary,
   SaveRunInput,
   SaveRunResult,
-  WithLockOptions,
 } from './types';
 
 const migrationsDir = resolvePackagePath(
@@ -80,6 +77,8 @@ const MAX_CACHED_ENTITIES = 1000;
 /** ids per `whereIn` */
 const WHERE_IN_BATCH = 500;
 const DAY_MS = 86_400_000;
+/** the PostgreSQL advisory lock that serialises saveRun across replicas ("posture" in ASCII) */
+const SAVE_RUN_LOCK_KEY = 0x706f7374757265;
 
 const SEVERITY_RANK: Record<string, number> = {
   critical: 0,
@@ -91,7 +90,7 @@ const SEVERITY_RANK: Record<string, number> = {
 export interface PostureStoreOptions {
   /** the active check catalog, for titles in group rollups */
   checks?: CheckMetadata[];
-  /** for tests: the time used for lock expiry and for `versionTtlMs` */
+  /** for tests: the time used for `versionTtlMs` */
   clock?: () => Date;
   /**
    * How long a data version read from the database is trusted before it is read again
@@ -153,7 +152,6 @@ function sameScores(a: ScoreLike, b: ScoreLike): boolean {
  * supports for plugins (tested on SQLite and PostgreSQL).
  */
 export class PostureStore {
-  private readonly locks: PostureLocks;
   private readonly checks: CheckMetadata[];
   private readonly isPostgres: boolean;
   /** bumped by every write through this store, so its own reads never see older data */
@@ -201,7 +199,6 @@ export class PostureStore {
     const clock = options.clock ?? (() => new Date());
     this.clock = clock;
     this.versionTtlMs = options.versionTtlMs ?? 1000;
-    this.locks = new PostureLocks(db, clock);
     this.checks = options.checks ?? [];
     this.isPostgres = /^(pg|postgres)/.test(String(db.client.config.client));
   }
@@ -294,6 +291,10 @@ export class PostureStore {
   ): Promise<SaveRunResult> {
     const { succeeded, finishedAt, startedAt, cutoff, removed } = ctx;
     return this.db.transaction(async trx => {
+      // runs of different clusters, saved by different replicas, each combine their fresh rows with
+      // the others' kept rows: saved one after the other, the later one reads the earlier's rows
+      // (SQLite serialises writers anyway)
+      if (this.isPostgres) await trx.raw('select pg_advisory_xact_lock(?)', [SAVE_RUN_LOCK_KEY]);
       for (const names of chunk(
         [...new Set(input.removedClusters ?? [])],
         WHERE_IN_BATCH,
@@ -1042,6 +1043,7 @@ export class PostureStore {
     const rows: OverviewDbRow[] = [];
     for (const part of chunk(wanted, WHERE_IN_BATCH)) {
       rows.push(
+        // bounded-spread: one chunk, at most WHERE_IN_BATCH rows
         ...(await this.inRefOrder(
           this.db<OverviewDbRow>(T.entities)
             .select(OVERVIEW_COLUMNS)
@@ -1064,28 +1066,30 @@ export class PostureStore {
     ) as Q;
   }
 
-  // ----------------------------------------------------------------- locks
+  // ------------------------------------------------ entities gone from the catalog
 
-  /** Takes the named lock if it is free or its holder's lease expired; undefined otherwise. */
-  tryAcquireLock(name: string, ttlMs?: number): Promise<LockLease | undefined> {
-    return this.locks.tryAcquire(name, ttlMs);
+  /** Entities marked absent from the catalog, with when that was first seen. */
+  async listAbsentEntities(): Promise<{ entityRef: string; missingSince: string }[]> {
+    const rows: { entity_ref: string; missing_since: string }[] = await this.db(T.absence).select('*');
+    return rows.map(r => ({ entityRef: r.entity_ref, missingSince: r.missing_since }));
   }
 
-  renewLock(lease: LockLease, ttlMs?: number): Promise<LockLease | undefined> {
-    return this.locks.renew(lease, ttlMs);
+  /** Marks entities absent since `at`; one already marked keeps its earlier time. */
+  async markEntitiesAbsent(refs: string[], at: string): Promise<void> {
+    const since = toIso(at, 'missingSince');
+    for (const batch of chunk([...new Set(refs.map(normRef))], INSERT_BATCH)) {
+      await this.db(T.absence)
+        .insert(batch.map(entity_ref => ({ entity_ref, missing_since: since })))
+        .onConflict('entity_ref')
+        .ignore();
+    }
   }
 
-  releaseLock(lease: LockLease): Promise<boolean> {
-    return this.locks.release(lease);
-  }
-
-  /** Runs `fn` under the named lock (see PostureLocks.withLock). */
-  withLock<R>(
-    name: string,
-    fn: (lease: LockLease, signal: AbortSignal) => Promise<R>,
-    options?: WithLockOptions,
-  ): Promise<R> {
-    return this.locks.withLock(name, fn, options);
+  /** Forgets that entities were absent (they are back, or were deleted). */
+  async clearEntitiesAbsent(refs: string[]): Promise<void> {
+    for (const batch of chunk([...new Set(refs.map(normRef))], WHERE_IN_BATCH)) {
+      await this.db(T.absence).whereIn('entity_ref', batch).delete();
+    }
   }
 }
 

@@ -14,7 +14,7 @@ export const T = {
   failures: 'posture_entity_failures',
   history: 'posture_history',
   runs: 'posture_runs',
-  locks: 'posture_locks',
+  absence: 'posture_entity_absence',
 } as const;
 
 /** The columns of `posture_entities` that an overview row needs (no JSON blobs but `clusters`). */

@@ -87,18 +87,3 @@ export interface GroupRollupOptions extends ReadScope {
   worstChecksLimit?: number;
 }
 
-/** A held lock. `token` identifies this acquisition, not the process. */
-export interface LockLease {
-  name: string;
-  token: string;
-  expiresAt: string;
-}
-
-export interface WithLockOptions {
-  /** how long the lock is held without renewal; default 10 minutes */
-  ttlMs?: number;
-  /** how long to wait for the lock before giving up; default 0 (try once) */
-  waitMs?: number;
-  /** how often to retry while waiting; default 1 second */
-  pollMs?: number;
-}

@@ -274,6 +274,7 @@ export async function startKubeApiTestServer(
       res.writeHead(r.status, { ...headers, 'Content-Length': payload.length });
       res.end(payload);
     }
+    stats.bytesSent += payload.length;
   };
 
   const delay = (ms: number, res: http.ServerResponse) =>
@@ -410,7 +411,7 @@ export async function startKubeApiTestServer(
     }
     let response: ApiResponse;
     try {
-      response = handle(ctx(), r, query);
+      response = asPartialMetadata(handle(ctx(), r, query), req.headers.accept);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       response = {
@@ -541,4 +542,33 @@ export async function startKubeApiTestServer(
       return closed;
     },
   };
+}
+
+const META_GROUP_VERSION = 'meta.k8s.io/v1';
+
+/**
+ * What a real API server does for `Accept: application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1`
+ * (and `as=PartialObjectMetadata` for one object): the same list or object, reduced to each
+ * object's `metadata`. Errors (Status bodies) pass through unchanged.
+ */
+export function asPartialMetadata(r: ApiResponse, accept: string | undefined): ApiResponse {
+  if (!accept || r.status < 200 || r.status >= 300) return r;
+  const as = /(?:^|;)\s*as=(PartialObjectMetadata(?:List)?)\s*(?:;|,|$)/.exec(accept)?.[1];
+  if (!as || !/(?:^|;)\s*g=meta\.k8s\.io\s*(?:;|,|$)/.test(accept)) return r;
+  const body = r.body as { kind?: unknown; metadata?: unknown; items?: unknown } | undefined;
+  if (!body || typeof body !== 'object') return r;
+  const partial = (o: any) => ({ kind: 'PartialObjectMetadata', apiVersion: META_GROUP_VERSION, metadata: o?.metadata ?? {} });
+  if (Array.isArray(body.items)) {
+    if (as !== 'PartialObjectMetadataList') return r;
+    return {
+      ...r,
+      body: {
+        kind: 'PartialObjectMetadataList',
+        apiVersion: META_GROUP_VERSION,
+        metadata: body.metadata ?? {},
+        items: body.items.map(partial),
+      },
+    };
+  }
+  return as === 'PartialObjectMetadata' ? { ...r, body: partial(body) } : r;
 }

@@ -36,6 +36,8 @@ export class RequestStats {
   /** Requests per resource key (`pods`, `deployments.apps`). */
   byResource: Record<string, number> = {};
   log: RequestLogEntry[] = [];
+  /** Response bytes written (bodies, as sent), for the bytes-per-collection figures. */
+  bytesSent = 0;
   private seq = 0;
 
   constructor(
@@ -69,6 +71,7 @@ export class RequestStats {
     this.byPath = {};
     this.byResource = {};
     this.log = [];
+    this.bytesSent = 0;
   }
 
   requests(filter: RequestFilter = {}): RequestLogEntry[] {

@@ -1,0 +1,66 @@
+import { SchedulerService } from '@backstage/backend-plugin-api';
+import { ConflictError, NotAllowedError } from '@backstage/errors';
+import { postureRefreshPermission } from '@posture-dev/backstage-plugin-posture-common';
+
+/** The scheduled task that collects one cluster. */
+export function collectionTaskId(cluster: string): string {
+  return `posture-collect:${cluster}`;
+}
+
+/** POST /refresh's answer when it is refused: still inside the cooldown of the last trigger. */
+export interface RefreshRefused {
+  retryAfterMs: number;
+}
+
+/**
+ * Triggers every cluster's task, at most once per `cooldownMs` in this process. A task already
+ * running is left alone (its run reads the latest state), and triggering a task that is due
+ * anyway only moves its start forward, so triggers from several replicas never add runs.
+ */
+export function refreshTrigger(options: {
+  scheduler: Pick<SchedulerService, 'triggerTask'>;
+  taskIds: string[];
+  cooldownMs: number;
+  now?: () => number;
+}): () => Promise<RefreshRefused | void> {
+  const now = options.now ?? Date.now;
+  let last: number | undefined;
+  return async () => {
+    const t = now();
+    if (last !== undefined && t - last < options.cooldownMs) {
+      return { retryAfterMs: options.cooldownMs - (t - last) };
+    }
+    last = t;
+    for (const id of options.taskIds) {
+      try {
+        await options.scheduler.triggerTask(id);
+      } catch (e) {
+        if (!(e instanceof ConflictError) && (e as Error).name !== 'ConflictError') throw e;
+      }
+    }
+    return undefined;
+  };
+}
+
+/**
+ * Takes the trigger and cancel of `scheduler` for the plugin's own use, and makes the originals
+ * refuse: the scheduler's HTTP routes (`/.backstage/scheduler/v1/tasks/:id/trigger` and `/cancel`)
+ * call them on this very object, with nothing of the caller's identity, and the core scheduler
+ * mounts them ahead of every plugin route where no permission check can come first. Refused, they
+ * answer 403. The returned object triggers and cancels as before, for POST /refresh.
+ */
+export function lockSchedulerRoutes(
+  scheduler: SchedulerService,
+): Pick<SchedulerService, 'scheduleTask' | 'triggerTask' | 'cancelTask'> {
+  const triggerTask = scheduler.triggerTask.bind(scheduler);
+  const cancelTask = scheduler.cancelTask.bind(scheduler);
+  const refuse = async () => {
+    throw new NotAllowedError(
+      `Posture collection tasks are triggered through POST /api/posture/refresh, which needs ${postureRefreshPermission.name}`,
+    );
+  };
+  const patched = scheduler as { triggerTask: SchedulerService['triggerTask']; cancelTask: SchedulerService['cancelTask'] };
+  patched.triggerTask = refuse;
+  patched.cancelTask = refuse;
+  return { scheduleTask: task => scheduler.scheduleTask(task), triggerTask, cancelTask };
+}

@@ -1,0 +1,69 @@
+import { CheckResult, ClusterScorecard, EntityMatch } from '@posture-dev/backstage-plugin-posture-common';
+import { Check, EngineConfig, builtInChecks, evaluate } from '@posture-dev/backstage-plugin-posture-node';
+import { ClusterConfig } from '../config';
+import { createClusterSource } from '../clusters/createSource';
+import { ClusterSource } from '../clusters/types';
+import { WorkloadLookup, clusterScorecardFor, selectorFor } from '../mapping';
+
+/** Everything one cluster's collection needs; plain data, so it crosses to a worker thread. */
+export interface ClusterJob {
+  cluster: ClusterConfig;
+  /** the catalog entities that may have workloads in this cluster, by ref and match */
+  entities: { entityRef: string; match: EntityMatch }[];
+  engine: EngineConfig;
+  now: number;
+  collectedAt: string;
+}
+
+/** One entity's scorecard and results in the job's cluster. */
+export interface EntityInCluster {
+  scorecard: ClusterScorecard;
+  results: CheckResult[];
+}
+
+/**
+ * What comes back: only what the store needs per entity, never the snapshot or the engine's whole
+ * output, so the one structured clone back to the main thread stays small.
+ */
+export interface ClusterJobResult {
+  cluster: string;
+  objects: number;
+  objectCounts: Record<string, number>;
+  warnings: string[];
+  bytesRead?: number;
+  /** entity ref → its scorecard in this cluster; only entities with workloads here */
+  entities: [string, EntityInCluster][];
+}
+
+/**
+ * Collects one cluster, evaluates it once and maps the results onto the job's entities. Runs in a
+ * worker thread (see runInWorker), or in process when the checks are not all built in.
+ */
+export async function runClusterJob(
+  job: ClusterJob,
+  signal: AbortSignal,
+  options: { checks?: Check[]; source?: ClusterSource } = {},
+): Promise<ClusterJobResult> {
+  const source = options.source ?? createClusterSource(job.cluster);
+  const snapshot = await source.collect(signal);
+  signal.throwIfAborted();
+  const output = evaluate(snapshot, options.checks ?? builtInChecks, { config: job.engine, now: job.now });
+  const lookup = new WorkloadLookup(output.workloads);
+  const entities: [string, EntityInCluster][] = [];
+  for (const e of job.entities) {
+    const sel = selectorFor(e.match);
+    if (!sel.selector || !e.match.clusters.includes(source.name)) continue;
+    const workloads = lookup.find(sel);
+    if (workloads.length === 0) continue;
+    const scored = clusterScorecardFor(e.entityRef, source.name, output, workloads, job.engine, job.collectedAt, job.now);
+    entities.push([e.entityRef, scored]);
+  }
+  return {
+    cluster: source.name,
+    objects: snapshot.objects.length,
+    objectCounts: snapshot.objectCounts,
+    warnings: snapshot.warnings,
+    bytesRead: snapshot.bytesRead,
+    entities,
+  };
+}

@@ -1,0 +1,94 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { ClusterJob, ClusterJobResult } from './clusterJob';
+
+/**
+ * Runs one cluster's job in its own worker thread, and terminates the thread when `signal` aborts
+ * or `timeoutMs` passes: synchronous parsing and evaluation cannot be interrupted any other way.
+ *
+ * A fresh `node:worker_threads` Worker per job rather than a pool (piscina): a job is a whole
+ * cluster collection (seconds to minutes), so the ~50 ms start-up is noise; the scheduler already
+ * bounds how many run at once (one task per cluster); and a thread that ends gives its whole heap
+ * back, where a pooled one would keep the high-water mark of the largest cluster it ever saw.
+ */
+export function runInWorker(
+  job: ClusterJob,
+  options: { signal?: AbortSignal; timeoutMs: number; resourceLimits?: { maxOldGenerationSizeMb?: number } },
+): Promise<ClusterJobResult> {
+  const entry = workerEntry();
+  if (!entry) return Promise.reject(new Error('worker thread entry not found'));
+  return new Promise<ClusterJobResult>((resolve, reject) => {
+    let settled = false;
+    const worker = new Worker(entry.file, {
+      workerData: { job, jobModule: entry.jobModule, transform: entry.transform },
+      resourceLimits: options.resourceLimits,
+      // the thread's output is the parent's; no stdin
+      stdin: false,
+    });
+    const finish = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      fn();
+    };
+    const stop = (error: Error) =>
+      finish(() => {
+        // terminate() stops even a thread busy in synchronous code
+        worker.terminate().catch(() => undefined);
+        reject(error);
+      });
+    const onAbort = () => stop(abortError(options.signal?.reason));
+    const timer = setTimeout(
+      () => stop(new Error(`timed out after ${Math.round(options.timeoutMs / 1000)}s`)),
+      options.timeoutMs,
+    );
+    if (options.signal?.aborted) onAbort();
+    else options.signal?.addEventListener('abort', onAbort, { once: true });
+    worker.once('message', (m: { ok: true; result: ClusterJobResult } | { ok: false; error: string }) =>
+      finish(() => {
+        worker.terminate().catch(() => undefined);
+        if (m.ok) resolve(m.result);
+        else reject(new Error(m.error));
+      }),
+    );
+    worker.once('error', e => finish(() => reject(e)));
+    worker.once('exit', code => finish(() => reject(new Error(`collection worker exited with code ${code}`))));
+  });
+}
+
+function abortError(reason: unknown): Error {
+  if (reason instanceof Error) return reason;
+  return new Error(typeof reason === 'string' ? reason : 'collection aborted');
+}
+
+let cached: { file: string; jobModule: string; transform?: string } | null | undefined;
+
+/**
+ * Where the thread's entry and the job module are. From TypeScript sources (dev, tests) the job
+ * module is `clusterJob.ts` and needs backstage-cli's transform; without the entry file (a bundle
+ * that did not copy it) there is none, and the caller runs the job in process.
+ */
+export function workerEntry(): { file: string; jobModule: string; transform?: string } | undefined {
+  if (cached !== undefined) return cached ?? undefined;
+  const file = path.join(__dirname, 'threadEntry.js');
+  const ts = path.join(__dirname, 'clusterJob.ts');
+  const js = path.join(__dirname, 'clusterJob.js');
+  if (!fs.existsSync(file) || (!fs.existsSync(ts) && !fs.existsSync(js))) {
+    cached = null;
+    return undefined;
+  }
+  if (fs.existsSync(js)) {
+    cached = { file, jobModule: js };
+  } else {
+    let transform: string | undefined;
+    try {
+      transform = require.resolve('@backstage/cli/config/nodeTransform.cjs');
+    } catch {
+      transform = undefined;
+    }
+    cached = transform ? { file, jobModule: ts, transform } : null;
+  }
+  return cached ?? undefined;
+}

@@ -1,0 +1,18 @@
+// Entry of a collection worker thread. Plain JavaScript so that it loads without a transform; when
+// the backend runs from its TypeScript sources (development, tests) it registers the same
+// transform backstage-cli uses before loading the job module.
+const { parentPort, workerData } = require('node:worker_threads');
+
+if (workerData.transform) require(workerData.transform);
+const { runClusterJob } = require(workerData.jobModule);
+
+// the parent ends a run by terminating this thread; the signal only stops work between awaits
+const controller = new AbortController();
+runClusterJob(workerData.job, controller.signal).then(
+  result => parentPort.postMessage({ ok: true, result }),
+  error =>
+    parentPort.postMessage({
+      ok: false,
+      error: error instanceof Error ? error.message : String(error),
+    }),
+);
