@@ -61,8 +61,9 @@ async function inProcess(source: ClusterSource, job: ClusterJob, options: Collec
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      controller.abort();
+      // rejected before the abort, so the race reports the timeout rather than the abort it causes
       reject(new Error(`timed out after ${Math.round(source.timeoutMs / 1000)}s`));
+      controller.abort();
     }, source.timeoutMs);
   });
   const aborted = new Promise<never>((_, reject) => {

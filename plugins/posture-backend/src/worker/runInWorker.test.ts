@@ -1,0 +1,80 @@
+import { builtInChecks, resolveEngineConfig } from '@posture-dev/backstage-plugin-posture-node';
+import { clusterConfig, component, sleep, startCluster, workloadObjects } from '../__testUtils__/harness';
+import { KubernetesClusterSource } from '../clusters/kubernetesSource';
+import { entitySelector } from '../mapping';
+import { KubeApiTestServer } from '../testUtils';
+import { ClusterJob, runClusterJob } from './clusterJob';
+import { runInWorker, workerEntry } from './runInWorker';
+
+jest.setTimeout(60_000);
+
+const servers: KubeApiTestServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map(s => s.close()));
+});
+
+async function jobFor(objects: object[], options: { timeoutMs?: number } = {}) {
+  const server = await startCluster('east', objects);
+  servers.push(server);
+  const cluster = clusterConfig('east', server, { timeoutMs: options.timeoutMs });
+  const entities = ['shop', 'cart', 'absent'].map(name => {
+    const sel = entitySelector(component(name), ['east']);
+    return { entityRef: `component:default/${name}`, match: sel.match };
+  });
+  const now = Date.now();
+  const job: ClusterJob = { cluster, entities, engine: resolveEngineConfig({}), now, collectedAt: new Date(now).toISOString() };
+  return { server, cluster, job };
+}
+
+describe('runInWorker', () => {
+  it('finds its entry from the TypeScript sources', () => {
+    expect(workerEntry()).toMatchObject({ jobModule: expect.stringMatching(/clusterJob\.ts$/), transform: expect.any(String) });
+  });
+
+  it('collects, evaluates and maps a cluster in a worker thread, as in process', async () => {
+    const { cluster, job } = await jobFor([
+      ...workloadObjects({ id: 'shop', hardened: false }),
+      ...workloadObjects({ id: 'cart', hardened: true }),
+    ]);
+    const threaded = await runInWorker(job, { timeoutMs: 30_000 });
+    const local = await runClusterJob(job, new AbortController().signal, {
+      checks: builtInChecks,
+      source: new KubernetesClusterSource(cluster),
+    });
+    expect(threaded.entities.map(([ref]) => ref).sort()).toEqual(['component:default/cart', 'component:default/shop']);
+    expect(threaded).toEqual({ ...local, bytesRead: expect.any(Number) });
+    expect(threaded.bytesRead).toBeGreaterThan(0);
+  });
+
+  it('terminates the thread at the deadline, ending its requests', async () => {
+    const { server, job } = await jobFor(workloadObjects({ id: 'shop', hardened: false }));
+    server.setFaults([{ fault: 'hang', resource: 'pods' }]);
+    // long enough for the thread to start (it compiles the TypeScript sources) and hang on the Pod list
+    const started = Date.now();
+    const run = runInWorker(job, { timeoutMs: 20_000 });
+    await expect(run).rejects.toThrow(/timed out after 20s/);
+    expect(Date.now() - started).toBeLessThan(25_000);
+    expect(server.stats.count({ resource: 'pods' })).toBeGreaterThan(0);
+    // the terminated thread's sockets close, so the hung request is no longer pending
+    for (let i = 0; i < 100 && server.pendingRequests > 0; i++) await sleep(20);
+    expect(server.pendingRequests).toBe(0);
+  });
+
+  it("stops when the scheduler's signal aborts", async () => {
+    const { server, job } = await jobFor(workloadObjects({ id: 'shop', hardened: false }));
+    server.setFaults([{ fault: 'hang', resource: 'pods' }]);
+    const controller = new AbortController();
+    const run = runInWorker(job, { timeoutMs: 30_000, signal: controller.signal });
+    while (server.stats.total === 0) await sleep(10);
+    controller.abort(new Error('Task was cancelled'));
+    await expect(run).rejects.toThrow('Task was cancelled');
+    for (let i = 0; i < 100 && server.pendingRequests > 0; i++) await sleep(20);
+    expect(server.pendingRequests).toBe(0);
+  });
+
+  it('reports the error of a failed collection', async () => {
+    const { server, job } = await jobFor(workloadObjects({ id: 'shop', hardened: false }));
+    server.setFaults([{ fault: 'status', code: 403, resource: 'deployments.apps' }]);
+    await expect(runInWorker(job, { timeoutMs: 30_000 })).rejects.toThrow(/listing Deployment: 403 Forbidden/);
+  });
+});
