@@ -1,0 +1,87 @@
+import { DefaultSchedulerService } from '@backstage/backend-defaults/scheduler';
+import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
+import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
+import { metricsServiceMock } from '@backstage/backend-test-utils/alpha';
+import { ConfigReader } from '@backstage/config';
+import { ConflictError } from '@backstage/errors';
+import express from 'express';
+import request from 'supertest';
+import { collectionTaskId, lockSchedulerRoutes, refreshTrigger } from './scheduling';
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3'], disableDocker: true });
+
+describe('refreshTrigger', () => {
+  it('triggers every task once per cooldown, and tells when to retry', async () => {
+    let now = 1_000_000;
+    const triggered: string[] = [];
+    const trigger = refreshTrigger({
+      scheduler: {
+        triggerTask: async id => {
+          triggered.push(id);
+          // a task already running is no reason to refuse
+          if (id === collectionTaskId('west')) throw new ConflictError('running');
+        },
+      },
+      taskIds: [collectionTaskId('east'), collectionTaskId('west')],
+      cooldownMs: 60_000,
+      now: () => now,
+    });
+    expect(await trigger()).toBeUndefined();
+    expect(triggered).toEqual(['posture-collect:east', 'posture-collect:west']);
+    now += 15_000;
+    expect(await trigger()).toEqual({ retryAfterMs: 45_000 });
+    expect(triggered).toHaveLength(2);
+    now += 45_000;
+    expect(await trigger()).toBeUndefined();
+    expect(triggered).toHaveLength(4);
+  });
+
+  it('passes on errors other than a running task', async () => {
+    const trigger = refreshTrigger({
+      scheduler: { triggerTask: async () => Promise.reject(new Error('database down')) },
+      taskIds: ['t'],
+      cooldownMs: 0,
+    });
+    await expect(trigger()).rejects.toThrow('database down');
+  });
+});
+
+describe('lockSchedulerRoutes', () => {
+  it("refuses the scheduler's own trigger and cancel routes, and still triggers for the plugin", async () => {
+    const knex = await databases.init('SQLITE_3');
+    let routes: express.Handler | undefined;
+    const scheduler = DefaultSchedulerService.create({
+      database: mockServices.database({ knex }),
+      logger: mockServices.logger.mock(),
+      metrics: metricsServiceMock.mock(),
+      rootLifecycle: mockServices.rootLifecycle.mock(),
+      pluginMetadata: { getId: () => 'posture' },
+      httpRouter: { use: h => (routes = h), addAuthPolicy: () => {} },
+    });
+    const tasks = lockSchedulerRoutes(scheduler);
+    const stop = new AbortController();
+    await tasks.scheduleTask({
+      signal: stop.signal,
+      initialDelay: { hours: 1 },
+      id: collectionTaskId('east'),
+      frequency: { hours: 1 },
+      timeout: { minutes: 1 },
+      scope: 'global',
+      fn: async () => {},
+    });
+    const app = express();
+    app.use(routes!);
+    app.use(MiddlewareFactory.create({ config: new ConfigReader({}), logger: mockServices.logger.mock() }).error());
+
+    for (const action of ['trigger', 'cancel']) {
+      const res = await request(app).post(`/.backstage/scheduler/v1/tasks/${encodeURIComponent(collectionTaskId('east'))}/${action}`);
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toMatch(/POST \/api\/posture\/refresh/);
+    }
+    // the plugin's own trigger still reaches the task table
+    await tasks.triggerTask(collectionTaskId('east'));
+    const row = await knex('backstage_backend_tasks__tasks').where({ id: collectionTaskId('east') }).first();
+    expect(row).toBeDefined();
+    stop.abort();
+  });
+});
