@@ -4,7 +4,9 @@
 // Environment:
 //   BENCH_QUICK=1     autocannon runs 3 s instead of 20 s (development only; recorded in the JSON)
 //   BENCH_REPS=n      repetitions (default 5)
-//   BENCH_ONLY=a,b    only these figures: requests, scoring, memory, api, browser
+//   BENCH_ONLY=a,b    only these figures: requests, scoring, memory, api, browser, fleet
+//   BENCH_FLEET_CLUSTERS=n, BENCH_FLEET_OBJECTS=n  the fleet figure's size (default 30 × 20000)
+//   BENCH_FLEET_FREQUENCY_S=s, BENCH_FLEET_TIMEOUT_S=s  its task schedule (default 90 s, 45 s)
 //   BENCH_SIZES=...   object counts for the scoring figure (default 1000,10000,100000)
 //   BENCH_APP_URL=... measure this running app in the browser figure (default: start one with
 //                     BENCH_APP_SERVICES=5000 generated services, and stop it afterwards)
@@ -210,6 +212,15 @@ async function browserFigure() {
   }
 }
 
+// Figure 6 (issue 11): 3 replicas on PostgreSQL sharing BENCH_FLEET_CLUSTERS × BENCH_FLEET_OBJECTS
+// (default 30 × 20,000; scale down for quick runs), one replica SIGKILLed mid-run. One repetition:
+// a fleet cycle is minutes long.
+async function fleetFigure() {
+  log('figure 6: the fleet (3 replicas, per-cluster scheduler tasks, one replica killed)');
+  if (!(await pgAnswers())) return { skipped: 'PostgreSQL did not answer' };
+  return runWorker('workers/fleet.mjs');
+}
+
 // ------------------------------------------------------------------ table
 
 const fmt = (v, d = 0) => (typeof v === 'number' ? v.toFixed(d) : String(v));
@@ -346,6 +357,28 @@ function rows(r) {
       );
     }
   }
+  if (r.fleet && !r.fleet.skipped && !r.fleet.error) {
+    const f = r.fleet;
+    const size = `${f.clusters} × ${f.objectsPerCluster}`;
+    add(`6. clusters collected exactly once in cycle 1 (${size})`, `${f.cycle1.clustersCollectedOnce}/${f.clusters}`, 'all', f.cycle1.clustersCollectedOnce === f.clusters);
+    const objs = f.replicas.map(x => x.cycle1Objects);
+    const mean = objs.reduce((a, b) => a + b, 0) / objs.length;
+    const spread = mean ? objs.reduce((m, o) => Math.max(m, Math.abs(o - mean) / mean), 0) : 0;
+    add('6. objects per replica in cycle 1', objs.join(' / '), 'within 20 %', spread <= 0.2);
+    for (const x of f.replicas) {
+      add(`6. ${x.replica} event-loop delay p99, ms${x.killed ? ' (killed)' : ''}`, fmt(x.eldP99Ms, 1), '≤ 50', x.eldP99Ms !== null && x.eldP99Ms <= 50);
+      add(`6. ${x.replica} peak RSS, MiB`, fmt(x.peakRssMb), '≤ 1536', x.peakRssMb <= 1536);
+    }
+    add(`6. GET /entities p99 during collection, ms (${f.entitiesGet.clients} clients)`, fmt(f.entitiesGet.p99Ms, 1), '≤ 50', f.entitiesGet.p99Ms !== null && f.entitiesGet.p99Ms <= 50);
+    add('6. bytes per cycle, full lists / metadata-only', `${(f.bytesPerCycle.full / 2 ** 20).toFixed(1)} / ${(f.bytesPerCycle.metadataOnly / 2 ** 20).toFixed(1)} MiB (${f.bytesPerCycle.ratio.toFixed(1)}×)`, '≥ 5×', f.bytesPerCycle.ratio >= 5);
+    add(
+      `6. killed ${f.kill.replica} mid-run: ${f.kill.cluster} recollected by`,
+      f.kill.recoveredBy ? `${f.kill.recoveredBy} after ${f.kill.recoveredAfterS.toFixed(0)} s` : 'nobody',
+      `≤ ${f.frequencySeconds} s`,
+      f.kill.recoveredBy !== null && f.kill.recoveredAfterS <= f.frequencySeconds,
+    );
+    add('6. history rows before / after the kill', `${f.kill.historyRowsBefore} / ${f.kill.historyRowsAfter}`, 'none lost', f.kill.historyRowsAfter >= f.kill.historyRowsBefore);
+  }
   return out;
 }
 
@@ -383,6 +416,7 @@ async function main() {
     ['memory', memoryFigure],
     ['api', apiFigure],
     ['browser', browserFigure],
+    ['fleet', fleetFigure],
   ];
   const failures = [];
   for (const [name, fn] of figures) {

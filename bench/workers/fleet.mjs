@@ -1,0 +1,271 @@
+// Figure 6: the fleet. Three backend replicas (separate processes, bench/workers/fleetReplica.mjs) on one
+// PostgreSQL database share BENCH_FLEET_CLUSTERS Kubernetes API test servers (each its own process) of
+// BENCH_FLEET_OBJECTS objects through the Backstage scheduler, one global task per cluster. Measures:
+// runs per cluster per cycle and their split over the replicas; event-loop delay p99 and peak RSS per
+// replica; GET /entities p99 under 100 clients while collection runs; bytes per cycle with and without
+// metadata-only lists; and, in the second cycle, one replica SIGKILLed mid-run: who collects its
+// clusters, how soon, and whether any history row is lost.
+//   node <TS_FLAGS> bench/workers/fleet.mjs
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { generateEntities } from '../generate.mjs';
+import { backend, report } from '../lib/backend.mjs';
+import { BENCH_DIR, ROOT, TS_FLAGS, backendRequire } from '../lib/env.mjs';
+import { startServerWorker } from '../lib/http.mjs';
+
+const CLUSTERS = Number(process.env.BENCH_FLEET_CLUSTERS ?? 30);
+const OBJECTS = Number(process.env.BENCH_FLEET_OBJECTS ?? 20_000);
+const REPLICAS = 3;
+const CLIENTS = Number(process.env.BENCH_FLEET_CLIENTS ?? 100);
+const FREQUENCY = Number(process.env.BENCH_FLEET_FREQUENCY_S ?? 90);
+const TIMEOUT = Number(process.env.BENCH_FLEET_TIMEOUT_S ?? Math.floor(FREQUENCY / 2));
+const PG_URL = process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432';
+const log = m => process.stderr.write(`[fleet] ${m}\n`);
+const sleep = ms => new Promise(r => setTimeout(r, ms));
+const p = (values, q) => {
+  if (values.length === 0) return null;
+  const v = Float64Array.from(values).sort();
+  return v[Math.min(v.length - 1, Math.floor(q * v.length))];
+};
+
+function startReplica(name, fleetFile, dbUrl, migrate, state) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...TS_FLAGS, path.join(BENCH_DIR, 'workers/fleetReplica.mjs'), name, dbUrl, fleetFile, migrate ? '1' : '0'], {
+      cwd: ROOT,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const r = { name, child, url: undefined, stats: {}, alive: true };
+    let buf = '';
+    child.stdout.on('data', d => {
+      buf += d;
+      let i;
+      while ((i = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        if (line.startsWith('URL ')) {
+          r.url = line.slice(4).trim();
+          resolve(r);
+        } else if (line.startsWith('RUN ')) state.onRun(JSON.parse(line.slice(4)));
+        else if (line.startsWith('STATS ')) r.stats = JSON.parse(line.slice(6));
+      }
+    });
+    child.stderr.on('data', d => process.stderr.write(d));
+    child.on('exit', code => {
+      r.alive = false;
+      if (!r.url) reject(new Error(`replica ${name} exited with ${code}`));
+    });
+  });
+}
+
+/** CLIENTS loops of GET /entities over keep-alive connections, round-robin over live replicas. */
+function startLoad(replicas, entityCount, isCollecting) {
+  const latencies = [];
+  const errors = { count: 0 };
+  let stop = false;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
+  const one = url =>
+    new Promise(resolve => {
+      const t = performance.now();
+      const req = http.get(url, { agent }, res => {
+        res.resume();
+        res.on('end', () => {
+          if (isCollecting()) latencies.push(performance.now() - t);
+          if (res.statusCode !== 200 && res.statusCode !== 404) errors.count++;
+          resolve();
+        });
+      });
+      req.on('error', () => {
+        errors.count++;
+        resolve();
+      });
+    });
+  let k = 0;
+  const loops = Array.from({ length: CLIENTS }, async () => {
+    while (!stop) {
+      const live = replicas.filter(r => r.alive);
+      const r = live[k++ % live.length];
+      await one(`${r.url}/entities/component/default/svc-${Math.floor(Math.random() * entityCount)}`);
+    }
+  });
+  return {
+    latencies,
+    errors,
+    stop: async () => {
+      stop = true;
+      await Promise.all(loops);
+      agent.destroy();
+    },
+  };
+}
+
+async function bytesPerCycle(servers) {
+  const { KubernetesClusterSource } = backend();
+  const out = {};
+  for (const metadataOnly of [false, true]) {
+    let bytes = 0;
+    for (const s of servers) {
+      const source = new KubernetesClusterSource({
+        type: 'kubernetes',
+        name: s.name,
+        url: s.url,
+        skipTLSVerify: true,
+        inCluster: false,
+        timeoutMs: 600_000,
+        pageSize: 500,
+        metadataOnly,
+      });
+      const snap = await source.collect(AbortSignal.timeout(600_000));
+      bytes += snap.bytesRead;
+    }
+    out[metadataOnly ? 'metadataOnly' : 'full'] = bytes;
+  }
+  return { ...out, ratio: out.full / out.metadataOnly };
+}
+
+async function main() {
+  log(`${CLUSTERS} clusters × ${OBJECTS} objects, ${REPLICAS} replicas, every ${FREQUENCY}s (timeout ${TIMEOUT}s)`);
+  const servers = [];
+  for (let c = 0; c < CLUSTERS; c++) {
+    const s = await startServerWorker('workers/kubeServer.mjs', [String(OBJECTS), String(100 + c)], { label: `cluster-${c}` });
+    servers.push({ ...s, name: `cluster-${c}` });
+  }
+  log('test servers up; measuring bytes per cycle with and without metadata-only lists');
+  const bytes = await bytesPerCycle(servers);
+  log(`bytes per cycle: full ${bytes.full}, metadata-only ${bytes.metadataOnly} (${bytes.ratio.toFixed(1)}×)`);
+
+  const knex = backendRequire('knex');
+  const dbName = `posture_fleet_${process.pid}`;
+  const admin = knex({ client: 'pg', connection: `${PG_URL}/postgres`, pool: { min: 0, max: 1 } });
+  await admin.raw(`CREATE DATABASE ${dbName}`);
+  const dbUrl = `${PG_URL}/${dbName}`;
+  const db = knex({ client: 'pg', connection: dbUrl, pool: { min: 0, max: 2 } });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'posture-fleet-'));
+  const entityCount = Math.ceil(OBJECTS / 6);
+  fs.writeFileSync(path.join(dir, 'entities.json'), JSON.stringify(generateEntities(entityCount)));
+  const fleetFile = path.join(dir, 'fleet.json');
+  fs.writeFileSync(
+    fleetFile,
+    JSON.stringify({
+      clusters: servers.map(s => ({ name: s.name, url: s.url })),
+      frequencySeconds: FREQUENCY,
+      timeoutSeconds: TIMEOUT,
+      metadataOnly: true,
+      entitiesFile: path.join(dir, 'entities.json'),
+    }),
+  );
+
+  const runs = [];
+  const active = new Map();
+  const state = {
+    onRun(r) {
+      if (r.phase === 'start') active.set(`${r.replica}/${r.cluster}`, r);
+      else {
+        active.delete(`${r.replica}/${r.cluster}`);
+        runs.push(r);
+      }
+    },
+  };
+  const replicas = [];
+  // the first replica runs the migrations, so the others never race them
+  replicas.push(await startReplica('r0', fleetFile, dbUrl, true, state));
+  for (let i = 1; i < REPLICAS; i++) replicas.push(await startReplica(`r${i}`, fleetFile, dbUrl, false, state));
+  log(`replicas up: ${replicas.map(r => r.url).join(', ')}`);
+  const load = startLoad(replicas, entityCount, () => active.size > 0);
+
+  const completed = since => new Set(runs.filter(r => r.ok && r.startedAt >= since).map(r => r.cluster));
+  const t0 = Date.now();
+  // cycle 1: every cluster once
+  while (completed(t0).size < CLUSTERS) {
+    if (Date.now() - t0 > (FREQUENCY + TIMEOUT) * 1000 * 3) throw new Error(`cycle 1 incomplete: ${completed(t0).size}/${CLUSTERS}`);
+    await sleep(500);
+  }
+  const cycle1 = runs.filter(r => r.startedAt >= t0);
+  log(`cycle 1 done in ${((Date.now() - t0) / 1000).toFixed(0)} s: ${cycle1.length} runs`);
+  const historyBefore = Number((await db('posture_history').count({ n: '*' }))[0].n);
+
+  // cycle 2: kill the replica that is collecting, mid-run
+  const t1 = cycle1.reduce((m, r) => Math.max(m, r.startedAt), 0) + 1;
+  let victim;
+  let killedRun;
+  while (!victim) {
+    for (const [, r] of active) {
+      if (r.at > t1 && r.replica !== 'r0') {
+        victim = replicas.find(x => x.name === r.replica);
+        killedRun = r;
+        break;
+      }
+    }
+    if (Date.now() - t1 > (FREQUENCY + TIMEOUT) * 2000) throw new Error('no run in cycle 2 to kill');
+    await sleep(50);
+  }
+  await sleep(300);
+  const killedAt = Date.now();
+  victim.child.kill('SIGKILL');
+  const victimStats = victim.stats;
+  log(`SIGKILLed ${victim.name} while it collected ${killedRun.cluster}`);
+  while (completed(killedAt).size < CLUSTERS) {
+    if (Date.now() - killedAt > (FREQUENCY + TIMEOUT) * 1000 * 2) break;
+    await sleep(500);
+  }
+  const recovered = runs.find(r => r.ok && r.cluster === killedRun.cluster && r.startedAt >= killedAt);
+  await load.stop();
+  const historyAfter = Number((await db('posture_history').count({ n: '*' }))[0].n);
+
+  const perReplica = replicas.map(r => {
+    const stats = r === victim ? victimStats : r.stats;
+    const mine = cycle1.filter(x => x.replica === r.name);
+    return {
+      replica: r.name,
+      cycle1Runs: mine.length,
+      cycle1Objects: mine.reduce((a, x) => a + (x.objects ?? 0), 0),
+      eldP99Ms: stats.eldP99Ms,
+      eldMaxMs: stats.eldMaxMs,
+      peakRssMb: stats.peakRssMb,
+      killed: r === victim,
+    };
+  });
+  const perCluster = new Map();
+  for (const r of cycle1) perCluster.set(r.cluster, (perCluster.get(r.cluster) ?? 0) + 1);
+  const result = {
+    clusters: CLUSTERS,
+    objectsPerCluster: OBJECTS,
+    entities: entityCount,
+    frequencySeconds: FREQUENCY,
+    timeoutSeconds: TIMEOUT,
+    bytesPerCycle: bytes,
+    cycle1: {
+      runs: cycle1.length,
+      failed: cycle1.filter(r => !r.ok).length,
+      clustersCollectedOnce: [...perCluster.values()].filter(n => n === 1).length,
+      durationsMs: { p50: p(cycle1.map(r => r.at - r.startedAt), 0.5), max: p(cycle1.map(r => r.at - r.startedAt), 1) },
+    },
+    replicas: perReplica,
+    entitiesGet: { clients: CLIENTS, requests: load.latencies.length, p50Ms: p(load.latencies, 0.5), p99Ms: p(load.latencies, 0.99), errors: load.errors.count },
+    kill: {
+      replica: victim.name,
+      cluster: killedRun.cluster,
+      recoveredBy: recovered?.replica ?? null,
+      recoveredAfterS: recovered ? (recovered.at - killedAt) / 1000 : null,
+      allClustersCollectedAfterKill: completed(killedAt).size,
+      historyRowsBefore: historyBefore,
+      historyRowsAfter: historyAfter,
+    },
+  };
+  for (const r of replicas) if (r.alive) r.child.stdin.end();
+  await sleep(1000);
+  for (const r of replicas) if (r.alive) r.child.kill('SIGKILL');
+  await db.destroy();
+  await admin.raw(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+  await admin.destroy();
+  await Promise.all(servers.map(s => s.stop()));
+  fs.rmSync(dir, { recursive: true, force: true });
+  report(result);
+}
+
+main().catch(e => {
+  process.stderr.write(`${e.stack ?? e}\n`);
+  process.exit(1);
+});
