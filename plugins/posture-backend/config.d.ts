@@ -65,6 +65,8 @@ export interface Config {
     removalGracePeriod?: HumanDuration | string;
     /** evaluate in worker threads, off the backend's event loop; default true */
     workerThreads?: boolean;
+    /** cluster collections one backend process runs at a time (each in its own thread); default 2 */
+    maxConcurrentCollections?: number;
     /** days of score history to keep; default 365 */
     historyRetentionDays?: number;
     /** send a notification to the owner when an entity's grade or level drops; default true */

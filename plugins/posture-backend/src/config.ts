@@ -43,6 +43,8 @@ export interface PostureConfig {
   removalGraceMs: number;
   /** parse and evaluate each cluster in a worker thread */
   workerThreads: boolean;
+  /** cluster collections one backend process runs at a time */
+  maxConcurrentCollections: number;
 }
 
 function durationMs(d: HumanDuration): number {
@@ -134,6 +136,7 @@ export function readPostureConfig(root: Config): PostureConfig {
     refreshCooldownMs: durationMs(duration(p, 'refreshCooldown', { minutes: 1 })),
     removalGraceMs: durationMs(duration(p, 'removalGracePeriod', { hours: 24 })),
     workerThreads: p?.getOptionalBoolean('workerThreads') ?? true,
+    maxConcurrentCollections: p?.getOptionalNumber('maxConcurrentCollections') ?? 2,
   };
 }
 

@@ -67,11 +67,13 @@ export interface RefresherOptions {
  */
 export class PostureRefresher {
   private readonly running = new Map<string, Promise<RunSummary>>();
+  private readonly slots: Slots;
   private readonly pssLevelOf: (checkId: string) => 'baseline' | 'restricted' | undefined;
 
   constructor(private readonly options: RefresherOptions) {
     const levels = new Map(options.checks.map(c => [c.meta.id, c.meta.pssLevel]));
     this.pssLevelOf = id => levels.get(id);
+    this.slots = new Slots(options.config.maxConcurrentCollections);
   }
 
   /** Collects every cluster now, or joins the all-cluster run already in progress in this process. */
@@ -83,7 +85,16 @@ export class PostureRefresher {
   runCluster(name: string, signal?: AbortSignal): Promise<RunSummary> {
     const source = this.options.sources.find(s => s.name === name);
     if (!source) return Promise.reject(new Error(`No posture cluster named ${name}`));
-    return this.once(name, () => this.collectAndSave([source], signal));
+    return this.once(name, async () => {
+      // one replica may claim many due tasks at once; its memory and CPU stay bounded by running
+      // only a few of them at a time (the wait counts against the task's timeout)
+      const release = await this.slots.acquire(signal);
+      try {
+        return await this.collectAndSave([source], signal);
+      } finally {
+        release();
+      }
+    });
   }
 
   private once(key: string, fn: () => Promise<RunSummary>): Promise<RunSummary> {
@@ -142,6 +153,15 @@ export class PostureRefresher {
     const entities: EntityScorecard[] = [];
     for (const { entity, sel } of selectors) entities.push(this.scoreEntity(entity, sel, perCluster, now));
     const { absent, removedEntityRefs } = await this.applyAbsence(stored, entities, startedAt);
+    // clusters no task has attempted yet (the first cycle): the entities they may hold get no
+    // history point until every one of their clusters has been tried, or history would step
+    // through one partial score per cluster
+    const attempted = new Set([...previous.keys(), ...statuses.map(s => s.name)]);
+    const unseen = new Set(clusterNames.filter(n => !attempted.has(n)));
+    const deferHistoryFor =
+      unseen.size === 0
+        ? []
+        : selectors.filter(({ sel }) => sel.selector && sel.match.clusters.some(c => unseen.has(c))).map(({ entity }) => stringifyEntityRef(entity));
 
     // a cancelled or timed-out task must not save: the next run starts from the data as it was
     signal?.throwIfAborted();
@@ -152,6 +172,7 @@ export class PostureRefresher {
       entities,
       removedEntityRefs,
       removedClusters,
+      deferHistoryFor,
       retentionDays: config.historyRetentionDays,
       // the combined score over fresh rows and the kept rows of the entity's other clusters
       rescore: results => scoreResults(results, { weights: config.engine.weights, pssLevelOf: this.pssLevelOf }),
@@ -334,4 +355,43 @@ export class PostureRefresher {
 /** The job's cluster config; a source built in code (tests) has none, and is then used in process. */
 function configFor(configs: ClusterConfig[] | undefined, source: ClusterSource): ClusterConfig {
   return configs?.find(c => c.name === source.name) ?? { type: 'manifests', name: source.name, path: '.' };
+}
+
+/** A counting semaphore whose waiters leave when their signal aborts. */
+class Slots {
+  private free: number;
+  private readonly waiters: (() => void)[] = [];
+
+  constructor(size: number) {
+    this.free = Math.max(1, size);
+  }
+
+  async acquire(signal?: AbortSignal): Promise<() => void> {
+    signal?.throwIfAborted();
+    if (this.free > 0) {
+      this.free--;
+    } else {
+      await new Promise<void>((resolve, reject) => {
+        const wake = () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        };
+        const onAbort = () => {
+          const i = this.waiters.indexOf(wake);
+          if (i >= 0) this.waiters.splice(i, 1);
+          reject(signal?.reason ?? new Error('collection aborted'));
+        };
+        this.waiters.push(wake);
+        signal?.addEventListener('abort', onAbort, { once: true });
+      });
+    }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiters.shift();
+      if (next) next();
+      else this.free++;
+    };
+  }
 }

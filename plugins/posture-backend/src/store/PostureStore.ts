@@ -327,6 +327,7 @@ export class PostureStore {
           cutoff,
           rescore: input.rescore,
           result,
+          deferHistory: new Set((input.deferHistoryFor ?? []).map(normRef)),
         });
       }
 
@@ -352,6 +353,7 @@ export class PostureStore {
       cutoff: string;
       rescore?: (results: CheckResult[]) => Scorecard;
       result: SaveRunResult;
+      deferHistory?: Set<string>;
     },
   ): Promise<void> {
     const refs = batch.map(e => normRef(e.entityRef));
@@ -492,6 +494,7 @@ export class PostureStore {
       // a last point about to be pruned is replaced, so history always shows the current value
       if (
         combined !== null &&
+        !ctx.deferHistory?.has(ref) &&
         (!last || last.at < ctx.cutoff || !sameScores(last, scores))
       ) {
         let regression: HistoryPoint['regression'] = null;

@@ -42,6 +42,12 @@ export interface SaveRunInput {
    * Without it, the caller's `combined` is stored as given.
    */
   rescore?: (results: CheckResult[]) => Scorecard;
+  /**
+   * Entities whose scorecard is saved without a history point: some of their clusters have not
+   * been collected even once yet (per-cluster runs of a first cycle), so their combined score is
+   * partial and would leave one point per cluster in history.
+   */
+  deferHistoryFor?: string[];
 }
 
 export interface GradeLevel {

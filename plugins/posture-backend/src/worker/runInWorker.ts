@@ -40,27 +40,37 @@ export function runInWorker(
         reject(error);
       });
     const onAbort = () => stop(abortError(options.signal?.reason));
-    const timer = setTimeout(
-      () => stop(new Error(`timed out after ${Math.round(options.timeoutMs / 1000)}s`)),
-      options.timeoutMs,
-    );
+    const expire = () => stop(new Error(`timed out after ${Math.round(options.timeoutMs / 1000)}s`));
+    // until the thread has loaded its modules, only a generous start-up limit applies (the scheduler's
+    // signal always does); then the job's own limit
+    let timer: NodeJS.Timeout | undefined = setTimeout(expire, Math.max(options.timeoutMs, STARTUP_LIMIT_MS));
     if (options.signal?.aborted) onAbort();
     else options.signal?.addEventListener('abort', onAbort, { once: true });
-    worker.once('message', (m: { ok: true; result: ClusterJobResult } | { ok: false; error: string }) =>
+    type Message = { ready: true } | { ok: true; result: ClusterJobResult } | { ok: false; error: string };
+    worker.on('message', (m: Message) => {
+      if ('ready' in m) {
+        clearTimeout(timer);
+        if (!settled) timer = setTimeout(expire, options.timeoutMs);
+        return;
+      }
       finish(() => {
         worker.terminate().catch(() => undefined);
         if (m.ok) resolve(m.result);
         else reject(new Error(m.error));
-      }),
-    );
+      });
+    });
     worker.once('error', e => finish(() => reject(e)));
     worker.once('exit', code => finish(() => reject(new Error(`collection worker exited with code ${code}`))));
   });
 }
 
+/** how long a thread may take to load its modules before the job's own limit starts */
+const STARTUP_LIMIT_MS = 60_000;
+
 function abortError(reason: unknown): Error {
-  if (reason instanceof Error) return reason;
-  return new Error(typeof reason === 'string' ? reason : 'collection aborted');
+  if (reason instanceof Error && reason.message) return reason;
+  const message = (reason as { message?: unknown } | undefined)?.message;
+  return new Error(typeof reason === 'string' && reason ? reason : typeof message === 'string' && message ? message : 'collection aborted');
 }
 
 let cached: { file: string; jobModule: string; transform?: string } | null | undefined;

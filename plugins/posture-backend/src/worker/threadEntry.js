@@ -5,6 +5,8 @@ const { parentPort, workerData } = require('node:worker_threads');
 
 if (workerData.transform) require(workerData.transform);
 const { runClusterJob } = require(workerData.jobModule);
+// loaded: the job's time limit starts now (compiling the sources in development can take seconds)
+parentPort.postMessage({ ready: true });
 
 // the parent ends a run by terminating this thread; the signal only stops work between awaits
 const controller = new AbortController();
