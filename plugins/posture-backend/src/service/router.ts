@@ -4,7 +4,7 @@ import {
   PermissionsService,
   BackstageCredentials,
 } from '@backstage/backend-plugin-api';
-import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import { NotAllowedError, NotFoundError, isError, toError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   CheckMetadata,
@@ -14,10 +14,12 @@ import {
 } from '@posture-dev/backstage-plugin-posture-common';
 import express from 'express';
 import Router from 'express-promise-router';
+import { randomBytes } from 'node:crypto';
 import { overviewCsv } from './csv';
 import {
   entityParamsSchema,
   historyQuerySchema,
+  noQuerySchema,
   overviewQuerySchema,
   parseInput,
 } from './validation';
@@ -100,6 +102,11 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     collectedAt !== null &&
     Date.now() - Date.parse(collectedAt) > options.staleAfterMs;
   router.use(express.json({ limit: '10kb' }));
+  // scorecards are per-user (permission-filtered): no shared cache and no disk copy may keep them
+  router.use((req, res, next) => {
+    if (req.path !== '/health') res.set('Cache-Control', 'private, no-store');
+    next();
+  });
 
   const requireEntity = async (req: express.Request) => {
     const p = parseInput(entityParamsSchema, req.params, 'entity reference');
@@ -129,6 +136,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
 
   router.get('/entities/:kind/:namespace/:name', async (req, res) => {
     const entityRef = await requireEntity(req);
+    parseInput(noQuerySchema, req.query, 'scorecard query');
     if (serialised.getEntityJson) {
       const json = await serialised.getEntityJson(entityRef, isOld);
       if (json === undefined) throw new NotFoundError(`No posture recorded for ${entityRef}`);
@@ -170,6 +178,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
 
   router.get('/groups/:namespace/:name', async (req, res) => {
     const p = parseInput(entityParamsSchema, { kind: 'group', ...req.params }, 'group reference');
+    parseInput(noQuerySchema, req.query, 'group query');
     const groupRef = `group:${p.namespace}/${p.name}`.toLocaleLowerCase('en-US');
     const credentials = await httpAuth.credentials(req);
     const allowedRefs = await readableRefs(permissions, credentials, () => store.listEntityRefs());
@@ -177,6 +186,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   });
 
   router.get('/checks', async (req, res) => {
+    parseInput(noQuerySchema, req.query, 'checks query');
     const credentials = await httpAuth.credentials(req);
     const allowedRefs = await readableRefs(permissions, credentials, () => store.listEntityRefs());
     const summaries = await store.listCheckSummaries(options.checks(), { allowedRefs });
@@ -187,6 +197,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   });
 
   router.get('/clusters', async (req, res) => {
+    parseInput(noQuerySchema, req.query, 'clusters query');
     await requireBasic(req, postureClusterReadPermission);
     const statuses = await store.getClusterStatuses();
     res.json({ clusters: statuses.map(c => ({ ...c, stale: c.stale || isOld(c.collectedAt) })) });
@@ -199,5 +210,50 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     res.status(202).json({ status: 'accepted' });
   });
 
+  router.use(internalErrorFilter(logger));
   return router;
+}
+
+/**
+ * Keeps internals out of error bodies, whatever NODE_ENV says: a client error (4xx) keeps its
+ * message but never its stack; anything else (a database error quoting its SQL, a TypeError) is
+ * logged in full under an id and answered with that id only. Backstage's own handler filters only
+ * PostgreSQL's DatabaseError and shows stacks whenever NODE_ENV is development.
+ */
+export function internalErrorFilter(logger: LoggerService): express.ErrorRequestHandler {
+  return (err: unknown, _req, _res, next) => {
+    if (isDeliberate(err)) {
+      delete (err as Error).stack;
+      next(err);
+      return;
+    }
+    const logId = randomBytes(8).toString('hex');
+    logger.error(`Posture request failed (logId=${logId})`, toError(err) as Error);
+    const filtered = new Error(`An internal error occurred (logId=${logId}); the backend log has the details`);
+    delete filtered.stack;
+    next(filtered);
+  };
+}
+
+/** Errors the API throws on purpose, with a message written for the caller. */
+const DELIBERATE = new Set([
+  'NotModifiedError',
+  'InputError',
+  'AuthenticationError',
+  'NotAllowedError',
+  'NotFoundError',
+  'ConflictError',
+  'NotImplementedError',
+  'ServiceUnavailableError',
+]);
+
+/** A client error (body-parser's 413 and 400 carry their status) or one of Backstage's named errors. */
+function isDeliberate(err: unknown): boolean {
+  if (!isError(err)) return false;
+  if (DELIBERATE.has(err.name)) return true;
+  for (const field of ['statusCode', 'status']) {
+    const v = (err as unknown as Record<string, unknown>)[field];
+    if (typeof v === 'number' && Number.isInteger(v) && v >= 400 && v < 500) return true;
+  }
+  return false;
 }
