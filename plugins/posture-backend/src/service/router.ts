@@ -247,13 +247,16 @@ const DELIBERATE = new Set([
   'ServiceUnavailableError',
 ]);
 
-/** A client error (body-parser's 413 and 400 carry their status) or one of Backstage's named errors. */
+/**
+ * One of Backstage's named errors, or a client error meant to be shown (body-parser's 413 and
+ * 400 say so with `expose`, as http-errors does). A ResponseError from a call this plugin made
+ * (the permission backend, the catalog) also has a 4xx status, but it describes that call: it is
+ * an internal error of this request, and its nested bodies and URLs stay in the log.
+ */
 function isDeliberate(err: unknown): boolean {
-  if (!isError(err)) return false;
+  if (!isError(err) || err.name === 'ResponseError') return false;
   if (DELIBERATE.has(err.name)) return true;
-  for (const field of ['statusCode', 'status']) {
-    const v = (err as unknown as Record<string, unknown>)[field];
-    if (typeof v === 'number' && Number.isInteger(v) && v >= 400 && v < 500) return true;
-  }
-  return false;
+  const e = err as unknown as Record<string, unknown>;
+  const status = e.statusCode ?? e.status;
+  return e.expose === true && typeof status === 'number' && status >= 400 && status < 500;
 }
