@@ -15,7 +15,7 @@ import { Check, EngineOutput, evaluate } from '@posture-dev/backstage-plugin-pos
 import { PostureConfig } from './config';
 import { CollectionOutcome, collectAll } from './clusters/collect';
 import { ClusterSource } from './clusters/types';
-import { WorkloadLookup, clusterScorecard, entitySelector } from './mapping';
+import { WorkloadLookup, clusterScorecard, entitySelector, markSharedClaims } from './mapping';
 import { PostureRunStore, Regression } from './runStoreApi';
 
 /** Catalog kinds that run workloads. */
@@ -124,6 +124,7 @@ export class PostureRefresher {
     for (const entity of items) {
       entities.push(await this.scoreEntity(entity, clusterNames, outputs, now));
     }
+    markSharedClaims(entities);
     const currentRefs = new Set(entities.map(e => e.entityRef));
     const removedEntityRefs = (await store.listEntityRefs()).filter(r => !currentRefs.has(r));
 

@@ -68,6 +68,7 @@ export async function readableRefs(
   permissions: PermissionsService,
   credentials: BackstageCredentials,
   candidates: () => Promise<string[]>,
+  sharedClaims?: () => Promise<Map<string, string[]>>,
 ): Promise<Set<string> | undefined> {
   const [decision] = await permissions.authorizeConditional(
     [{ permission: postureScorecardReadPermission }],
@@ -90,6 +91,12 @@ export async function readableRefs(
       if (d.result === AuthorizeResult.ALLOW) allowed.add(chunk[k]);
     });
   }
+  // an entity that shares a workload with one the caller may not read would show that workload
+  if (sharedClaims) {
+    for (const [ref, others] of await sharedClaims()) {
+      if (allowed.has(ref) && others.some(o => !allowed.has(o))) allowed.delete(ref);
+    }
+  }
   return allowed;
 }
 
@@ -108,6 +115,8 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     next();
   });
 
+  const sharedClaimsOf = store.sharedClaims ? () => store.sharedClaims!() : undefined;
+
   const requireEntity = async (req: express.Request) => {
     const p = parseInput(entityParamsSchema, req.params, 'entity reference');
     const entityRef = `${p.kind}:${p.namespace}/${p.name}`.toLocaleLowerCase('en-US');
@@ -118,6 +127,19 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     );
     if (decision.result !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError(`You may not read the posture of ${entityRef}`);
+    }
+    // its workloads are also another entity's: shown only to a caller who may read that one too
+    const shared = (await store.sharedClaims?.())?.get(entityRef) ?? [];
+    if (shared.length > 0) {
+      const decisions = await permissions.authorize(
+        shared.map(resourceRef => ({ permission: postureScorecardReadPermission, resourceRef })),
+        { credentials },
+      );
+      if (decisions.some(d => d.result !== AuthorizeResult.ALLOW)) {
+        throw new NotAllowedError(
+          `You may not read the posture of ${entityRef}: its selector claims workloads of entities you may not read`,
+        );
+      }
     }
     return entityRef;
   };
@@ -160,7 +182,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   const overviewQuery = async (req: express.Request) => {
     const query = parseInput(overviewQuerySchema, req.query, 'overview query');
     const credentials = await httpAuth.credentials(req);
-    const allowedRefs = await readableRefs(permissions, credentials, () => store.listEntityRefs());
+    const allowedRefs = await readableRefs(permissions, credentials, () => store.listEntityRefs(), sharedClaimsOf);
     return { ...query, allowedRefs };
   };
 
@@ -181,14 +203,14 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     parseInput(noQuerySchema, req.query, 'group query');
     const groupRef = `group:${p.namespace}/${p.name}`.toLocaleLowerCase('en-US');
     const credentials = await httpAuth.credentials(req);
-    const allowedRefs = await readableRefs(permissions, credentials, () => store.listEntityRefs());
+    const allowedRefs = await readableRefs(permissions, credentials, () => store.listEntityRefs(), sharedClaimsOf);
     res.json(await store.getGroupRollup(groupRef, { allowedRefs, checks: options.checks() }));
   });
 
   router.get('/checks', async (req, res) => {
     parseInput(noQuerySchema, req.query, 'checks query');
     const credentials = await httpAuth.credentials(req);
-    const allowedRefs = await readableRefs(permissions, credentials, () => store.listEntityRefs());
+    const allowedRefs = await readableRefs(permissions, credentials, () => store.listEntityRefs(), sharedClaimsOf);
     const summaries = await store.listCheckSummaries(options.checks(), { allowedRefs });
     // the full lists ran to megabytes; the UI links to the first few and shows the count
     res.json({
