@@ -7,6 +7,7 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
+import { posturePolicyModule } from './permissions/posturePolicy';
 
 const backend = createBackend();
 
@@ -40,10 +41,10 @@ backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
 // permission plugin
 backend.add(import('@backstage/plugin-permission-backend'));
-// See https://backstage.io/docs/permissions/getting-started for how to create your own permission policy
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+// Posture's demo policy (scorecards for everyone, refresh and cluster status for the platform team,
+// owners-only scorecards on entities annotated posture.backstage.io/visibility: owners); see
+// packages/backend/src/permissions/posturePolicy.ts and `permission.posture` in app-config.yaml
+backend.add(posturePolicyModule);
 
 // search plugin
 backend.add(import('@backstage/plugin-search-backend'));

@@ -3,6 +3,7 @@ import {
   CheckResult,
   ClusterScorecard,
   EntityMatch,
+  EntityScorecard,
   scoreResults,
 } from '@posture-dev/backstage-plugin-posture-common';
 import {
@@ -21,6 +22,9 @@ export const ANNOTATION_KUBERNETES_ID = 'backstage.io/kubernetes-id';
 export const ANNOTATION_LABEL_SELECTOR = 'backstage.io/kubernetes-label-selector';
 export const ANNOTATION_NAMESPACE = 'backstage.io/kubernetes-namespace';
 export const ANNOTATION_CLUSTER = 'backstage.io/kubernetes-cluster';
+
+export const BROAD_SELECTOR_ERROR =
+  'the label selector names no label value (only !key, key, != or notin): it would select other teams\' workloads; add a key=value or key in (...) requirement';
 
 /** How an entity selects its workloads, from the Backstage kubernetes plugin's annotations. */
 export interface EntitySelector {
@@ -57,6 +61,10 @@ export function selectorFor(match: EntityMatch): EntitySelector {
     const selector = labelSelector
       ? parseSelectorString(labelSelector)
       : parseSelectorString(`${KUBERNETES_ID_LABEL}=${kubernetesId}`);
+    // `!no-such-label` or `app` select every workload of every team: a selector must name a value
+    if (!selector.requirements.some(r => r.operator === 'In')) {
+      return { match, error: BROAD_SELECTOR_ERROR };
+    }
     return { match, selector };
   } catch (e) {
     return { match, error: (e as Error).message };
@@ -133,4 +141,38 @@ export function clusterScorecardFor(
       scorecard: scoreResults(results, { weights: config.weights, pssLevelOf: id => pss.get(id) }),
     },
   };
+}
+
+/** Where a workload runs and what it is: the key two entities' claims are compared on. */
+function workloadKey(cluster: string, w: { kind: string; namespace?: string; name: string }): string {
+  return JSON.stringify([cluster, w.kind, w.namespace ?? '', w.name]);
+}
+
+/**
+ * Records on each entity (`match.sharedWith`) the other entities whose selectors claim one of
+ * its workloads. The API shows an entity's posture only to a caller who may read every entity
+ * it shares a workload with, so a selector cannot reveal the workloads of an entity the caller
+ * is denied (see docs/security.md).
+ */
+export function markSharedClaims(entities: EntityScorecard[]): void {
+  const claimants = new Map<string, Set<string>>();
+  for (const e of entities) {
+    for (const c of e.clusters) {
+      for (const w of c.workloads) {
+        const key = workloadKey(c.cluster, w);
+        const set = claimants.get(key);
+        if (set) set.add(e.entityRef);
+        else claimants.set(key, new Set([e.entityRef]));
+      }
+    }
+  }
+  for (const e of entities) {
+    const shared = new Set<string>();
+    for (const c of e.clusters) {
+      for (const w of c.workloads) {
+        for (const ref of claimants.get(workloadKey(c.cluster, w)) ?? []) if (ref !== e.entityRef) shared.add(ref);
+      }
+    }
+    if (shared.size > 0) e.match = { ...e.match, sharedWith: [...shared].sort() };
+  }
 }

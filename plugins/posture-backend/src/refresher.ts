@@ -15,7 +15,7 @@ import { Check } from '@posture-dev/backstage-plugin-posture-node';
 import { ClusterConfig, PostureConfig } from './config';
 import { CollectionOutcome, collectCluster } from './clusters/collect';
 import { ClusterSource } from './clusters/types';
-import { entitySelector } from './mapping';
+import { entitySelector, markSharedClaims } from './mapping';
 import { PostureRunStore, Regression } from './runStoreApi';
 import { EntityInCluster } from './worker/clusterJob';
 
@@ -152,6 +152,7 @@ export class PostureRefresher {
 
     const entities: EntityScorecard[] = [];
     for (const { entity, sel } of selectors) entities.push(this.scoreEntity(entity, sel, perCluster, now));
+    markSharedClaims(entities);
     const { absent, removedEntityRefs } = await this.applyAbsence(stored, entities, startedAt);
     // clusters no task has attempted yet (the first cycle): the entities they may hold get no
     // history point until every one of their clusters has been tried, or history would step

@@ -43,6 +43,11 @@ export interface EntityMatch {
   clusters: string[];
   /** why the annotations could not be used, e.g. a label selector that does not parse */
   error?: string;
+  /**
+   * Other entities whose selectors claim one of this entity's workloads. The API shows this
+   * entity's posture only to callers who may read each of them.
+   */
+  sharedWith?: string[];
 }
 
 export interface EntityScorecard {

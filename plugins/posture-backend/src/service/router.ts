@@ -4,7 +4,7 @@ import {
   PermissionsService,
   BackstageCredentials,
 } from '@backstage/backend-plugin-api';
-import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import { NotAllowedError, NotFoundError, isError, toError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   CheckMetadata,
@@ -14,10 +14,12 @@ import {
 } from '@posture-dev/backstage-plugin-posture-common';
 import express from 'express';
 import Router from 'express-promise-router';
+import { randomBytes } from 'node:crypto';
 import { overviewCsv } from './csv';
 import {
   entityParamsSchema,
   historyQuerySchema,
+  noQuerySchema,
   overviewQuerySchema,
   parseInput,
 } from './validation';
@@ -66,6 +68,7 @@ export async function readableRefs(
   permissions: PermissionsService,
   credentials: BackstageCredentials,
   candidates: () => Promise<string[]>,
+  sharedClaims?: () => Promise<Map<string, string[]>>,
 ): Promise<Set<string> | undefined> {
   const [decision] = await permissions.authorizeConditional(
     [{ permission: postureScorecardReadPermission }],
@@ -88,6 +91,12 @@ export async function readableRefs(
       if (d.result === AuthorizeResult.ALLOW) allowed.add(chunk[k]);
     });
   }
+  // an entity that shares a workload with one the caller may not read would show that workload
+  if (sharedClaims) {
+    for (const [ref, others] of await sharedClaims()) {
+      if (allowed.has(ref) && others.some(o => !allowed.has(o))) allowed.delete(ref);
+    }
+  }
   return allowed;
 }
 
@@ -100,6 +109,13 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     collectedAt !== null &&
     Date.now() - Date.parse(collectedAt) > options.staleAfterMs;
   router.use(express.json({ limit: '10kb' }));
+  // scorecards are per-user (permission-filtered): no shared cache and no disk copy may keep them
+  router.use((req, res, next) => {
+    if (req.path !== '/health') res.set('Cache-Control', 'private, no-store');
+    next();
+  });
+
+  const sharedClaimsOf = store.sharedClaims ? () => store.sharedClaims!() : undefined;
 
   const requireEntity = async (req: express.Request) => {
     const p = parseInput(entityParamsSchema, req.params, 'entity reference');
@@ -111,6 +127,19 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     );
     if (decision.result !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError(`You may not read the posture of ${entityRef}`);
+    }
+    // its workloads are also another entity's: shown only to a caller who may read that one too
+    const shared = (await store.sharedClaims?.())?.get(entityRef) ?? [];
+    if (shared.length > 0) {
+      const decisions = await permissions.authorize(
+        shared.map(resourceRef => ({ permission: postureScorecardReadPermission, resourceRef })),
+        { credentials },
+      );
+      if (decisions.some(d => d.result !== AuthorizeResult.ALLOW)) {
+        throw new NotAllowedError(
+          `You may not read the posture of ${entityRef}: its selector claims workloads of entities you may not read`,
+        );
+      }
     }
     return entityRef;
   };
@@ -129,6 +158,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
 
   router.get('/entities/:kind/:namespace/:name', async (req, res) => {
     const entityRef = await requireEntity(req);
+    parseInput(noQuerySchema, req.query, 'scorecard query');
     if (serialised.getEntityJson) {
       const json = await serialised.getEntityJson(entityRef, isOld);
       if (json === undefined) throw new NotFoundError(`No posture recorded for ${entityRef}`);
@@ -152,7 +182,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   const overviewQuery = async (req: express.Request) => {
     const query = parseInput(overviewQuerySchema, req.query, 'overview query');
     const credentials = await httpAuth.credentials(req);
-    const allowedRefs = await readableRefs(permissions, credentials, () => store.listEntityRefs());
+    const allowedRefs = await readableRefs(permissions, credentials, () => store.listEntityRefs(), sharedClaimsOf);
     return { ...query, allowedRefs };
   };
 
@@ -170,15 +200,17 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
 
   router.get('/groups/:namespace/:name', async (req, res) => {
     const p = parseInput(entityParamsSchema, { kind: 'group', ...req.params }, 'group reference');
+    parseInput(noQuerySchema, req.query, 'group query');
     const groupRef = `group:${p.namespace}/${p.name}`.toLocaleLowerCase('en-US');
     const credentials = await httpAuth.credentials(req);
-    const allowedRefs = await readableRefs(permissions, credentials, () => store.listEntityRefs());
+    const allowedRefs = await readableRefs(permissions, credentials, () => store.listEntityRefs(), sharedClaimsOf);
     res.json(await store.getGroupRollup(groupRef, { allowedRefs, checks: options.checks() }));
   });
 
   router.get('/checks', async (req, res) => {
+    parseInput(noQuerySchema, req.query, 'checks query');
     const credentials = await httpAuth.credentials(req);
-    const allowedRefs = await readableRefs(permissions, credentials, () => store.listEntityRefs());
+    const allowedRefs = await readableRefs(permissions, credentials, () => store.listEntityRefs(), sharedClaimsOf);
     const summaries = await store.listCheckSummaries(options.checks(), { allowedRefs });
     // the full lists ran to megabytes; the UI links to the first few and shows the count
     res.json({
@@ -187,6 +219,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   });
 
   router.get('/clusters', async (req, res) => {
+    parseInput(noQuerySchema, req.query, 'clusters query');
     await requireBasic(req, postureClusterReadPermission);
     const statuses = await store.getClusterStatuses();
     res.json({ clusters: statuses.map(c => ({ ...c, stale: c.stale || isOld(c.collectedAt) })) });
@@ -207,5 +240,53 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     res.status(202).json({ status: 'accepted' });
   });
 
+  router.use(internalErrorFilter(logger));
   return router;
+}
+
+/**
+ * Keeps internals out of error bodies, whatever NODE_ENV says: a client error (4xx) keeps its
+ * message but never its stack; anything else (a database error quoting its SQL, a TypeError) is
+ * logged in full under an id and answered with that id only. Backstage's own handler filters only
+ * PostgreSQL's DatabaseError and shows stacks whenever NODE_ENV is development.
+ */
+export function internalErrorFilter(logger: LoggerService): express.ErrorRequestHandler {
+  return (err: unknown, _req, _res, next) => {
+    if (isDeliberate(err)) {
+      delete (err as Error).stack;
+      next(err);
+      return;
+    }
+    const logId = randomBytes(8).toString('hex');
+    logger.error(`Posture request failed (logId=${logId})`, toError(err) as Error);
+    const filtered = new Error(`An internal error occurred (logId=${logId}); the backend log has the details`);
+    delete filtered.stack;
+    next(filtered);
+  };
+}
+
+/** Errors the API throws on purpose, with a message written for the caller. */
+const DELIBERATE = new Set([
+  'NotModifiedError',
+  'InputError',
+  'AuthenticationError',
+  'NotAllowedError',
+  'NotFoundError',
+  'ConflictError',
+  'NotImplementedError',
+  'ServiceUnavailableError',
+]);
+
+/**
+ * One of Backstage's named errors, or a client error meant to be shown (body-parser's 413 and
+ * 400 say so with `expose`, as http-errors does). A ResponseError from a call this plugin made
+ * (the permission backend, the catalog) also has a 4xx status, but it describes that call: it is
+ * an internal error of this request, and its nested bodies and URLs stay in the log.
+ */
+function isDeliberate(err: unknown): boolean {
+  if (!isError(err) || err.name === 'ResponseError') return false;
+  if (DELIBERATE.has(err.name)) return true;
+  const e = err as unknown as Record<string, unknown>;
+  const status = e.statusCode ?? e.status;
+  return e.expose === true && typeof status === 'number' && status >= 400 && status < 500;
 }

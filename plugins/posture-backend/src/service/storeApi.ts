@@ -26,4 +26,6 @@ export interface PostureStoreApi {
     options: { allowedRefs?: Set<string> },
   ): Promise<CheckSummary[]>;
   getClusterStatuses(): Promise<ClusterStatus[]>;
+  /** entity ref -> other entities claiming one of its workloads (only entities that share any) */
+  sharedClaims?(): Promise<Map<string, string[]>>;
 }

@@ -135,6 +135,8 @@ export async function startPosture(options: StartOptions = {}) {
   return {
     server: backend.server,
     logs,
+    /** the plugin's database, to break it on purpose */
+    knex,
     stop: async () => {
       await backend.stop();
       fs.rmSync(dir, { recursive: true, force: true });

@@ -36,13 +36,30 @@ export const overviewQuerySchema = z
   .strict();
 
 // Date.parse alone accepts "1" or "March 7" (V8 guesses a year), so the shape is checked first
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+const ISO_DATE =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):?(\d{2}))?)?$/;
+
+/**
+ * A real calendar date and time. Date.parse rolls impossible dates over instead of rejecting
+ * them (2020-02-30 is read as March 1, 24:00 as the next day), so each field is checked itself.
+ */
+export function isIsoDate(s: string): boolean {
+  const m = ISO_DATE.exec(s);
+  if (!m || Number.isNaN(Date.parse(s))) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (month < 1 || month > 12 || day < 1) return false;
+  // day 0 of the next month is the last day of this one, in the proleptic Gregorian calendar
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (day > daysInMonth) return false;
+  const [hour, minute, second, offH, offM] = [m[4], m[5], m[6], m[7], m[8]].map(v => (v === undefined ? 0 : Number(v)));
+  return hour < 24 && minute < 60 && second < 60 && offH < 24 && offM < 60;
+}
 
 const isoDate = (field: string) =>
   z
     .string({ invalid_type_error: `${field} must be given once, as a string` })
     .max(40, `${field} is at most 40 characters`)
-    .refine(s => ISO_DATE.test(s) && !Number.isNaN(Date.parse(s)), `${field} must be an ISO 8601 date`);
+    .refine(isIsoDate, `${field} must be an ISO 8601 date`);
 
 export const historyQuerySchema = z
   .object({ from: isoDate('from').optional(), to: isoDate('to').optional() })
@@ -57,6 +74,18 @@ const refPart = z
   .min(1)
   .max(253)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be letters, digits, ".", "_" or "-"');
+
+/** Routes that take no query parameters: any parameter is refused, as unknown ones are elsewhere. */
+export const noQuerySchema = z.object({}).strict();
+
+/** GET /exemptions */
+export const exemptionsQuerySchema = z
+  .object({
+    entityRef: list.optional(),
+    source: list.pipe(z.array(z.enum(['annotation', 'config']))).optional(),
+    expired: z.enum(['true', 'false']).transform(v => v === 'true').optional(),
+  })
+  .strict();
 
 export const entityParamsSchema = z.object({ kind: refPart, namespace: refPart, name: refPart });
 

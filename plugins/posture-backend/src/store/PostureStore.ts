@@ -165,6 +165,7 @@ export class PostureStore {
     version: '',
     cards: new Map<string, CachedEntity | null>(),
   };
+  private sharedCache?: { version: string; promise: Promise<Map<string, string[]>> };
   private failuresCache?: {
     version: string;
     promise: Promise<Map<string, string[]>>;
@@ -954,6 +955,33 @@ export class PostureStore {
       const entityRefs = failing.get(c.id) ?? [];
       return { ...c, failingEntities: entityRefs.length, entityRefs };
     });
+  }
+
+  /**
+   * Entity ref -> the other entities that claim one of its workloads (`match.sharedWith`), for
+   * entities that share any; read once per data version.
+   */
+  async sharedClaims(): Promise<Map<string, string[]>> {
+    const version = await this.dataVersion();
+    if (this.sharedCache?.version !== version) {
+      const promise = (async () => {
+        const rows: { entity_ref: string; match: string }[] = await this.db(T.entities)
+          .select('entity_ref', 'match')
+          // only rows that can have it: most entities share nothing
+          .where('match', 'like', '%"sharedWith"%');
+        const shared = new Map<string, string[]>();
+        for (const r of rows) {
+          const refs = (JSON.parse(r.match) as { sharedWith?: unknown }).sharedWith;
+          if (Array.isArray(refs) && refs.length > 0) shared.set(r.entity_ref, refs.map(String));
+        }
+        return shared;
+      })();
+      this.sharedCache = { version, promise };
+      promise.catch(() => {
+        if (this.sharedCache?.promise === promise) this.sharedCache = undefined;
+      });
+    }
+    return this.sharedCache!.promise;
   }
 
   /** check id -> failing entity refs in entity-ref order, per data version */

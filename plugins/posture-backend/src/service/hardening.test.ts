@@ -1,0 +1,91 @@
+import { mockCredentials } from '@backstage/backend-test-utils';
+import request from 'supertest';
+import { entity, result, status } from '../store/testFixtures';
+import { openApiRoutes, startPosture } from './testBackend';
+
+jest.setTimeout(60_000);
+
+const USER = mockCredentials.user.header('user:default/alice');
+const ENTITIES = [
+  entity({ name: 'web', owner: 'group:default/team-a', clusters: { prod: [result('run-as-non-root', 'pass')] } }),
+];
+const CLUSTERS = [status('prod', '2025-01-01T00:00:00.000Z')];
+const ROUTES = openApiRoutes({ kind: 'component', namespace: 'default', name: 'web' }).map(r => ({
+  ...r,
+  path: r.template.startsWith('/groups/') ? '/groups/default/team-a' : r.path,
+}));
+
+const send = (server: any, method: 'get' | 'post', p: string, auth?: string) => {
+  const req = request(server)[method](`/api/posture${p}`);
+  return auth ? req.set('Authorization', auth) : req;
+};
+
+describe('responses a shared cache must not keep', () => {
+  it('every authenticated route answers Cache-Control: private, no-store, errors included', async () => {
+    const t = await startPosture({ entities: ENTITIES, clusterStatuses: CLUSTERS });
+    try {
+      // refresh last: it replaces the stored entities
+      for (const route of [...ROUTES].sort((a, b) => Number(a.method === 'post') - Number(b.method === 'post'))) {
+        if (route.template === '/health') continue;
+        const ok = await send(t.server, route.method, route.path, USER);
+        expect({ route: route.template, status: ok.status < 300, cc: ok.headers['cache-control'] }).toEqual({
+          route: route.template,
+          status: true,
+          cc: 'private, no-store',
+        });
+      }
+      const missing = await send(t.server, 'get', '/entities/component/default/nope', USER);
+      expect(missing.status).toBe(404);
+      expect(missing.headers['cache-control']).toBe('private, no-store');
+    } finally {
+      await t.stop();
+    }
+  });
+});
+
+describe('error bodies', () => {
+  const env = process.env.NODE_ENV;
+  afterEach(() => {
+    process.env.NODE_ENV = env;
+  });
+
+  it.each(['production', 'development'])(
+    'an internal error (NODE_ENV=%s) answers 500 with a log id, never a stack, SQL or table name',
+    async mode => {
+      process.env.NODE_ENV = mode;
+      const t = await startPosture({ entities: ENTITIES, clusterStatuses: CLUSTERS });
+      try {
+        // a database failure: SQLite's error quotes the statement and the table
+        await t.knex.schema.dropTable('posture_entity_failures');
+        const r = await send(t.server, 'get', '/checks', USER);
+        expect(r.status).toBe(500);
+        const text = JSON.stringify(r.body);
+        expect(r.body.error.stack).toBeUndefined();
+        expect(text).not.toMatch(/\bat .*\.(ts|js):\d+/);
+        expect(text).not.toMatch(/posture_entity_failures|select|SQLITE/i);
+        const logId = /logId=([0-9a-f]{16})/.exec(r.body.error.message)?.[1];
+        expect(logId).toBeDefined();
+        // the details are in the log, under the id the caller was given
+        expect(t.logs.some(l => l.level === 'error' && l.message.includes(logId!))).toBe(true);
+      } finally {
+        await t.stop();
+      }
+    },
+  );
+
+  it('a client error keeps its message but carries no stack, even in development', async () => {
+    process.env.NODE_ENV = 'development';
+    const t = await startPosture({ entities: ENTITIES, clusterStatuses: CLUSTERS });
+    try {
+      for (const p of ['/entities/component/default/nope', '/overview?sort=password', '/checks?x=1']) {
+        const r = await send(t.server, 'get', p, USER);
+        expect(r.status).toBeGreaterThanOrEqual(400);
+        expect(r.status).toBeLessThan(500);
+        expect({ p, stack: r.body.error.stack }).toEqual({ p, stack: undefined });
+        expect(r.body.error.message).toBeTruthy();
+      }
+    } finally {
+      await t.stop();
+    }
+  });
+});
