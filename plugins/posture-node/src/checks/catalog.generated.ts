@@ -26,12 +26,14 @@ import _scalability_cpu_requests from './scalability/cpu-requests';
 import _scalability_hpa_replica_range from './scalability/hpa-replica-range';
 import _scalability_image_tag_pinned from './scalability/image-tag-pinned';
 import _scalability_ingress_targets_service from './scalability/ingress-targets-service';
+import _scalability_liveness_differs_from_readiness from './scalability/liveness-differs-from-readiness';
 import _scalability_liveness_probe from './scalability/liveness-probe';
 import _scalability_managed_by_controller from './scalability/managed-by-controller';
 import _scalability_memory_limits from './scalability/memory-limits';
 import _scalability_memory_requests from './scalability/memory-requests';
 import _scalability_namespace_resource_governance from './scalability/namespace-resource-governance';
 import _scalability_pdb_allows_disruption from './scalability/pdb-allows-disruption';
+import _scalability_pdb_has_policy from './scalability/pdb-has-policy';
 import _scalability_pdb_min_available_within_autoscaler_min from './scalability/pdb-min-available-within-autoscaler-min';
 import _scalability_pdb_present from './scalability/pdb-present';
 import _scalability_pod_spread from './scalability/pod-spread';
@@ -59,6 +61,7 @@ import _security_rbac_binding_not_admin from './security/rbac-binding-not-admin'
 import _security_rbac_role_no_pod_exec from './security/rbac-role-no-pod-exec';
 import _security_read_only_root_filesystem from './security/read-only-root-filesystem';
 import _security_secrets_as_files from './security/secrets-as-files';
+import _security_service_account_exists from './security/service-account-exists';
 import _security_service_account_least_privilege from './security/service-account-least-privilege';
 import _security_service_account_not_admin from './security/service-account-not-admin';
 import _security_service_mesh_mtls from './security/service-mesh-mtls';
@@ -92,12 +95,14 @@ export const CHECK_FILES = [
   "scalability/hpa-replica-range",
   "scalability/image-tag-pinned",
   "scalability/ingress-targets-service",
+  "scalability/liveness-differs-from-readiness",
   "scalability/liveness-probe",
   "scalability/managed-by-controller",
   "scalability/memory-limits",
   "scalability/memory-requests",
   "scalability/namespace-resource-governance",
   "scalability/pdb-allows-disruption",
+  "scalability/pdb-has-policy",
   "scalability/pdb-min-available-within-autoscaler-min",
   "scalability/pdb-present",
   "scalability/pod-spread",
@@ -125,6 +130,7 @@ export const CHECK_FILES = [
   "security/rbac-role-no-pod-exec",
   "security/read-only-root-filesystem",
   "security/secrets-as-files",
+  "security/service-account-exists",
   "security/service-account-least-privilege",
   "security/service-account-not-admin",
   "security/service-mesh-mtls",
@@ -159,12 +165,14 @@ export const ALL_CHECKS: Check[] = [
   _scalability_hpa_replica_range,
   _scalability_image_tag_pinned,
   _scalability_ingress_targets_service,
+  _scalability_liveness_differs_from_readiness,
   _scalability_liveness_probe,
   _scalability_managed_by_controller,
   _scalability_memory_limits,
   _scalability_memory_requests,
   _scalability_namespace_resource_governance,
   _scalability_pdb_allows_disruption,
+  _scalability_pdb_has_policy,
   _scalability_pdb_min_available_within_autoscaler_min,
   _scalability_pdb_present,
   _scalability_pod_spread,
@@ -192,6 +200,7 @@ export const ALL_CHECKS: Check[] = [
   _security_rbac_role_no_pod_exec,
   _security_read_only_root_filesystem,
   _security_secrets_as_files,
+  _security_service_account_exists,
   _security_service_account_least_privilege,
   _security_service_account_not_admin,
   _security_service_mesh_mtls,

@@ -100,7 +100,6 @@ export default defineCheck({
     references: {
       polaris: ['topologySpreadConstraint'],
       kubeScore: [
-        'pod-topology-spread-constraints',
         'deployment-has-host-podantiaffinity',
         'statefulset-has-host-podantiaffinity',
       ],
