@@ -19,6 +19,8 @@ import _pss_pss_seccomp_profile_restricted from './pss/pss-seccomp-profile-restr
 import _pss_pss_selinux_options from './pss/pss-selinux-options';
 import _pss_pss_sysctls from './pss/pss-sysctls';
 import _pss_pss_windows_host_process from './pss/pss-windows-host-process';
+import _scalability_api_version_stable from './scalability/api-version-stable';
+import _scalability_autoscaled_replicas_unset from './scalability/autoscaled-replicas-unset';
 import _scalability_autoscaler_metrics_have_requests from './scalability/autoscaler-metrics-have-requests';
 import _scalability_autoscaler_present from './scalability/autoscaler-present';
 import _scalability_cpu_limits from './scalability/cpu-limits';
@@ -88,6 +90,8 @@ export const CHECK_FILES = [
   "pss/pss-selinux-options",
   "pss/pss-sysctls",
   "pss/pss-windows-host-process",
+  "scalability/api-version-stable",
+  "scalability/autoscaled-replicas-unset",
   "scalability/autoscaler-metrics-have-requests",
   "scalability/autoscaler-present",
   "scalability/cpu-limits",
@@ -158,6 +162,8 @@ export const ALL_CHECKS: Check[] = [
   _pss_pss_selinux_options,
   _pss_pss_sysctls,
   _pss_pss_windows_host_process,
+  _scalability_api_version_stable,
+  _scalability_autoscaled_replicas_unset,
   _scalability_autoscaler_metrics_have_requests,
   _scalability_autoscaler_present,
   _scalability_cpu_limits,
