@@ -25,9 +25,14 @@ import _scalability_autoscaler_metrics_have_requests from './scalability/autosca
 import _scalability_autoscaler_present from './scalability/autoscaler-present';
 import _scalability_cpu_limits from './scalability/cpu-limits';
 import _scalability_cpu_requests from './scalability/cpu-requests';
+import _scalability_cronjob_restart_policy from './scalability/cronjob-restart-policy';
+import _scalability_cronjob_starting_deadline from './scalability/cronjob-starting-deadline';
+import _scalability_env_var_unique from './scalability/env-var-unique';
 import _scalability_hpa_replica_range from './scalability/hpa-replica-range';
+import _scalability_image_pull_policy_always from './scalability/image-pull-policy-always';
 import _scalability_image_tag_pinned from './scalability/image-tag-pinned';
 import _scalability_ingress_targets_service from './scalability/ingress-targets-service';
+import _scalability_instance_label_matches_name from './scalability/instance-label-matches-name';
 import _scalability_liveness_differs_from_readiness from './scalability/liveness-differs-from-readiness';
 import _scalability_liveness_probe from './scalability/liveness-probe';
 import _scalability_managed_by_controller from './scalability/managed-by-controller';
@@ -39,22 +44,27 @@ import _scalability_pdb_has_policy from './scalability/pdb-has-policy';
 import _scalability_pdb_min_available_within_autoscaler_min from './scalability/pdb-min-available-within-autoscaler-min';
 import _scalability_pdb_present from './scalability/pdb-present';
 import _scalability_pod_spread from './scalability/pod-spread';
+import _scalability_priority_class_set from './scalability/priority-class-set';
 import _scalability_readiness_probe from './scalability/readiness-probe';
 import _scalability_replicas from './scalability/replicas';
 import _scalability_rolling_update_strategy from './scalability/rolling-update-strategy';
 import _scalability_rwo_volume_single_replica from './scalability/rwo-volume-single-replica';
 import _scalability_scale_target_exists from './scalability/scale-target-exists';
+import _scalability_selector_matches_template from './scalability/selector-matches-template';
 import _scalability_service_targets_pods from './scalability/service-targets-pods';
 import _scalability_statefulset_headless_service from './scalability/statefulset-headless-service';
 import _scalability_topology_spread_valid from './scalability/topology-spread-valid';
 import _security_automount_token_disabled from './security/automount-token-disabled';
+import _security_capabilities_default_set_dropped from './security/capabilities-default-set-dropped';
 import _security_dedicated_service_account from './security/dedicated-service-account';
 import _security_image_digest from './security/image-digest';
 import _security_ingress_tls from './security/ingress-tls';
+import _security_linux_hardening from './security/linux-hardening';
 import _security_mtls_strict from './security/mtls-strict';
 import _security_namespace_pss_enforced from './security/namespace-pss-enforced';
 import _security_network_policy_egress from './security/network-policy-egress';
 import _security_network_policy_ingress from './security/network-policy-ingress';
+import _security_network_policy_targets_pods from './security/network-policy-targets-pods';
 import _security_no_secrets_in_configmap from './security/no-secrets-in-configmap';
 import _security_no_secrets_in_env from './security/no-secrets-in-env';
 import _security_not_default_namespace from './security/not-default-namespace';
@@ -96,9 +106,14 @@ export const CHECK_FILES = [
   "scalability/autoscaler-present",
   "scalability/cpu-limits",
   "scalability/cpu-requests",
+  "scalability/cronjob-restart-policy",
+  "scalability/cronjob-starting-deadline",
+  "scalability/env-var-unique",
   "scalability/hpa-replica-range",
+  "scalability/image-pull-policy-always",
   "scalability/image-tag-pinned",
   "scalability/ingress-targets-service",
+  "scalability/instance-label-matches-name",
   "scalability/liveness-differs-from-readiness",
   "scalability/liveness-probe",
   "scalability/managed-by-controller",
@@ -110,22 +125,27 @@ export const CHECK_FILES = [
   "scalability/pdb-min-available-within-autoscaler-min",
   "scalability/pdb-present",
   "scalability/pod-spread",
+  "scalability/priority-class-set",
   "scalability/readiness-probe",
   "scalability/replicas",
   "scalability/rolling-update-strategy",
   "scalability/rwo-volume-single-replica",
   "scalability/scale-target-exists",
+  "scalability/selector-matches-template",
   "scalability/service-targets-pods",
   "scalability/statefulset-headless-service",
   "scalability/topology-spread-valid",
   "security/automount-token-disabled",
+  "security/capabilities-default-set-dropped",
   "security/dedicated-service-account",
   "security/image-digest",
   "security/ingress-tls",
+  "security/linux-hardening",
   "security/mtls-strict",
   "security/namespace-pss-enforced",
   "security/network-policy-egress",
   "security/network-policy-ingress",
+  "security/network-policy-targets-pods",
   "security/no-secrets-in-configmap",
   "security/no-secrets-in-env",
   "security/not-default-namespace",
@@ -168,9 +188,14 @@ export const ALL_CHECKS: Check[] = [
   _scalability_autoscaler_present,
   _scalability_cpu_limits,
   _scalability_cpu_requests,
+  _scalability_cronjob_restart_policy,
+  _scalability_cronjob_starting_deadline,
+  _scalability_env_var_unique,
   _scalability_hpa_replica_range,
+  _scalability_image_pull_policy_always,
   _scalability_image_tag_pinned,
   _scalability_ingress_targets_service,
+  _scalability_instance_label_matches_name,
   _scalability_liveness_differs_from_readiness,
   _scalability_liveness_probe,
   _scalability_managed_by_controller,
@@ -182,22 +207,27 @@ export const ALL_CHECKS: Check[] = [
   _scalability_pdb_min_available_within_autoscaler_min,
   _scalability_pdb_present,
   _scalability_pod_spread,
+  _scalability_priority_class_set,
   _scalability_readiness_probe,
   _scalability_replicas,
   _scalability_rolling_update_strategy,
   _scalability_rwo_volume_single_replica,
   _scalability_scale_target_exists,
+  _scalability_selector_matches_template,
   _scalability_service_targets_pods,
   _scalability_statefulset_headless_service,
   _scalability_topology_spread_valid,
   _security_automount_token_disabled,
+  _security_capabilities_default_set_dropped,
   _security_dedicated_service_account,
   _security_image_digest,
   _security_ingress_tls,
+  _security_linux_hardening,
   _security_mtls_strict,
   _security_namespace_pss_enforced,
   _security_network_policy_egress,
   _security_network_policy_ingress,
+  _security_network_policy_targets_pods,
   _security_no_secrets_in_configmap,
   _security_no_secrets_in_env,
   _security_not_default_namespace,
