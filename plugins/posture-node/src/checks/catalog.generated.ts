@@ -23,13 +23,17 @@ import _scalability_api_version_stable from './scalability/api-version-stable';
 import _scalability_autoscaled_replicas_unset from './scalability/autoscaled-replicas-unset';
 import _scalability_autoscaler_metrics_have_requests from './scalability/autoscaler-metrics-have-requests';
 import _scalability_autoscaler_present from './scalability/autoscaler-present';
+import _scalability_container_ports_valid from './scalability/container-ports-valid';
 import _scalability_cpu_limits from './scalability/cpu-limits';
 import _scalability_cpu_requests from './scalability/cpu-requests';
+import _scalability_cpu_requests_equal_limits from './scalability/cpu-requests-equal-limits';
 import _scalability_cronjob_restart_policy from './scalability/cronjob-restart-policy';
 import _scalability_cronjob_starting_deadline from './scalability/cronjob-starting-deadline';
 import _scalability_env_var_unique from './scalability/env-var-unique';
+import _scalability_ephemeral_storage_limits from './scalability/ephemeral-storage-limits';
+import _scalability_ephemeral_storage_requests from './scalability/ephemeral-storage-requests';
+import _scalability_ephemeral_storage_requests_equal_limits from './scalability/ephemeral-storage-requests-equal-limits';
 import _scalability_hpa_replica_range from './scalability/hpa-replica-range';
-import _scalability_image_pull_policy_always from './scalability/image-pull-policy-always';
 import _scalability_image_tag_pinned from './scalability/image-tag-pinned';
 import _scalability_ingress_targets_service from './scalability/ingress-targets-service';
 import _scalability_instance_label_matches_name from './scalability/instance-label-matches-name';
@@ -38,6 +42,7 @@ import _scalability_liveness_probe from './scalability/liveness-probe';
 import _scalability_managed_by_controller from './scalability/managed-by-controller';
 import _scalability_memory_limits from './scalability/memory-limits';
 import _scalability_memory_requests from './scalability/memory-requests';
+import _scalability_memory_requests_equal_limits from './scalability/memory-requests-equal-limits';
 import _scalability_namespace_resource_governance from './scalability/namespace-resource-governance';
 import _scalability_pdb_allows_disruption from './scalability/pdb-allows-disruption';
 import _scalability_pdb_has_policy from './scalability/pdb-has-policy';
@@ -58,6 +63,7 @@ import _security_automount_token_disabled from './security/automount-token-disab
 import _security_capabilities_default_set_dropped from './security/capabilities-default-set-dropped';
 import _security_dedicated_service_account from './security/dedicated-service-account';
 import _security_image_digest from './security/image-digest';
+import _security_image_pull_policy_always from './security/image-pull-policy-always';
 import _security_ingress_tls from './security/ingress-tls';
 import _security_linux_hardening from './security/linux-hardening';
 import _security_mtls_strict from './security/mtls-strict';
@@ -72,6 +78,7 @@ import _security_rbac_binding_no_pod_exec from './security/rbac-binding-no-pod-e
 import _security_rbac_binding_not_admin from './security/rbac-binding-not-admin';
 import _security_rbac_role_no_pod_exec from './security/rbac-role-no-pod-exec';
 import _security_read_only_root_filesystem from './security/read-only-root-filesystem';
+import _security_run_as_high_ids from './security/run-as-high-ids';
 import _security_secrets_as_files from './security/secrets-as-files';
 import _security_service_account_exists from './security/service-account-exists';
 import _security_service_account_least_privilege from './security/service-account-least-privilege';
@@ -104,13 +111,17 @@ export const CHECK_FILES = [
   "scalability/autoscaled-replicas-unset",
   "scalability/autoscaler-metrics-have-requests",
   "scalability/autoscaler-present",
+  "scalability/container-ports-valid",
   "scalability/cpu-limits",
   "scalability/cpu-requests",
+  "scalability/cpu-requests-equal-limits",
   "scalability/cronjob-restart-policy",
   "scalability/cronjob-starting-deadline",
   "scalability/env-var-unique",
+  "scalability/ephemeral-storage-limits",
+  "scalability/ephemeral-storage-requests",
+  "scalability/ephemeral-storage-requests-equal-limits",
   "scalability/hpa-replica-range",
-  "scalability/image-pull-policy-always",
   "scalability/image-tag-pinned",
   "scalability/ingress-targets-service",
   "scalability/instance-label-matches-name",
@@ -119,6 +130,7 @@ export const CHECK_FILES = [
   "scalability/managed-by-controller",
   "scalability/memory-limits",
   "scalability/memory-requests",
+  "scalability/memory-requests-equal-limits",
   "scalability/namespace-resource-governance",
   "scalability/pdb-allows-disruption",
   "scalability/pdb-has-policy",
@@ -139,6 +151,7 @@ export const CHECK_FILES = [
   "security/capabilities-default-set-dropped",
   "security/dedicated-service-account",
   "security/image-digest",
+  "security/image-pull-policy-always",
   "security/ingress-tls",
   "security/linux-hardening",
   "security/mtls-strict",
@@ -153,6 +166,7 @@ export const CHECK_FILES = [
   "security/rbac-binding-not-admin",
   "security/rbac-role-no-pod-exec",
   "security/read-only-root-filesystem",
+  "security/run-as-high-ids",
   "security/secrets-as-files",
   "security/service-account-exists",
   "security/service-account-least-privilege",
@@ -186,13 +200,17 @@ export const ALL_CHECKS: Check[] = [
   _scalability_autoscaled_replicas_unset,
   _scalability_autoscaler_metrics_have_requests,
   _scalability_autoscaler_present,
+  _scalability_container_ports_valid,
   _scalability_cpu_limits,
   _scalability_cpu_requests,
+  _scalability_cpu_requests_equal_limits,
   _scalability_cronjob_restart_policy,
   _scalability_cronjob_starting_deadline,
   _scalability_env_var_unique,
+  _scalability_ephemeral_storage_limits,
+  _scalability_ephemeral_storage_requests,
+  _scalability_ephemeral_storage_requests_equal_limits,
   _scalability_hpa_replica_range,
-  _scalability_image_pull_policy_always,
   _scalability_image_tag_pinned,
   _scalability_ingress_targets_service,
   _scalability_instance_label_matches_name,
@@ -201,6 +219,7 @@ export const ALL_CHECKS: Check[] = [
   _scalability_managed_by_controller,
   _scalability_memory_limits,
   _scalability_memory_requests,
+  _scalability_memory_requests_equal_limits,
   _scalability_namespace_resource_governance,
   _scalability_pdb_allows_disruption,
   _scalability_pdb_has_policy,
@@ -221,6 +240,7 @@ export const ALL_CHECKS: Check[] = [
   _security_capabilities_default_set_dropped,
   _security_dedicated_service_account,
   _security_image_digest,
+  _security_image_pull_policy_always,
   _security_ingress_tls,
   _security_linux_hardening,
   _security_mtls_strict,
@@ -235,6 +255,7 @@ export const ALL_CHECKS: Check[] = [
   _security_rbac_binding_not_admin,
   _security_rbac_role_no_pod_exec,
   _security_read_only_root_filesystem,
+  _security_run_as_high_ids,
   _security_secrets_as_files,
   _security_service_account_exists,
   _security_service_account_least_privilege,
