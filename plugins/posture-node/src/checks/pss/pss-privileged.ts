@@ -62,7 +62,7 @@ export default defineCheck({
     {
       name: 'privileged false passes',
       expect: 'pass',
-      upstream: ['kubeScore:container-security-context-privileged'],
+      upstream: ['kubeScore:container-security-context-privileged', 'polaris:runAsPrivileged'],
       yaml: `apiVersion: v1
 kind: Pod
 metadata: {name: p}
@@ -72,7 +72,7 @@ spec:
     {
       name: 'privileged init container fails',
       expect: 'fail',
-      upstream: ['kubeScore:container-security-context-privileged'],
+      upstream: ['kubeScore:container-security-context-privileged', 'polaris:runAsPrivileged'],
       yaml: `apiVersion: v1
 kind: Pod
 metadata: {name: p}

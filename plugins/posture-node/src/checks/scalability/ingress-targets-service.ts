@@ -154,6 +154,7 @@ export default defineCheck({
     {
       name: 'an existing Service and port passes',
       expect: 'pass',
+      upstream: ['kubeScore:ingress-targets-service'],
       yaml: `apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata: {name: web}
@@ -175,6 +176,7 @@ spec:
     {
       name: 'a missing Service fails',
       expect: 'fail',
+      upstream: ['kubeScore:ingress-targets-service'],
       yaml: `apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata: {name: web}

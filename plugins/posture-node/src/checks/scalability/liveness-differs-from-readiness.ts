@@ -69,6 +69,7 @@ export default defineCheck({
     {
       name: 'different endpoints pass (kube-score pod-probes-identical: pass)',
       expect: 'pass',
+      upstream: ['kubeScore:pod-probes-identical'],
       yaml: `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web}
@@ -86,6 +87,7 @@ spec:
     {
       name: 'the same httpGet path and port fail (kube-score pod-probes-identical: fail)',
       expect: 'fail',
+      upstream: ['kubeScore:pod-probes-identical'],
       yaml: `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web}

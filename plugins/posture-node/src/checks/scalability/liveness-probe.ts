@@ -55,6 +55,7 @@ export default defineCheck({
     {
       name: 'a liveness probe passes without any Service',
       expect: 'pass',
+      upstream: ['polaris:livenessProbeMissing'],
       yaml: `apiVersion: v1
 kind: Pod
 metadata: {name: liveness-exec, labels: {test: liveness}}
@@ -67,6 +68,7 @@ spec:
     {
       name: 'no liveness probe fails',
       expect: 'fail',
+      upstream: ['polaris:livenessProbeMissing'],
       yaml: `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web}

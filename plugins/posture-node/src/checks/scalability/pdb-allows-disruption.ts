@@ -106,6 +106,7 @@ export default defineCheck({
     {
       name: 'maxUnavailable 0 fails',
       expect: 'fail',
+      upstream: ['polaris:pdbDisruptionsIsZero'],
       yaml: `apiVersion: policy/v1
 kind: PodDisruptionBudget
 metadata: {name: nginx}
@@ -143,6 +144,7 @@ spec:
     {
       name: 'maxUnavailable 5% passes',
       expect: 'pass',
+      upstream: ['polaris:pdbDisruptionsIsZero'],
       yaml: `apiVersion: policy/v1
 kind: PodDisruptionBudget
 metadata: {name: nginx}

@@ -36,6 +36,7 @@ export default defineCheck({
     {
       name: 'maxUnavailable set passes (kube-score poddisruptionbudget-has-policy: pass)',
       expect: 'pass',
+      upstream: ['kubeScore:poddisruptionbudget-has-policy'],
       yaml: `apiVersion: policy/v1
 kind: PodDisruptionBudget
 metadata: {name: web}
@@ -56,6 +57,7 @@ spec:
     {
       name: 'neither field fails (kube-score poddisruptionbudget-has-policy: fail)',
       expect: 'fail',
+      upstream: ['kubeScore:poddisruptionbudget-has-policy'],
       yaml: `apiVersion: policy/v1
 kind: PodDisruptionBudget
 metadata: {name: web}

@@ -63,6 +63,7 @@ export default defineCheck({
     {
       name: 'a matching PDB passes',
       expect: 'pass',
+      upstream: ['polaris:missingPodDisruptionBudget', 'kubeScore:deployment-has-poddisruptionbudget'],
       yaml: `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: zookeeper}
@@ -83,6 +84,7 @@ spec:
     {
       name: 'matchExpressions are honoured',
       expect: 'pass',
+      upstream: ['kubeScore:statefulset-has-poddisruptionbudget'],
       yaml: `apiVersion: apps/v1
 kind: StatefulSet
 metadata: {name: kafka}
@@ -147,6 +149,7 @@ spec:
     {
       name: 'a PDB in another namespace does not count',
       expect: 'fail',
+      upstream: ['polaris:missingPodDisruptionBudget', 'kubeScore:deployment-has-poddisruptionbudget'],
       yaml: `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: zookeeper, namespace: rightnamespace}
@@ -232,6 +235,21 @@ metadata: {name: web}
 spec:
   maxUnavailable: 1
   selector: {matchExpressions: [{key: app, operator: Equals, values: [web]}]}`,
+    },
+    {
+      name: 'a StatefulSet without a PDB fails (kube-score statefulset-has-poddisruptionbudget: fail)',
+      expect: 'fail',
+      upstream: ['kubeScore:statefulset-has-poddisruptionbudget'],
+      yaml: `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: kafka}
+spec:
+  replicas: 3
+  serviceName: kafka
+  selector: {matchLabels: {app: kafka}}
+  template:
+    metadata: {labels: {app: kafka}}
+    spec: {containers: [{name: kafka, image: kafka:3.7}]}`,
     },
   ],
 });

@@ -160,6 +160,7 @@ spec:
     {
       name: 'a constraint without labelSelector fails (kube-score pod-topology-spread-constraints: fail)',
       expect: 'fail',
+      upstream: ['kubeScore:pod-topology-spread-constraints'],
       yaml: `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web}
@@ -175,6 +176,7 @@ spec:
     {
       name: 'a complete constraint passes (kube-score pod-topology-spread-constraints: pass)',
       expect: 'pass',
+      upstream: ['kubeScore:pod-topology-spread-constraints'],
       yaml: `apiVersion: v1
 kind: Pod
 metadata: {name: p, labels: {app: p}}
