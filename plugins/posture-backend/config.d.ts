@@ -93,6 +93,8 @@ export interface Config {
       }>;
       /** honour `posture.backstage.io/exempt` annotations; default true */
       allowAnnotationExemptions?: boolean;
+      /** the clusters' Kubernetes version (e.g. `1.29`) for the deprecated-API check; newest known when unset */
+      kubernetesVersion?: string;
     };
   };
 }

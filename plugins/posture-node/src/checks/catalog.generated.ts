@@ -19,38 +19,58 @@ import _pss_pss_seccomp_profile_restricted from './pss/pss-seccomp-profile-restr
 import _pss_pss_selinux_options from './pss/pss-selinux-options';
 import _pss_pss_sysctls from './pss/pss-sysctls';
 import _pss_pss_windows_host_process from './pss/pss-windows-host-process';
+import _scalability_api_version_stable from './scalability/api-version-stable';
+import _scalability_autoscaled_replicas_unset from './scalability/autoscaled-replicas-unset';
 import _scalability_autoscaler_metrics_have_requests from './scalability/autoscaler-metrics-have-requests';
 import _scalability_autoscaler_present from './scalability/autoscaler-present';
+import _scalability_container_ports_valid from './scalability/container-ports-valid';
 import _scalability_cpu_limits from './scalability/cpu-limits';
 import _scalability_cpu_requests from './scalability/cpu-requests';
+import _scalability_cpu_requests_equal_limits from './scalability/cpu-requests-equal-limits';
+import _scalability_cronjob_restart_policy from './scalability/cronjob-restart-policy';
+import _scalability_cronjob_starting_deadline from './scalability/cronjob-starting-deadline';
+import _scalability_env_var_unique from './scalability/env-var-unique';
+import _scalability_ephemeral_storage_limits from './scalability/ephemeral-storage-limits';
+import _scalability_ephemeral_storage_requests from './scalability/ephemeral-storage-requests';
+import _scalability_ephemeral_storage_requests_equal_limits from './scalability/ephemeral-storage-requests-equal-limits';
 import _scalability_hpa_replica_range from './scalability/hpa-replica-range';
 import _scalability_image_tag_pinned from './scalability/image-tag-pinned';
 import _scalability_ingress_targets_service from './scalability/ingress-targets-service';
+import _scalability_instance_label_matches_name from './scalability/instance-label-matches-name';
+import _scalability_liveness_differs_from_readiness from './scalability/liveness-differs-from-readiness';
 import _scalability_liveness_probe from './scalability/liveness-probe';
 import _scalability_managed_by_controller from './scalability/managed-by-controller';
 import _scalability_memory_limits from './scalability/memory-limits';
 import _scalability_memory_requests from './scalability/memory-requests';
+import _scalability_memory_requests_equal_limits from './scalability/memory-requests-equal-limits';
 import _scalability_namespace_resource_governance from './scalability/namespace-resource-governance';
 import _scalability_pdb_allows_disruption from './scalability/pdb-allows-disruption';
+import _scalability_pdb_has_policy from './scalability/pdb-has-policy';
 import _scalability_pdb_min_available_within_autoscaler_min from './scalability/pdb-min-available-within-autoscaler-min';
 import _scalability_pdb_present from './scalability/pdb-present';
 import _scalability_pod_spread from './scalability/pod-spread';
+import _scalability_priority_class_set from './scalability/priority-class-set';
 import _scalability_readiness_probe from './scalability/readiness-probe';
 import _scalability_replicas from './scalability/replicas';
 import _scalability_rolling_update_strategy from './scalability/rolling-update-strategy';
 import _scalability_rwo_volume_single_replica from './scalability/rwo-volume-single-replica';
 import _scalability_scale_target_exists from './scalability/scale-target-exists';
+import _scalability_selector_matches_template from './scalability/selector-matches-template';
 import _scalability_service_targets_pods from './scalability/service-targets-pods';
 import _scalability_statefulset_headless_service from './scalability/statefulset-headless-service';
 import _scalability_topology_spread_valid from './scalability/topology-spread-valid';
 import _security_automount_token_disabled from './security/automount-token-disabled';
+import _security_capabilities_default_set_dropped from './security/capabilities-default-set-dropped';
 import _security_dedicated_service_account from './security/dedicated-service-account';
 import _security_image_digest from './security/image-digest';
+import _security_image_pull_policy_always from './security/image-pull-policy-always';
 import _security_ingress_tls from './security/ingress-tls';
+import _security_linux_hardening from './security/linux-hardening';
 import _security_mtls_strict from './security/mtls-strict';
 import _security_namespace_pss_enforced from './security/namespace-pss-enforced';
 import _security_network_policy_egress from './security/network-policy-egress';
 import _security_network_policy_ingress from './security/network-policy-ingress';
+import _security_network_policy_targets_pods from './security/network-policy-targets-pods';
 import _security_no_secrets_in_configmap from './security/no-secrets-in-configmap';
 import _security_no_secrets_in_env from './security/no-secrets-in-env';
 import _security_not_default_namespace from './security/not-default-namespace';
@@ -58,7 +78,9 @@ import _security_rbac_binding_no_pod_exec from './security/rbac-binding-no-pod-e
 import _security_rbac_binding_not_admin from './security/rbac-binding-not-admin';
 import _security_rbac_role_no_pod_exec from './security/rbac-role-no-pod-exec';
 import _security_read_only_root_filesystem from './security/read-only-root-filesystem';
+import _security_run_as_high_ids from './security/run-as-high-ids';
 import _security_secrets_as_files from './security/secrets-as-files';
+import _security_service_account_exists from './security/service-account-exists';
 import _security_service_account_least_privilege from './security/service-account-least-privilege';
 import _security_service_account_not_admin from './security/service-account-not-admin';
 import _security_service_mesh_mtls from './security/service-mesh-mtls';
@@ -85,38 +107,58 @@ export const CHECK_FILES = [
   "pss/pss-selinux-options",
   "pss/pss-sysctls",
   "pss/pss-windows-host-process",
+  "scalability/api-version-stable",
+  "scalability/autoscaled-replicas-unset",
   "scalability/autoscaler-metrics-have-requests",
   "scalability/autoscaler-present",
+  "scalability/container-ports-valid",
   "scalability/cpu-limits",
   "scalability/cpu-requests",
+  "scalability/cpu-requests-equal-limits",
+  "scalability/cronjob-restart-policy",
+  "scalability/cronjob-starting-deadline",
+  "scalability/env-var-unique",
+  "scalability/ephemeral-storage-limits",
+  "scalability/ephemeral-storage-requests",
+  "scalability/ephemeral-storage-requests-equal-limits",
   "scalability/hpa-replica-range",
   "scalability/image-tag-pinned",
   "scalability/ingress-targets-service",
+  "scalability/instance-label-matches-name",
+  "scalability/liveness-differs-from-readiness",
   "scalability/liveness-probe",
   "scalability/managed-by-controller",
   "scalability/memory-limits",
   "scalability/memory-requests",
+  "scalability/memory-requests-equal-limits",
   "scalability/namespace-resource-governance",
   "scalability/pdb-allows-disruption",
+  "scalability/pdb-has-policy",
   "scalability/pdb-min-available-within-autoscaler-min",
   "scalability/pdb-present",
   "scalability/pod-spread",
+  "scalability/priority-class-set",
   "scalability/readiness-probe",
   "scalability/replicas",
   "scalability/rolling-update-strategy",
   "scalability/rwo-volume-single-replica",
   "scalability/scale-target-exists",
+  "scalability/selector-matches-template",
   "scalability/service-targets-pods",
   "scalability/statefulset-headless-service",
   "scalability/topology-spread-valid",
   "security/automount-token-disabled",
+  "security/capabilities-default-set-dropped",
   "security/dedicated-service-account",
   "security/image-digest",
+  "security/image-pull-policy-always",
   "security/ingress-tls",
+  "security/linux-hardening",
   "security/mtls-strict",
   "security/namespace-pss-enforced",
   "security/network-policy-egress",
   "security/network-policy-ingress",
+  "security/network-policy-targets-pods",
   "security/no-secrets-in-configmap",
   "security/no-secrets-in-env",
   "security/not-default-namespace",
@@ -124,7 +166,9 @@ export const CHECK_FILES = [
   "security/rbac-binding-not-admin",
   "security/rbac-role-no-pod-exec",
   "security/read-only-root-filesystem",
+  "security/run-as-high-ids",
   "security/secrets-as-files",
+  "security/service-account-exists",
   "security/service-account-least-privilege",
   "security/service-account-not-admin",
   "security/service-mesh-mtls",
@@ -152,38 +196,58 @@ export const ALL_CHECKS: Check[] = [
   _pss_pss_selinux_options,
   _pss_pss_sysctls,
   _pss_pss_windows_host_process,
+  _scalability_api_version_stable,
+  _scalability_autoscaled_replicas_unset,
   _scalability_autoscaler_metrics_have_requests,
   _scalability_autoscaler_present,
+  _scalability_container_ports_valid,
   _scalability_cpu_limits,
   _scalability_cpu_requests,
+  _scalability_cpu_requests_equal_limits,
+  _scalability_cronjob_restart_policy,
+  _scalability_cronjob_starting_deadline,
+  _scalability_env_var_unique,
+  _scalability_ephemeral_storage_limits,
+  _scalability_ephemeral_storage_requests,
+  _scalability_ephemeral_storage_requests_equal_limits,
   _scalability_hpa_replica_range,
   _scalability_image_tag_pinned,
   _scalability_ingress_targets_service,
+  _scalability_instance_label_matches_name,
+  _scalability_liveness_differs_from_readiness,
   _scalability_liveness_probe,
   _scalability_managed_by_controller,
   _scalability_memory_limits,
   _scalability_memory_requests,
+  _scalability_memory_requests_equal_limits,
   _scalability_namespace_resource_governance,
   _scalability_pdb_allows_disruption,
+  _scalability_pdb_has_policy,
   _scalability_pdb_min_available_within_autoscaler_min,
   _scalability_pdb_present,
   _scalability_pod_spread,
+  _scalability_priority_class_set,
   _scalability_readiness_probe,
   _scalability_replicas,
   _scalability_rolling_update_strategy,
   _scalability_rwo_volume_single_replica,
   _scalability_scale_target_exists,
+  _scalability_selector_matches_template,
   _scalability_service_targets_pods,
   _scalability_statefulset_headless_service,
   _scalability_topology_spread_valid,
   _security_automount_token_disabled,
+  _security_capabilities_default_set_dropped,
   _security_dedicated_service_account,
   _security_image_digest,
+  _security_image_pull_policy_always,
   _security_ingress_tls,
+  _security_linux_hardening,
   _security_mtls_strict,
   _security_namespace_pss_enforced,
   _security_network_policy_egress,
   _security_network_policy_ingress,
+  _security_network_policy_targets_pods,
   _security_no_secrets_in_configmap,
   _security_no_secrets_in_env,
   _security_not_default_namespace,
@@ -191,7 +255,9 @@ export const ALL_CHECKS: Check[] = [
   _security_rbac_binding_not_admin,
   _security_rbac_role_no_pod_exec,
   _security_read_only_root_filesystem,
+  _security_run_as_high_ids,
   _security_secrets_as_files,
+  _security_service_account_exists,
   _security_service_account_least_privilege,
   _security_service_account_not_admin,
   _security_service_mesh_mtls,

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { Severity } from '@posture-dev/backstage-plugin-posture-common';
 import { scanManifests } from '../scan';
-import { resolveEngineConfig } from '../engine/config';
+import { parseKubernetesVersion, resolveEngineConfig } from '../engine/config';
 import { version as packageVersion } from '../../package.json';
 import { CliIo, nodeFs } from './io';
 import { InputError, ReadInput, collectInputs } from './inputs';
@@ -34,6 +34,12 @@ export interface ScanOptions {
   failOn?: Severity;
   output?: string;
   maxFileSize: number;
+  kubernetesVersion?: string;
+}
+
+export function parseKubernetesVersionArg(v: string): string {
+  if (!parseKubernetesVersion(v)) throw new InvalidArgumentError('expected a Kubernetes version such as 1.29 or v1.29.3');
+  return v.trim();
 }
 
 export function parseScore(v: string): number {
@@ -129,7 +135,8 @@ function analyse(
 export async function scanCommand(paths: string[], opts: ScanOptions, io: CliIo): Promise<number> {
   const fs = { ...nodeFs, ...io.fs };
   const cwd = io.cwd ?? process.cwd();
-  const config = opts.config ? await loadConfigFile(opts.config, fs, cwd) : resolveEngineConfig({});
+  const loaded = opts.config ? await loadConfigFile(opts.config, fs, cwd) : resolveEngineConfig({});
+  const config = opts.kubernetesVersion ? { ...loaded, kubernetesVersion: opts.kubernetesVersion } : loaded;
   const maxBytes = Math.floor(opts.maxFileSize * 1024 * 1024);
   const { report, repeated, parsedSomething } = analyse(
     await collectInputs(paths, { fs, cwd, stdin: io.stdin, maxBytes }),

@@ -11,6 +11,7 @@ import {
   parseMegabytes,
   parseScore,
   scanCommand,
+  parseKubernetesVersionArg,
 } from './command';
 
 export type { CliIo, CliFs, CliOutput } from './io';
@@ -63,6 +64,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       ),
     )
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option(
+      '--kubernetes-version <version>',
+      "the target cluster's Kubernetes version (e.g. 1.29), for the deprecated-API check; overrides the config file",
+      parseKubernetesVersionArg,
+    )
     .option(
       '--max-file-size <MB>',
       'refuse files (and stdin) larger than this',

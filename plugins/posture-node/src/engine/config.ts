@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import { DEFAULT_WEIGHTS, SEVERITIES, Severity } from '@posture-dev/backstage-plugin-posture-common';
 
+/** `1.29`, `v1.29`, `v1.29.3`, `v1.29.3-gke.1200`: major and minor are what matter */
+export const KUBERNETES_VERSION = /^v?(\d{1,3})\.(\d{1,3})(\.\d{1,5})?([-+][0-9A-Za-z.+-]{0,100})?$/;
+
+/** Major and minor of a Kubernetes version string, or undefined when it does not parse. */
+export function parseKubernetesVersion(v: string | undefined): { major: number; minor: number } | undefined {
+  const m = v === undefined ? null : KUBERNETES_VERSION.exec(v.trim());
+  return m ? { major: Number(m[1]), minor: Number(m[2]) } : undefined;
+}
+
 const severity = z.enum(SEVERITIES as [Severity, ...Severity[]]);
 
 /** A configured exemption: by check, and by entity, namespace or cluster. */
@@ -48,6 +57,11 @@ export const engineConfigSchema = z
     exemptions: z.array(configExemptionSchema).default([]),
     /** set false to ignore `posture.backstage.io/exempt` annotations */
     allowAnnotationExemptions: z.boolean().default(true),
+    /** the cluster's Kubernetes version (`1.29`, `v1.29.3`), for checks that depend on it (api-version-stable) */
+    kubernetesVersion: z
+      .string()
+      .regex(KUBERNETES_VERSION, 'kubernetesVersion must look like 1.29 or v1.29.3')
+      .optional(),
   })
   .strict();
 
@@ -62,6 +76,8 @@ export interface EngineConfig {
   thresholds: { minReplicas: number; trustedRegistries: string[] };
   exemptions: ConfigExemption[];
   allowAnnotationExemptions: boolean;
+  /** the cluster's Kubernetes version when known (live collection, or the CLI's --kubernetes-version) */
+  kubernetesVersion?: string;
 }
 
 /** Validates and fills in defaults; throws a readable error for bad config. */
@@ -85,5 +101,6 @@ export function resolveEngineConfig(input: unknown = {}): EngineConfig {
     },
     exemptions: c.exemptions,
     allowAnnotationExemptions: c.allowAnnotationExemptions,
+    ...(c.kubernetesVersion !== undefined ? { kubernetesVersion: c.kubernetesVersion } : {}),
   };
 }

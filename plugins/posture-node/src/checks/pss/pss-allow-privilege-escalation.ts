@@ -48,6 +48,7 @@ export default defineCheck({
     {
       name: 'false everywhere passes',
       expect: 'pass',
+      upstream: ['polaris:privilegeEscalationAllowed'],
       yaml: `apiVersion: v1
 kind: Pod
 metadata: {name: p}
@@ -58,6 +59,7 @@ spec:
     {
       name: 'unset fails in a manifest',
       expect: 'fail',
+      upstream: ['polaris:privilegeEscalationAllowed'],
       yaml: `apiVersion: v1
 kind: Pod
 metadata: {name: p}

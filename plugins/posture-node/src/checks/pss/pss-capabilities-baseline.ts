@@ -84,6 +84,7 @@ export default defineCheck({
     {
       name: 'default-set capabilities pass',
       expect: 'pass',
+      upstream: ['polaris:dangerousCapabilities'],
       yaml: `apiVersion: v1
 kind: Pod
 metadata: {name: p}
@@ -93,6 +94,7 @@ spec:
     {
       name: 'NET_RAW fails',
       expect: 'fail',
+      upstream: ['polaris:dangerousCapabilities'],
       yaml: `apiVersion: v1
 kind: Pod
 metadata: {name: p}

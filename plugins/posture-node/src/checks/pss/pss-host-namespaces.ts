@@ -46,6 +46,7 @@ export default defineCheck({
     {
       name: 'no host namespaces passes',
       expect: 'pass',
+      upstream: ['polaris:hostIPCSet', 'polaris:hostNetworkSet', 'polaris:hostPIDSet'],
       yaml: `apiVersion: v1
 kind: Pod
 metadata: {name: p}
@@ -56,6 +57,7 @@ spec:
     {
       name: 'hostPID in a Deployment template fails',
       expect: 'fail',
+      upstream: ['polaris:hostPIDSet'],
       yaml: `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: d}
@@ -70,6 +72,7 @@ spec:
     {
       name: 'hostNetwork in a CronJob fails',
       expect: 'fail',
+      upstream: ['polaris:hostNetworkSet'],
       yaml: `apiVersion: batch/v1
 kind: CronJob
 metadata: {name: c}
@@ -102,6 +105,17 @@ metadata: {name: p}
 spec:
   hostIPC: null
   containers: [{name: a, image: x:1}]`,
+    },
+    {
+      name: 'hostIPC fails (Polaris hostIPCSet: fail)',
+      expect: 'fail',
+      upstream: ['polaris:hostIPCSet'],
+      yaml: `apiVersion: v1
+kind: Pod
+metadata: {name: nginx}
+spec:
+  hostIPC: true
+  containers: [{name: nginx, image: nginx}]`,
     },
   ],
 });

@@ -51,6 +51,7 @@ export default defineCheck({
     {
       name: 'emptyDir passes',
       expect: 'pass',
+      upstream: ['polaris:hostPathSet'],
       yaml: `apiVersion: v1
 kind: Pod
 metadata: {name: p}
@@ -61,6 +62,7 @@ spec:
     {
       name: 'hostPath fails',
       expect: 'fail',
+      upstream: ['polaris:hostPathSet'],
       yaml: `apiVersion: apps/v1
 kind: DaemonSet
 metadata: {name: agent}

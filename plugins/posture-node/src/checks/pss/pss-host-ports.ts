@@ -54,6 +54,7 @@ export default defineCheck({
     {
       name: 'containerPort only passes',
       expect: 'pass',
+      upstream: ['polaris:hostPortSet'],
       yaml: `apiVersion: v1
 kind: Pod
 metadata: {name: p}
@@ -63,6 +64,7 @@ spec:
     {
       name: 'hostPort on an init container fails',
       expect: 'fail',
+      upstream: ['polaris:hostPortSet'],
       yaml: `apiVersion: v1
 kind: Pod
 metadata: {name: p}

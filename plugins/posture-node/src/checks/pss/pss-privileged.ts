@@ -29,6 +29,7 @@ export default defineCheck({
     references: {
       pss: ['privileged'],
       polaris: ['runAsPrivileged'],
+      kubeScore: ['container-security-context-privileged'],
       kubescape: ['C-0057'],
       cis: ['5.2.2'],
       nsa: ['Pod security enforcement'],
@@ -61,6 +62,7 @@ export default defineCheck({
     {
       name: 'privileged false passes',
       expect: 'pass',
+      upstream: ['kubeScore:container-security-context-privileged', 'polaris:runAsPrivileged'],
       yaml: `apiVersion: v1
 kind: Pod
 metadata: {name: p}
@@ -70,6 +72,7 @@ spec:
     {
       name: 'privileged init container fails',
       expect: 'fail',
+      upstream: ['kubeScore:container-security-context-privileged', 'polaris:runAsPrivileged'],
       yaml: `apiVersion: v1
 kind: Pod
 metadata: {name: p}

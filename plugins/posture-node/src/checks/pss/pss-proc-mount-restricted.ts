@@ -35,6 +35,7 @@ export default defineCheck({
     {
       name: 'Default in a user namespace passes',
       expect: 'pass',
+      upstream: ['polaris:procMount'],
       yaml: `apiVersion: v1
 kind: Pod
 metadata: {name: p}
@@ -45,6 +46,7 @@ spec:
     {
       name: 'Unmasked fails even in a user namespace',
       expect: 'fail',
+      upstream: ['polaris:procMount'],
       yaml: `apiVersion: v1
 kind: Pod
 metadata: {name: p}

@@ -74,6 +74,7 @@ export default defineCheck({
     {
       name: 'pod-level true passes',
       expect: 'pass',
+      upstream: ['polaris:runAsRootAllowed'],
       yaml: `apiVersion: v1
 kind: Pod
 metadata: {name: p}
@@ -108,6 +109,7 @@ spec:
     {
       name: 'a container overriding with false fails',
       expect: 'fail',
+      upstream: ['polaris:runAsRootAllowed'],
       yaml: `apiVersion: v1
 kind: Pod
 metadata: {name: p}

@@ -62,6 +62,7 @@ export default defineCheck({
     {
       name: 'a plain Windows pod passes',
       expect: 'pass',
+      upstream: ['polaris:hostProcess'],
       yaml: `apiVersion: v1
 kind: Pod
 metadata: {name: p}
@@ -88,6 +89,7 @@ spec:
     {
       name: 'hostProcess on a container fails',
       expect: 'fail',
+      upstream: ['polaris:hostProcess'],
       yaml: `apiVersion: v1
 kind: Pod
 metadata: {name: p}

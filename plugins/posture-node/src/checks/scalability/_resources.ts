@@ -11,7 +11,7 @@ import { K8sObject, arr, nameOf, obj } from '../../engine/k8s';
 import { parseQuantity } from '../../engine/quantity';
 import { ContainerEntry, Workload, containersOf } from '../../engine/workloads';
 
-export type ResourceName = 'cpu' | 'memory';
+export type ResourceName = 'cpu' | 'memory' | 'ephemeral-storage';
 export type ResourceKind = 'requests' | 'limits';
 
 /**
@@ -111,6 +111,7 @@ export function limitRangeDefault(
 const LABEL: Record<ResourceName, Record<ResourceKind, string>> = {
   cpu: { requests: 'CPU request', limits: 'CPU limit' },
   memory: { requests: 'memory request', limits: 'memory limit' },
+  'ephemeral-storage': { requests: 'ephemeral-storage request', limits: 'ephemeral-storage limit' },
 };
 
 /** Judges one explicitly written quantity. */
@@ -278,4 +279,36 @@ export function canonical(v: unknown): string {
       .join(',')}}`;
   }
   return JSON.stringify(v) ?? 'undefined';
+}
+
+/**
+ * Whether each long-running container's request equals its limit for a resource (the Guaranteed QoS condition),
+ * counting the API server's default of a missing request to the limit. A container without a limit cannot meet it.
+ */
+export function evaluateRequestsEqualLimits(w: Workload, resource: ResourceName): Outcome {
+  return judgeContainers(
+    longRunningContainers(w),
+    c => {
+      const res = obj(c.container.resources);
+      const limitRaw = obj(res?.limits)?.[resource];
+      const requestRaw = obj(res?.requests)?.[resource];
+      const limit = limitRaw === undefined || limitRaw === null ? undefined : parseQuantity(limitRaw);
+      if (!limit || !limit.ok)
+        return { ok: false, field: `resources.limits.${resource}`, value: limit ? limit.raw : '(unset)', reason: `no valid ${LABEL[resource].limits}` };
+      if (requestRaw === undefined || requestRaw === null)
+        return { ok: true, field: `resources.requests.${resource}`, reason: `request defaults to the limit ${limit.raw}` };
+      const request = parseQuantity(requestRaw);
+      if (!request.ok)
+        return { ok: false, field: `resources.requests.${resource}`, value: request.raw, reason: `${LABEL[resource].requests} is not a valid quantity` };
+      return request.value === limit.value
+        ? { ok: true, field: `resources.requests.${resource}`, reason: '' }
+        : {
+            ok: false,
+            field: `resources.requests.${resource}`,
+            value: request.raw,
+            reason: `${LABEL[resource].requests} ${request.raw} differs from the limit ${limit.raw}`,
+          };
+    },
+    { pass: `Every container's ${LABEL[resource].requests} equals its limit`, none: 'No long-running containers' },
+  );
 }

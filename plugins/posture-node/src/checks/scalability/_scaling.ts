@@ -154,3 +154,14 @@ export function routesToPods(svc: K8sObject): boolean {
   const sel = obj(spec?.selector);
   return !!sel && Object.keys(sel).length > 0;
 }
+
+/**
+ * Whether a PodDisruptionBudget limits evictions at all. policy/v1 has no default, so a budget with neither
+ * minAvailable nor maxUnavailable limits nothing; policy/v1beta1 defaulted minAvailable to 1.
+ */
+export function hasPolicy(pdb: K8sObject): boolean {
+  const spec = obj(pdb.spec) ?? {};
+  const set = (v: unknown) => v !== undefined && v !== null;
+  if (set(spec.minAvailable) || set(spec.maxUnavailable)) return true;
+  return pdb.apiVersion === 'policy/v1beta1';
+}

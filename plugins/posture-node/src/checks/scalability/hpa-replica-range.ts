@@ -87,6 +87,7 @@ export default defineCheck({
     {
       name: 'min 2, max 10 passes',
       expect: 'pass',
+      upstream: ['kubeScore:horizontalpodautoscaler-replicas', 'polaris:hpaMinAvailability', 'polaris:hpaMaxAvailability'],
       yaml: `apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
 metadata: {name: php-apache}
@@ -98,6 +99,7 @@ spec:
     {
       name: 'min 1 fails',
       expect: 'fail',
+      upstream: ['kubeScore:horizontalpodautoscaler-replicas', 'polaris:hpaMinAvailability'],
       yaml: `apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
 metadata: {name: php-apache}
@@ -109,6 +111,7 @@ spec:
     {
       name: 'max equal to min fails',
       expect: 'fail',
+      upstream: ['polaris:hpaMaxAvailability'],
       yaml: `apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
 metadata: {name: php-apache}

@@ -72,6 +72,7 @@ export default defineCheck({
     {
       name: 'a version tag passes',
       expect: 'pass',
+      upstream: ['kubeScore:container-image-tag', 'polaris:tagNotSpecified'],
       yaml: `apiVersion: v1
 kind: Pod
 metadata: {name: nginx}
@@ -90,6 +91,7 @@ spec:
     {
       name: 'latest fails',
       expect: 'fail',
+      upstream: ['kubeScore:container-image-tag', 'polaris:tagNotSpecified'],
       yaml: `apiVersion: v1
 kind: Pod
 metadata: {name: nginx}

@@ -9,44 +9,78 @@ interface Backend {
   portPath?: string;
 }
 
-/** Service backends with their field paths (networking.k8s.io/v1 and the old v1beta1 shape). */
-function backends(ing: K8sObject): Backend[] {
-  const out: Backend[] = [];
+/** The result of reading an Ingress by its own apiVersion's schema. */
+interface Routes {
+  backends: Backend[];
+  /** paths that route nowhere under this apiVersion, with why */
+  broken: { path: string; why: string }[];
+  /** backend.resource entries, which this check does not judge */
+  resources: number;
+}
+
+/**
+ * networking.k8s.io/v1 names a Service in `backend.service` and the default backend in `spec.defaultBackend`;
+ * extensions/v1beta1 and networking.k8s.io/v1beta1 used `serviceName`/`servicePort` and `spec.backend`. Each
+ * version's fields are read only for that version: a v1 Ingress carrying the old fields has no backend at all
+ * (the API server drops unknown fields), so it routes nowhere.
+ */
+function routes(ing: K8sObject): Routes {
+  const v1 = ing.apiVersion === 'networking.k8s.io/v1';
+  const out: Routes = { backends: [], broken: [], resources: 0 };
   const add = (b: unknown, path: string) => {
     const backend = obj(b);
-    if (!backend) return;
-    const svc = obj(backend.service);
-    if (svc) {
-      const port = obj(svc.port);
-      const number = port?.number;
-      const name = str(port?.name);
-      out.push({
-        path: `${path}.service.name`,
-        service: str(svc.name) ?? '',
-        ...(typeof number === 'number'
-          ? { port: number, portPath: `${path}.service.port.number` }
-          : {}),
-        ...(name ? { port: name, portPath: `${path}.service.port.name` } : {}),
-      });
-    } else if (backend.serviceName !== undefined) {
+    if (!backend) {
+      out.broken.push({ path, why: `${path} is missing` });
+      return;
+    }
+    if (v1) {
+      const svc = obj(backend.service);
+      if (svc) {
+        const port = obj(svc.port);
+        const number = port?.number;
+        const name = str(port?.name);
+        out.backends.push({
+          path: `${path}.service.name`,
+          service: str(svc.name) ?? '',
+          ...(typeof number === 'number'
+            ? { port: number, portPath: `${path}.service.port.number` }
+            : {}),
+          ...(name ? { port: name, portPath: `${path}.service.port.name` } : {}),
+        });
+      } else if (obj(backend.resource)) {
+        out.resources += 1;
+      } else {
+        const old = backend.serviceName !== undefined ? ' (serviceName is a v1beta1 field that v1 does not have)' : '';
+        out.broken.push({ path, why: `${path} names no service${old}` });
+      }
+      return;
+    }
+    if (backend.serviceName !== undefined) {
       const p = backend.servicePort;
-      out.push({
+      out.backends.push({
         path: `${path}.serviceName`,
         service: str(backend.serviceName) ?? '',
         ...(typeof p === 'number' || typeof p === 'string'
           ? { port: p, portPath: `${path}.servicePort` }
           : {}),
       });
+    } else if (obj(backend.resource)) {
+      out.resources += 1;
+    } else {
+      out.broken.push({ path, why: `${path} names no serviceName` });
     }
   };
   const spec = obj(ing.spec);
-  if (spec?.defaultBackend !== undefined)
-    add(spec.defaultBackend, 'spec.defaultBackend');
-  else add(spec?.backend, 'spec.backend');
+  const defaultField = v1 ? 'defaultBackend' : 'backend';
+  if (spec?.[defaultField] !== undefined) add(spec[defaultField], `spec.${defaultField}`);
   arr(spec?.rules).forEach((rule, i) =>
-    arr(obj(obj(rule)?.http)?.paths).forEach((p, j) =>
-      add(obj(p)?.backend, `spec.rules[${i}].http.paths[${j}].backend`),
-    ),
+    arr(obj(obj(rule)?.http)?.paths).forEach((p, j) => {
+      const path = `spec.rules[${i}].http.paths[${j}]`;
+      // pathType is required in v1: the API server rejects a path without it
+      if (v1 && obj(p) && obj(p)?.pathType === undefined)
+        out.broken.push({ path: `${path}.pathType`, why: `${path}.pathType is required in networking.k8s.io/v1` });
+      add(obj(p)?.backend, `${path}.backend`);
+    }),
   );
   return out;
 }
@@ -77,16 +111,17 @@ export default defineCheck({
     },
     references: { kubeScore: ['ingress-targets-service'] },
     defaults:
-      'Nothing is defaulted. Resource backends (backend.resource) are not judged; an Ingress with only those is not applicable. In manifest mode the Service must be among the scanned manifests.',
+      'Nothing is defaulted. Each apiVersion is read by its own schema: networking.k8s.io/v1 by backend.service and spec.defaultBackend (and every path needs pathType), extensions/v1beta1 and networking.k8s.io/v1beta1 by serviceName/servicePort and spec.backend; a backend with none of its version\'s fields routes nowhere and fails. Resource backends (backend.resource) are not judged; an Ingress with only those is not applicable. In manifest mode the Service must be among the scanned manifests.',
   },
   target: 'object',
   kinds: ['Ingress'],
   evaluate(o, ctx) {
-    const list = backends(o);
-    if (list.length === 0) return notApplicable('No Service backends');
+    const { backends: list, broken, resources } = routes(o);
+    if (list.length === 0 && broken.length === 0)
+      return notApplicable(resources > 0 ? 'Only resource backends, which this check does not judge' : 'No backends');
     const ns = namespaceOf(o);
-    const problems: string[] = [];
-    const evidence: Evidence[] = [];
+    const problems: string[] = broken.map(b => b.why);
+    const evidence: Evidence[] = broken.map(b => ({ path: b.path, value: '(unset)' }));
     for (const b of list) {
       if (!b.service) {
         problems.push(`${b.path} is empty`);
@@ -119,6 +154,7 @@ export default defineCheck({
     {
       name: 'an existing Service and port passes',
       expect: 'pass',
+      upstream: ['kubeScore:ingress-targets-service'],
       yaml: `apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata: {name: web}
@@ -140,6 +176,7 @@ spec:
     {
       name: 'a missing Service fails',
       expect: 'fail',
+      upstream: ['kubeScore:ingress-targets-service'],
       yaml: `apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata: {name: web}
@@ -188,6 +225,57 @@ kind: Ingress
 metadata: {name: web}
 spec:
   backend: {serviceName: web, servicePort: http}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  ports: [{name: http, port: 80}]`,
+    },
+    {
+      name: 'a v1 Ingress with the v1beta1 serviceName fields routes nowhere',
+      expect: 'fail',
+      yaml: `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: web}
+spec:
+  rules:
+    - http:
+        paths:
+          - {path: /, pathType: Prefix, backend: {serviceName: web, servicePort: 80}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  ports: [{name: http, port: 80}]`,
+    },
+    {
+      name: 'a v1 path without pathType fails',
+      expect: 'fail',
+      yaml: `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: web}
+spec:
+  rules:
+    - http:
+        paths:
+          - {path: /, backend: {service: {name: web, port: {number: 80}}}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  ports: [{name: http, port: 80}]`,
+    },
+    {
+      name: 'a v1beta1 Ingress with the v1 service field routes nowhere',
+      expect: 'fail',
+      yaml: `apiVersion: networking.k8s.io/v1beta1
+kind: Ingress
+metadata: {name: web}
+spec:
+  backend: {service: {name: web, port: {number: 80}}}
 ---
 apiVersion: v1
 kind: Service

@@ -190,5 +190,25 @@ kind: Pod
 metadata: {name: p}
 spec: {containers: []}`,
     },
+    {
+      name: 'requests and limits for CPU and memory pass (upstream: pass)',
+      expect: 'pass',
+      upstream: ['kubeScore:container-resources', 'polaris:memoryRequestsMissing'],
+      yaml: `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers: [{name: a, image: a:1, resources: {requests: {cpu: 100m, memory: 128Mi}, limits: {cpu: 500m, memory: 256Mi}}}]`,
+    },
+    {
+      name: 'no resources fail (upstream: fail)',
+      expect: 'fail',
+      upstream: ['kubeScore:container-resources', 'polaris:memoryRequestsMissing'],
+      yaml: `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers: [{name: a, image: a:1}]`,
+    },
   ],
 });

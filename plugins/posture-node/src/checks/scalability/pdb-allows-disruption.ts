@@ -1,5 +1,5 @@
 import { Evidence } from '@posture-dev/backstage-plugin-posture-common';
-import { defineCheck, fail, pass } from '../../engine/check';
+import { defineCheck, fail, notApplicable, pass } from '../../engine/check';
 import { obj } from '../../engine/k8s';
 import { SCALABLE_KINDS } from '../../engine/workloads';
 import { intOrPercent, replicaBounds, scaledCount } from './_scaling';
@@ -19,17 +19,19 @@ export default defineCheck({
     },
     references: {
       polaris: ['pdbDisruptionsIsZero'],
-      kubeScore: ['poddisruptionbudget-has-policy'],
     },
     defaults:
-      'policy/v1 has no default for minAvailable or maxUnavailable; a budget with neither limits nothing and passes. Percentages are rounded up as the disruption controller does. The replica count compared with minAvailable is the smallest the selected workloads run at: an autoscaler minimum, else spec.replicas (default 1); DaemonSets and Jobs have no fixed count and are not compared.',
+      'policy/v1 has no default for minAvailable or maxUnavailable; a budget with neither limits nothing and is not applicable here (pdb-has-policy fails it; policy/v1beta1 defaulted minAvailable to 1). Percentages are rounded up as the disruption controller does. The replica count compared with minAvailable is the smallest the selected workloads run at: an autoscaler minimum, else spec.replicas (default 1); DaemonSets and Jobs have no fixed count and are not compared.',
   },
   target: 'object',
   kinds: ['PodDisruptionBudget'],
   evaluate(o, ctx) {
     const spec = obj(o.spec) ?? {};
     const maxU = intOrPercent(spec.maxUnavailable);
-    const minA = intOrPercent(spec.minAvailable);
+    // policy/v1beta1 defaulted an empty budget to minAvailable: 1
+    const v1beta1Default =
+      o.apiVersion === 'policy/v1beta1' && (spec.minAvailable ?? null) === null && (spec.maxUnavailable ?? null) === null;
+    const minA = intOrPercent(v1beta1Default ? 1 : spec.minAvailable);
     const problems: string[] = [];
     const evidence: Evidence[] = [];
     const flag = (path: string, value: string, why: string) => {
@@ -92,8 +94,8 @@ export default defineCheck({
         ? ' (minAvailable and maxUnavailable are both set, which the API server rejects)'
         : '';
     if (!maxU && !minA)
-      return pass(
-        'Neither minAvailable nor maxUnavailable is set, so evictions are not limited',
+      return notApplicable(
+        'Neither minAvailable nor maxUnavailable is set: the budget limits nothing (see pdb-has-policy)',
       );
     return pass(`Allows voluntary disruptions${both}`, [
       ...(maxU ? [{ path: 'spec.maxUnavailable', value: maxU.raw }] : []),
@@ -104,6 +106,7 @@ export default defineCheck({
     {
       name: 'maxUnavailable 0 fails',
       expect: 'fail',
+      upstream: ['polaris:pdbDisruptionsIsZero'],
       yaml: `apiVersion: policy/v1
 kind: PodDisruptionBudget
 metadata: {name: nginx}
@@ -141,6 +144,7 @@ spec:
     {
       name: 'maxUnavailable 5% passes',
       expect: 'pass',
+      upstream: ['polaris:pdbDisruptionsIsZero'],
       yaml: `apiVersion: policy/v1
 kind: PodDisruptionBudget
 metadata: {name: nginx}
@@ -148,8 +152,8 @@ spec:
   maxUnavailable: 5%`,
     },
     {
-      name: 'no budget fields passes',
-      expect: 'pass',
+      name: 'no budget fields is not applicable (pdb-has-policy judges it)',
+      expect: 'not-applicable',
       yaml: `apiVersion: policy/v1
 kind: PodDisruptionBudget
 metadata: {name: nginx}

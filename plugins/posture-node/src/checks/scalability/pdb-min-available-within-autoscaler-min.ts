@@ -78,6 +78,7 @@ export default defineCheck({
     {
       name: 'minAvailable below the HPA minimum passes',
       expect: 'pass',
+      upstream: ['polaris:pdbMinAvailableGreaterThanHPAMinReplicas'],
       yaml: `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: zookeeper}
@@ -130,6 +131,7 @@ spec:
     {
       name: 'minAvailable above the HPA minimum fails',
       expect: 'fail',
+      upstream: ['polaris:pdbMinAvailableGreaterThanHPAMinReplicas'],
       yaml: `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: zookeeper}

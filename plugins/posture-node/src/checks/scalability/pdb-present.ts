@@ -1,6 +1,6 @@
 import { defineCheck, fail, notApplicable, pass } from '../../engine/check';
 import { refOf } from '../../engine/k8s';
-import { named, replicaBounds } from './_scaling';
+import { hasPolicy, named, replicaBounds } from './_scaling';
 
 export default defineCheck({
   meta: {
@@ -24,7 +24,7 @@ export default defineCheck({
       ],
     },
     defaults:
-      'Applies when the workload may run 2 or more replicas (spec.replicas, which defaults to 1, or an autoscaler maximum); below that it is not applicable. The PDB selector is matched against the pod template labels with full matchLabels and matchExpressions semantics, in the same namespace.',
+      'Applies when the workload may run 2 or more replicas (spec.replicas, which defaults to 1, or an autoscaler maximum); below that it is not applicable. The PDB selector is matched against the pod template labels with full matchLabels and matchExpressions semantics, in the same namespace. A policy/v1 budget with neither minAvailable nor maxUnavailable limits nothing and does not count (policy/v1beta1 defaulted minAvailable to 1, so it counts there).',
   },
   target: 'workload',
   kinds: [
@@ -40,13 +40,20 @@ export default defineCheck({
       return notApplicable(
         `Runs at most ${bounds.max} replica; a budget protects nothing`,
       );
-    const pdbs = ctx.index.pdbsFor(w);
+    const selecting = ctx.index.pdbsFor(w);
+    // a budget with neither minAvailable nor maxUnavailable limits no eviction, so it covers nothing
+    const pdbs = selecting.filter(hasPolicy);
     if (pdbs.length > 0) {
       return pass(
         `Covered by ${pdbs.map(named).join(', ')}`,
         pdbs.map(p => ({ path: 'spec.selector', object: refOf(p) })),
       );
     }
+    if (selecting.length > 0)
+      return fail(
+        `${selecting.map(named).join(', ')} select(s) the pods of ${w.kind} ${w.name} but set neither minAvailable nor maxUnavailable, so no eviction is limited`,
+        selecting.map(p => ({ path: 'spec', value: '(no minAvailable or maxUnavailable)', object: refOf(p) })),
+      );
     return fail(
       `No PodDisruptionBudget in namespace ${w.namespace} selects the pods of ${w.kind} ${w.name}`,
       [{ path: `${w.podMetaPath}.labels`, value: JSON.stringify(w.podLabels) }],
@@ -56,6 +63,7 @@ export default defineCheck({
     {
       name: 'a matching PDB passes',
       expect: 'pass',
+      upstream: ['polaris:missingPodDisruptionBudget', 'kubeScore:deployment-has-poddisruptionbudget'],
       yaml: `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: zookeeper}
@@ -76,6 +84,7 @@ spec:
     {
       name: 'matchExpressions are honoured',
       expect: 'pass',
+      upstream: ['kubeScore:statefulset-has-poddisruptionbudget'],
       yaml: `apiVersion: apps/v1
 kind: StatefulSet
 metadata: {name: kafka}
@@ -140,6 +149,7 @@ spec:
     {
       name: 'a PDB in another namespace does not count',
       expect: 'fail',
+      upstream: ['polaris:missingPodDisruptionBudget', 'kubeScore:deployment-has-poddisruptionbudget'],
       yaml: `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: zookeeper, namespace: rightnamespace}
@@ -188,6 +198,25 @@ spec:
     spec: {containers: [{name: zookeeper, image: zookeeper:3.9}]}`,
     },
     {
+      name: 'a PDB with neither minAvailable nor maxUnavailable does not count',
+      expect: 'fail',
+      yaml: `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: web, image: nginx:1.27}]}
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}`,
+    },
+    {
       name: 'a PDB with a broken selector matches nothing',
       expect: 'fail',
       yaml: `apiVersion: apps/v1
@@ -206,6 +235,21 @@ metadata: {name: web}
 spec:
   maxUnavailable: 1
   selector: {matchExpressions: [{key: app, operator: Equals, values: [web]}]}`,
+    },
+    {
+      name: 'a StatefulSet without a PDB fails (kube-score statefulset-has-poddisruptionbudget: fail)',
+      expect: 'fail',
+      upstream: ['kubeScore:statefulset-has-poddisruptionbudget'],
+      yaml: `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: kafka}
+spec:
+  replicas: 3
+  serviceName: kafka
+  selector: {matchLabels: {app: kafka}}
+  template:
+    metadata: {labels: {app: kafka}}
+    spec: {containers: [{name: kafka, image: kafka:3.7}]}`,
     },
   ],
 });

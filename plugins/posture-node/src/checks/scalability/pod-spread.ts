@@ -100,7 +100,6 @@ export default defineCheck({
     references: {
       polaris: ['topologySpreadConstraint'],
       kubeScore: [
-        'pod-topology-spread-constraints',
         'deployment-has-host-podantiaffinity',
         'statefulset-has-host-podantiaffinity',
       ],
@@ -363,6 +362,92 @@ spec:
     spec:
       topologySpreadConstraints: zone
       containers: [{name: web, image: nginx:1.27}]`,
+    },
+    {
+      name: 'a hostname spread constraint matching the pods passes (Polaris topologySpreadConstraint: pass)',
+      expect: 'pass',
+      upstream: ['polaris:topologySpreadConstraint'],
+      yaml: `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      topologySpreadConstraints:
+        - {maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {app: web}}}
+      containers: [{name: web, image: nginx:1.27}]`,
+    },
+    {
+      name: 'a Deployment with host anti-affinity passes (kube-score deployment-has-host-podantiaffinity: pass)',
+      expect: 'pass',
+      upstream: ['kubeScore:deployment-has-host-podantiaffinity'],
+      yaml: `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      affinity:
+        podAntiAffinity:
+          preferredDuringSchedulingIgnoredDuringExecution:
+            - weight: 100
+              podAffinityTerm: {topologyKey: kubernetes.io/hostname, labelSelector: {matchLabels: {app: web}}}
+      containers: [{name: web, image: nginx:1.27}]`,
+    },
+    {
+      name: 'a Deployment of 3 with no spreading rule fails (upstream: fail)',
+      expect: 'fail',
+      upstream: ['kubeScore:deployment-has-host-podantiaffinity', 'polaris:topologySpreadConstraint'],
+      yaml: `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: web, image: nginx:1.27}]}`,
+    },
+    {
+      name: 'a StatefulSet with required host anti-affinity passes (kube-score statefulset-has-host-podantiaffinity: pass)',
+      expect: 'pass',
+      upstream: ['kubeScore:statefulset-has-host-podantiaffinity'],
+      yaml: `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  replicas: 3
+  serviceName: db
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec:
+      affinity:
+        podAntiAffinity:
+          requiredDuringSchedulingIgnoredDuringExecution:
+            - {topologyKey: kubernetes.io/hostname, labelSelector: {matchLabels: {app: db}}}
+      containers: [{name: db, image: postgres:16}]`,
+    },
+    {
+      name: 'a StatefulSet of 3 with no spreading rule fails (kube-score statefulset-has-host-podantiaffinity: fail)',
+      expect: 'fail',
+      upstream: ['kubeScore:statefulset-has-host-podantiaffinity'],
+      yaml: `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  replicas: 3
+  serviceName: db
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec: {containers: [{name: db, image: postgres:16}]}`,
     },
   ],
 });

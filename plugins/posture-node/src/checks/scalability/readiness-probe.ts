@@ -1,20 +1,22 @@
-import { defineCheck, notApplicable } from '../../engine/check';
+import { Evidence } from '@posture-dev/backstage-plugin-posture-common';
+import { defineCheck, fail, notApplicable, pass } from '../../engine/check';
 import { nameOf } from '../../engine/k8s';
 import { appContainersOf } from '../../engine/workloads';
-import { judgeContainers, probeHandler } from './_resources';
+import { probeHandler } from './_resources';
+import { show } from '../lib/show';
 import { routesToPods } from './_scaling';
 
 export default defineCheck({
   meta: {
     id: 'readiness-probe',
-    title: 'Containers behind a Service have a readiness probe',
+    title: 'Pods behind a Service gate readiness with a probe',
     pillar: 'scalability',
     category: 'Health checks',
     severity: 'medium',
     rationale:
-      'A Service sends traffic to a pod as soon as its containers start unless a readiness probe says otherwise, so requests fail during start-up, rollouts and overload.',
+      'A Service sends traffic to a pod as soon as its containers start unless a readiness probe says otherwise, so requests fail during start-up, rollouts and overload. A pod is Ready only when all its containers are, so one probe on the container that serves gates the whole pod.',
     remediation: {
-      text: 'Add a readinessProbe to every container that serves traffic; it should fail while the container cannot serve.',
+      text: 'Add a readinessProbe to the container that serves traffic; it should fail while the pod cannot serve.',
       patch:
         'spec:\n  template:\n    spec:\n      containers:\n        - name: <container>\n          readinessProbe:\n            httpGet:\n              path: /ready\n              port: 8080\n            periodSeconds: 5\n',
     },
@@ -24,7 +26,7 @@ export default defineCheck({
       kubescape: ['C-0018'],
     },
     defaults:
-      'The API server adds no probe. Only workloads whose pods a Service selects are judged (not-applicable otherwise, and for Jobs and CronJobs); init containers and sidecars are not judged.',
+      'The API server adds no probe. Judged per pod, not per container: the pod passes when at least one app container has a valid readiness probe (a container without one is ready once started, so a sidecar without a probe does not make the pod fail) and fails when none has one or any probe is invalid. Only workloads whose pods a Service selects are judged (not-applicable otherwise, and for Jobs and CronJobs); init containers and sidecars are not judged.',
   },
   target: 'workload',
   kinds: [
@@ -41,32 +43,36 @@ export default defineCheck({
     if (services.length === 0)
       return notApplicable('No Service selects these pods');
     const via = `Service ${services.map(nameOf).join(', ')}`;
-    return judgeContainers(
-      appContainersOf(w),
-      c => {
-        const h = probeHandler(c.container.readinessProbe);
-        return h.ok
-          ? { ok: true, field: 'readinessProbe', reason: '' }
-          : {
-              ok: false,
-              field: 'readinessProbe',
-              value:
-                c.container.readinessProbe === undefined
-                  ? '(unset)'
-                  : undefined,
-              reason: `readinessProbe ${h.reason} (selected by ${via})`,
-            };
-      },
-      {
-        pass: `Every container has a readiness probe (selected by ${via})`,
-        none: 'No containers',
-      },
-    );
+    const containers = appContainersOf(w);
+    if (containers.length === 0) return notApplicable('No containers');
+    // A pod is Ready when all its containers are, and a container without a readiness probe counts as ready once
+    // started: one valid probe gates the whole pod. A probe that is set but invalid is rejected by the API server.
+    const gated: string[] = [];
+    const broken: Evidence[] = [];
+    for (const c of containers) {
+      const probe = c.container.readinessProbe;
+      if (probe === undefined || probe === null) continue;
+      const h = probeHandler(probe);
+      if (h.ok) gated.push(show(c.name));
+      else broken.push({ path: `${c.path}.readinessProbe`, value: `readinessProbe ${h.reason}` });
+    }
+    if (broken.length > 0)
+      return fail(
+        `Invalid readiness probe in ${broken.map(b => b.path).join(', ')}: ${broken.map(b => b.value).join('; ')}`,
+        broken,
+      );
+    if (gated.length === 0)
+      return fail(
+        `No container has a readiness probe, so ${via} sends traffic as soon as the containers start`,
+        containers.map(c => ({ path: `${c.path}.readinessProbe`, value: '(unset)' })),
+      );
+    return pass(`Readiness is gated by the probe of ${gated.join(', ')} (selected by ${via})`);
   },
   fixtures: [
     {
       name: 'a probe on every container behind a Service passes',
       expect: 'pass',
+      upstream: ['kubeScore:pod-probes', 'polaris:readinessProbeMissing'],
       yaml: `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web}
@@ -88,8 +94,8 @@ spec:
   ports: [{port: 80}]`,
     },
     {
-      name: 'a container without a probe behind a Service fails',
-      expect: 'fail',
+      name: 'a sidecar without a probe passes when the main container gates readiness (kube-score pod-probes: pass)',
+      expect: 'pass',
       yaml: `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web}
@@ -100,6 +106,28 @@ spec:
     spec:
       containers:
         - {name: web, image: nginx:1.27, readinessProbe: {tcpSocket: {port: 80}}}
+        - {name: metrics, image: exporter:1.0}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web}`,
+    },
+    {
+      name: 'no container with a probe behind a Service fails (kube-score pod-probes: fail)',
+      expect: 'fail',
+      upstream: ['kubeScore:pod-probes', 'polaris:readinessProbeMissing'],
+      yaml: `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - {name: web, image: nginx:1.27, livenessProbe: {tcpSocket: {port: 80}}}
         - {name: metrics, image: exporter:1.0}
 ---
 apiVersion: v1

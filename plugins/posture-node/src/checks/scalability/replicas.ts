@@ -68,6 +68,7 @@ export default defineCheck({
     {
       name: 'two replicas pass',
       expect: 'pass',
+      upstream: ['kubeScore:deployment-replicas', 'polaris:deploymentMissingReplicas'],
       yaml: `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web}
@@ -81,6 +82,7 @@ spec:
     {
       name: 'unset replicas fail in a manifest',
       expect: 'fail',
+      upstream: ['polaris:deploymentMissingReplicas'],
       yaml: `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web}
@@ -93,6 +95,7 @@ spec:
     {
       name: 'an HPA with minReplicas 3 counts',
       expect: 'pass',
+      upstream: ['kubeScore:horizontalpodautoscaler-replicas'],
       yaml: `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web}
@@ -198,6 +201,41 @@ spec:
   template:
     metadata: {labels: {app: web}}
     spec: {containers: [{name: web, image: nginx:1.27}]}`,
+    },
+    {
+      name: 'one replica fails (kube-score deployment-replicas: fail)',
+      expect: 'fail',
+      upstream: ['kubeScore:deployment-replicas'],
+      yaml: `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: web, image: nginx:1.27}]}`,
+    },
+    {
+      name: 'an HPA with minReplicas 1 fails (kube-score horizontalpodautoscaler-replicas: fail)',
+      expect: 'fail',
+      upstream: ['kubeScore:horizontalpodautoscaler-replicas'],
+      yaml: `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: web, image: nginx:1.27}]}
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: web}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+  minReplicas: 1
+  maxReplicas: 5`,
     },
   ],
 });

@@ -27,7 +27,7 @@ export default defineCheck({
       patch:
         'spec:\n  strategy:\n    type: RollingUpdate\n    rollingUpdate:\n      maxUnavailable: 0\n      maxSurge: 1\n',
     },
-    references: {},
+    references: { kubeScore: ['deployment-strategy'] },
     defaults:
       'A manifest that leaves out spec.strategy (Deployment) or spec.updateStrategy (StatefulSet, DaemonSet), or its type, gets RollingUpdate from the API server, so it passes.',
   },
@@ -67,6 +67,48 @@ export default defineCheck({
     );
   },
   fixtures: [
+    {
+      name: 'a Deployment behind a Service with RollingUpdate passes (kube-score deployment-strategy: pass)',
+      expect: 'pass',
+      upstream: ['kubeScore:deployment-strategy'],
+      yaml: `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  strategy: {type: RollingUpdate}
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: web, image: nginx:1.27}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web}
+  ports: [{port: 80}]`,
+    },
+    {
+      name: 'a Deployment behind a Service with Recreate fails (kube-score deployment-strategy: fail)',
+      expect: 'fail',
+      upstream: ['kubeScore:deployment-strategy'],
+      yaml: `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  strategy: {type: Recreate}
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: web, image: nginx:1.27}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web}
+  ports: [{port: 80}]`,
+    },
     {
       name: 'an omitted strategy passes (defaults to RollingUpdate)',
       expect: 'pass',

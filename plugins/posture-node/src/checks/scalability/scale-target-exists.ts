@@ -73,6 +73,7 @@ export default defineCheck({
     {
       name: 'an existing Deployment passes',
       expect: 'pass',
+      upstream: ['kubeScore:horizontalpodautoscaler-has-target'],
       yaml: `apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
 metadata: {name: web}
@@ -93,6 +94,7 @@ spec:
     {
       name: 'a missing target fails',
       expect: 'fail',
+      upstream: ['kubeScore:horizontalpodautoscaler-has-target'],
       yaml: `apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
 metadata: {name: web}

@@ -54,6 +54,7 @@ export default defineCheck({
     {
       name: 'a selector matching a Deployment passes',
       expect: 'pass',
+      upstream: ['kubeScore:service-targets-pod'],
       yaml: `apiVersion: v1
 kind: Service
 metadata: {name: web}
@@ -73,6 +74,7 @@ spec:
     {
       name: 'a selector with a typo fails',
       expect: 'fail',
+      upstream: ['kubeScore:service-targets-pod'],
       yaml: `apiVersion: v1
 kind: Service
 metadata: {name: web}

@@ -70,6 +70,7 @@ export default defineCheck({
     {
       name: 'a headless Service selecting the pods passes',
       expect: 'pass',
+      upstream: ['kubeScore:statefulset-has-servicename'],
       yaml: `apiVersion: apps/v1
 kind: StatefulSet
 metadata: {name: db}
@@ -92,6 +93,7 @@ spec:
     {
       name: 'no serviceName fails',
       expect: 'fail',
+      upstream: ['kubeScore:statefulset-has-servicename'],
       yaml: `apiVersion: apps/v1
 kind: StatefulSet
 metadata: {name: db}

@@ -16,15 +16,15 @@ export default defineCheck({
     category: 'Availability',
     severity: 'medium',
     rationale:
-      'The API server rejects a pod template with an invalid topology spread constraint, so the rollout fails; a constraint whose selector cannot be parsed spreads nothing.',
+      'The API server rejects a pod template with an invalid topology spread constraint, so the rollout fails; a constraint without a labelSelector, or with one that cannot be parsed, counts no pods and spreads nothing.',
     remediation: {
       text: 'Give every constraint an integer maxSkew of at least 1, a non-empty topologyKey, whenUnsatisfiable DoNotSchedule or ScheduleAnyway, and a valid labelSelector.',
       patch:
         'spec:\n  template:\n    spec:\n      topologySpreadConstraints:\n        - maxSkew: 1\n          topologyKey: kubernetes.io/hostname\n          whenUnsatisfiable: ScheduleAnyway\n          labelSelector:\n            matchLabels:\n              app: <name>\n',
     },
-    references: {},
+    references: { kubeScore: ['pod-topology-spread-constraints'] },
     defaults:
-      'maxSkew, topologyKey and whenUnsatisfiable are required and have no default. nodeAffinityPolicy and nodeTaintsPolicy default to Honor and Ignore when left out. Not applicable without constraints.',
+      'maxSkew, topologyKey and whenUnsatisfiable are required and have no default. labelSelector has no default and a constraint without one counts no pods, so it fails (as in kube-score). nodeAffinityPolicy and nodeTaintsPolicy default to Honor and Ignore when left out. Not applicable without constraints.',
   },
   target: 'workload',
   evaluate(w) {
@@ -91,6 +91,9 @@ export default defineCheck({
         if (v !== undefined && v !== null && !POLICIES.has(v))
           bad(f, v, `${f} must be Honor or Ignore`);
       }
+      // without a labelSelector the scheduler counts no pods in any domain, so the constraint spreads nothing
+      if (tsc.labelSelector === undefined || tsc.labelSelector === null)
+        bad('labelSelector', undefined, 'labelSelector is missing, so no pods are counted and nothing is spread');
       try {
         const sel = parseLabelSelector(tsc.labelSelector);
         const keys = arr(tsc.matchLabelKeys);
@@ -153,6 +156,33 @@ spec:
         - {maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: DoNotSchedule, minDomains: 2, labelSelector: {matchLabels: {app: web}}, matchLabelKeys: [pod-template-hash]}
         - {maxSkew: 2, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchLabels: {app: web}}, nodeTaintsPolicy: Honor}
       containers: [{name: web, image: nginx:1.27}]`,
+    },
+    {
+      name: 'a constraint without labelSelector fails (kube-score pod-topology-spread-constraints: fail)',
+      expect: 'fail',
+      upstream: ['kubeScore:pod-topology-spread-constraints'],
+      yaml: `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      topologySpreadConstraints:
+        - {maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: DoNotSchedule}
+      containers: [{name: web, image: nginx:1.27}]`,
+    },
+    {
+      name: 'a complete constraint passes (kube-score pod-topology-spread-constraints: pass)',
+      expect: 'pass',
+      upstream: ['kubeScore:pod-topology-spread-constraints'],
+      yaml: `apiVersion: v1
+kind: Pod
+metadata: {name: p, labels: {app: p}}
+spec:
+  topologySpreadConstraints: [{maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchLabels: {app: p}}}]
+  containers: [{name: a, image: x:1}]`,
     },
     {
       name: 'maxSkew 0 fails',

@@ -58,6 +58,7 @@ export default defineCheck({
     {
       name: 'disabled on the pod passes',
       expect: 'pass',
+      upstream: ['polaris:automountServiceAccountToken'],
       yaml: `apiVersion: v1
 kind: Pod
 metadata: {name: p}
@@ -96,6 +97,7 @@ automountServiceAccountToken: false`,
     {
       name: 'unset everywhere fails',
       expect: 'fail',
+      upstream: ['polaris:automountServiceAccountToken'],
       yaml: `apiVersion: batch/v1
 kind: CronJob
 metadata: {name: c}

@@ -1,10 +1,10 @@
-import { defineCheck, fail, notApplicable, pass } from '../../engine/check';
+import { defineCheck, fail, pass } from '../../engine/check';
 import { refOf, str } from '../../engine/k8s';
 
 export default defineCheck({
   meta: {
     id: 'dedicated-service-account',
-    title: 'Runs as a dedicated ServiceAccount',
+    title: 'Does not run as the default ServiceAccount',
     pillar: 'security',
     category: 'Access control',
     severity: 'medium',
@@ -19,7 +19,7 @@ export default defineCheck({
       nsa: ['Authentication and authorization'],
     },
     defaults:
-      'A pod without serviceAccountName (or the deprecated serviceAccount) runs as "default", so it fails. A named ServiceAccount must exist in the snapshot: the API server refuses pods whose ServiceAccount is missing, so in manifests it should be shipped alongside the workload. A live snapshot without any ServiceAccount did not collect them: not applicable.',
+      'A pod without serviceAccountName (or the deprecated serviceAccount) runs as "default", so it fails; any other name passes. Whether the named ServiceAccount exists is judged by service-account-exists.',
   },
   target: 'workload',
   evaluate(w, ctx) {
@@ -40,18 +40,9 @@ export default defineCheck({
       );
     }
     const object = ctx.index.get('ServiceAccount', w.namespace, sa);
-    // every live namespace has a ServiceAccount, so none at all means they were not collected
-    if (!object && ctx.mode === 'live' && ctx.index.ofKind('ServiceAccount').length === 0)
-      return notApplicable('ServiceAccounts were not collected from the cluster');
-    if (!object) {
-      return fail(
-        ctx.mode === 'manifest'
-          ? `ServiceAccount ${sa} is referenced but not defined in these manifests; pods cannot start until it exists in namespace ${w.namespace}`
-          : `ServiceAccount ${sa} does not exist in namespace ${w.namespace}; pods cannot be created`,
-        [{ path, value: sa, detail: 'ServiceAccount not found' }],
-      );
-    }
-    return pass(`Runs as the dedicated ServiceAccount ${sa}`, [{ path, value: sa, object: refOf(object) }]);
+    return pass(`Runs as the ServiceAccount ${sa}, not "default"`, [
+      { path, value: sa, ...(object ? { object: refOf(object) } : {}) },
+    ]);
   },
   fixtures: [
     {
@@ -91,8 +82,8 @@ kind: ServiceAccount
 metadata: {name: default}`,
     },
     {
-      name: 'a referenced ServiceAccount missing from the manifests fails',
-      expect: 'fail',
+      name: 'a named ServiceAccount passes whether or not it is in the manifests',
+      expect: 'pass',
       yaml: `apiVersion: v1
 kind: Pod
 metadata: {name: p, namespace: shop}
@@ -117,28 +108,6 @@ metadata: {name: api}`,
 kind: Pod
 metadata: {name: p}
 spec: {serviceAccountName: [api], containers: [{name: a, image: a:1}]}`,
-    },
-    {
-      name: 'live: a missing ServiceAccount fails when ServiceAccounts were collected',
-      expect: 'fail',
-      mode: 'live',
-      yaml: `apiVersion: v1
-kind: Pod
-metadata: {name: p, namespace: shop}
-spec: {serviceAccountName: api, containers: [{name: a, image: a:1}]}
----
-apiVersion: v1
-kind: ServiceAccount
-metadata: {name: default, namespace: shop}`,
-    },
-    {
-      name: 'live: no ServiceAccount collected at all is not applicable',
-      expect: 'not-applicable',
-      mode: 'live',
-      yaml: `apiVersion: v1
-kind: Pod
-metadata: {name: p, namespace: shop}
-spec: {serviceAccountName: api, containers: [{name: a, image: a:1}]}`,
     },
   ],
 });

@@ -119,5 +119,49 @@ kind: NetworkPolicy
 metadata: {name: p}
 spec: {podSelector: {}, policyTypes: [Egress]}`,
     },
+    {
+      name: 'a policy with ingress and egress rules passes (upstream: pass)',
+      expect: 'pass',
+      upstream: ['kubeScore:pod-networkpolicy', 'polaris:missingNetworkPolicy'],
+      yaml: `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: web, image: nginx:1.27}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  policyTypes: [Ingress, Egress]
+  ingress: [{from: [{podSelector: {matchLabels: {app: client}}}]}]
+  egress: [{to: [{podSelector: {matchLabels: {app: db}}}]}]`,
+    },
+    {
+      name: 'no policy selecting the pods fails (upstream: fail)',
+      expect: 'fail',
+      upstream: ['kubeScore:pod-networkpolicy', 'polaris:missingNetworkPolicy'],
+      yaml: `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: web, image: nginx:1.27}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: other}
+spec:
+  podSelector: {matchLabels: {app: other}}
+  policyTypes: [Ingress, Egress]
+  ingress: [{}]
+  egress: [{}]`,
+    },
   ],
 });

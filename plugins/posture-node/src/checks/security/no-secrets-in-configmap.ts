@@ -67,6 +67,7 @@ export default defineCheck({
     {
       name: 'plain settings pass',
       expect: 'pass',
+      upstream: ['polaris:sensitiveConfigmapContent'],
       yaml: `apiVersion: v1
 kind: ConfigMap
 metadata: {name: c}
@@ -87,6 +88,7 @@ data:
     {
       name: 'a password key fails',
       expect: 'fail',
+      upstream: ['polaris:sensitiveConfigmapContent'],
       yaml: `apiVersion: v1
 kind: ConfigMap
 metadata: {name: c}

@@ -63,6 +63,7 @@ export default defineCheck({
     {
       name: 'secretKeyRef passes',
       expect: 'pass',
+      upstream: ['polaris:sensitiveContainerEnvVar'],
       yaml: `apiVersion: v1
 kind: Pod
 metadata: {name: p}
@@ -77,6 +78,7 @@ spec:
     {
       name: 'a literal password fails',
       expect: 'fail',
+      upstream: ['polaris:sensitiveContainerEnvVar'],
       yaml: `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: d}

@@ -167,5 +167,95 @@ metadata: {name: b, namespace: team}
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: nowhere}
 subjects: [{kind: User, name: alice}]`,
     },
+    {
+      name: 'a ClusterRoleBinding to an exec ClusterRole fails (Polaris clusterrolebindingPodExecAttach: fail)',
+      expect: 'fail',
+      upstream: ['polaris:clusterrolebindingPodExecAttach'],
+      yaml: `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: b}
+subjects: [{kind: User, name: alice, apiGroup: rbac.authorization.k8s.io}]
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: debugger}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: debugger}
+rules: [{apiGroups: [""], resources: [pods/exec, pods/attach], verbs: [create]}]`,
+    },
+    {
+      name: 'a ClusterRoleBinding to a read-only ClusterRole passes (Polaris clusterrolebindingPodExecAttach: pass)',
+      expect: 'pass',
+      upstream: ['polaris:clusterrolebindingPodExecAttach'],
+      yaml: `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: b}
+subjects: [{kind: User, name: alice, apiGroup: rbac.authorization.k8s.io}]
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: reader}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: reader}
+rules: [{apiGroups: [""], resources: [pods], verbs: [get, list]}]`,
+    },
+    {
+      name: 'a RoleBinding to an exec ClusterRole fails (Polaris rolebindingClusterRolePodExecAttach: fail)',
+      expect: 'fail',
+      upstream: ['polaris:rolebindingClusterRolePodExecAttach'],
+      yaml: `apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: b, namespace: shop}
+subjects: [{kind: User, name: alice, apiGroup: rbac.authorization.k8s.io}]
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: debugger}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: debugger}
+rules: [{apiGroups: [""], resources: [pods/exec, pods/attach], verbs: [create]}]`,
+    },
+    {
+      name: 'a RoleBinding to a read-only ClusterRole passes (Polaris rolebindingClusterRolePodExecAttach: pass)',
+      expect: 'pass',
+      upstream: ['polaris:rolebindingClusterRolePodExecAttach'],
+      yaml: `apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: b, namespace: shop}
+subjects: [{kind: User, name: alice, apiGroup: rbac.authorization.k8s.io}]
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: reader}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: reader}
+rules: [{apiGroups: [""], resources: [pods], verbs: [get, list]}]`,
+    },
+    {
+      name: 'a RoleBinding to an exec Role fails (Polaris rolebindingRolePodExecAttach: fail)',
+      expect: 'fail',
+      upstream: ['polaris:rolebindingRolePodExecAttach'],
+      yaml: `apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: b, namespace: shop}
+subjects: [{kind: User, name: alice, apiGroup: rbac.authorization.k8s.io}]
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: debugger}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: debugger, namespace: shop}
+rules: [{apiGroups: [""], resources: [pods/exec], verbs: [create]}]`,
+    },
+    {
+      name: 'a RoleBinding to a read-only Role passes (Polaris rolebindingRolePodExecAttach: pass)',
+      expect: 'pass',
+      upstream: ['polaris:rolebindingRolePodExecAttach'],
+      yaml: `apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: b, namespace: shop}
+subjects: [{kind: User, name: alice, apiGroup: rbac.authorization.k8s.io}]
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: reader, namespace: shop}
+rules: [{apiGroups: [""], resources: [pods], verbs: [get]}]`,
+    },
   ],
 });

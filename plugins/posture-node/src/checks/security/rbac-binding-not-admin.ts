@@ -151,5 +151,85 @@ metadata: {name: b, namespace: team}
 roleRef: [1, 2]
 subjects: [{kind: User, name: alice}]`,
     },
+    {
+      name: 'a ClusterRoleBinding to cluster-admin fails (Polaris clusterrolebindingClusterAdmin: fail)',
+      expect: 'fail',
+      upstream: ['polaris:clusterrolebindingClusterAdmin'],
+      yaml: `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: b}
+subjects: [{kind: User, name: alice, apiGroup: rbac.authorization.k8s.io}]
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}`,
+    },
+    {
+      name: 'a ClusterRoleBinding to a scoped ClusterRole passes (Polaris clusterrolebindingClusterAdmin: pass)',
+      expect: 'pass',
+      upstream: ['polaris:clusterrolebindingClusterAdmin'],
+      yaml: `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: b}
+subjects: [{kind: User, name: alice, apiGroup: rbac.authorization.k8s.io}]
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: reader}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: reader}
+rules: [{apiGroups: [""], resources: [pods], verbs: [get, list]}]`,
+    },
+    {
+      name: 'a RoleBinding to cluster-admin fails (Polaris rolebindingClusterAdminClusterRole: fail)',
+      expect: 'fail',
+      upstream: ['polaris:rolebindingClusterAdminClusterRole'],
+      yaml: `apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: b, namespace: shop}
+subjects: [{kind: User, name: alice, apiGroup: rbac.authorization.k8s.io}]
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}`,
+    },
+    {
+      name: 'a RoleBinding to a scoped ClusterRole passes (Polaris rolebindingClusterAdminClusterRole: pass)',
+      expect: 'pass',
+      upstream: ['polaris:rolebindingClusterAdminClusterRole'],
+      yaml: `apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: b, namespace: shop}
+subjects: [{kind: User, name: alice, apiGroup: rbac.authorization.k8s.io}]
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: reader}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: reader}
+rules: [{apiGroups: [""], resources: [pods], verbs: [get, list]}]`,
+    },
+    {
+      name: 'a RoleBinding to a Role allowing everything fails (Polaris rolebindingClusterAdminRole: fail)',
+      expect: 'fail',
+      upstream: ['polaris:rolebindingClusterAdminRole'],
+      yaml: `apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: b, namespace: shop}
+subjects: [{kind: User, name: alice, apiGroup: rbac.authorization.k8s.io}]
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: everything}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: everything, namespace: shop}
+rules: [{apiGroups: ["*"], resources: ["*"], verbs: ["*"]}]`,
+    },
+    {
+      name: 'a RoleBinding to a scoped Role passes (Polaris rolebindingClusterAdminRole: pass)',
+      expect: 'pass',
+      upstream: ['polaris:rolebindingClusterAdminRole'],
+      yaml: `apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: b, namespace: shop}
+subjects: [{kind: User, name: alice, apiGroup: rbac.authorization.k8s.io}]
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: reader, namespace: shop}
+rules: [{apiGroups: [""], resources: [pods], verbs: [get]}]`,
+    },
   ],
 });

@@ -89,5 +89,41 @@ kind: Role
 metadata: {name: r, namespace: team}
 rules: {apiGroups: ["*"]}`,
     },
+    {
+      name: 'a ClusterRole allowing exec fails (Polaris clusterrolePodExecAttach: fail)',
+      expect: 'fail',
+      upstream: ['polaris:clusterrolePodExecAttach'],
+      yaml: `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: debugger}
+rules: [{apiGroups: [""], resources: [pods/exec, pods/attach], verbs: [create]}]`,
+    },
+    {
+      name: 'a read-only ClusterRole passes (Polaris clusterrolePodExecAttach: pass)',
+      expect: 'pass',
+      upstream: ['polaris:clusterrolePodExecAttach'],
+      yaml: `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: reader}
+rules: [{apiGroups: [""], resources: [pods], verbs: [get, list]}]`,
+    },
+    {
+      name: 'a Role allowing exec fails (Polaris rolePodExecAttach: fail)',
+      expect: 'fail',
+      upstream: ['polaris:rolePodExecAttach'],
+      yaml: `apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: debugger, namespace: shop}
+rules: [{apiGroups: [""], resources: [pods/exec], verbs: [create]}]`,
+    },
+    {
+      name: 'a read-only Role passes (Polaris rolePodExecAttach: pass)',
+      expect: 'pass',
+      upstream: ['polaris:rolePodExecAttach'],
+      yaml: `apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: reader, namespace: shop}
+rules: [{apiGroups: [""], resources: [pods], verbs: [get]}]`,
+    },
   ],
 });

@@ -67,6 +67,7 @@ export default defineCheck({
     {
       name: 'ClusterIP by default passes',
       expect: 'pass',
+      upstream: ['kubeScore:service-type'],
       yaml: `apiVersion: v1
 kind: Service
 metadata: {name: s}
@@ -75,6 +76,7 @@ spec: {selector: {app: a}, ports: [{port: 80}]}`,
     {
       name: 'NodePort fails',
       expect: 'fail',
+      upstream: ['kubeScore:service-type'],
       yaml: `apiVersion: v1
 kind: Service
 metadata: {name: s}
