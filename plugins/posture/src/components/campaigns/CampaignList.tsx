@@ -1,11 +1,11 @@
 import { Link, Progress, Table, TableColumn } from '@backstage/core-components';
-import { useApi, useRouteRef } from '@backstage/core-plugin-api';
+import { useApi } from '@backstage/core-plugin-api';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import { CampaignSummary } from '@posture-dev/backstage-plugin-posture-common';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { postureApiRef } from '../../api';
-import { campaignRouteRef } from '../../routes';
+import { useCampaignLink } from './links';
 import { RequestError } from '../common/RequestError';
 import { CampaignProgressBar } from './CampaignProgressBar';
 import { describeDeadline, describeScope, describeTarget } from './describe';
@@ -13,7 +13,7 @@ import { describeDeadline, describeScope, describeTarget } from './describe';
 /** Every campaign in `posture.campaigns`, with its progress and deadline. */
 export function CampaignList() {
   const api = useApi(postureApiRef);
-  const campaignLink = useRouteRef(campaignRouteRef);
+  const campaignLink = useCampaignLink();
   const { value, loading, error, retry } = useAsyncRetry(async () => (api.listCampaigns ? api.listCampaigns() : []), [api]);
   if (loading) return <Progress />;
   if (error) return <RequestError error={error} retry={retry} what="the campaigns" />;
@@ -24,7 +24,7 @@ export function CampaignList() {
       field: 'title',
       render: c => (
         <Box>
-          <Link to={campaignLink({ id: c.id })} data-testid="posture-campaign-link" data-campaign-id={c.id}>
+          <Link to={campaignLink(c.id)} data-testid="posture-campaign-link" data-campaign-id={c.id}>
             {c.title}
           </Link>
           <Typography variant="body2" color="textSecondary">

@@ -1,5 +1,5 @@
 import { InfoCard, Link } from '@backstage/core-components';
-import { useApi, useRouteRef } from '@backstage/core-plugin-api';
+import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
@@ -7,7 +7,7 @@ import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import { postureApiRef } from '../../api';
-import { campaignRouteRef } from '../../routes';
+import { useCampaignLink } from './links';
 import { describeDeadline, describeTarget } from './describe';
 
 /**
@@ -19,7 +19,7 @@ import { describeDeadline, describeTarget } from './describe';
 export function EntityCampaignsCard(props: { gridItem?: boolean } = {}) {
   const { entity } = useEntity();
   const api = useApi(postureApiRef);
-  const campaignLink = useRouteRef(campaignRouteRef);
+  const campaignLink = useCampaignLink();
   const kind = entity.kind;
   const namespace = entity.metadata.namespace ?? 'default';
   const name = entity.metadata.name;
@@ -34,7 +34,7 @@ export function EntityCampaignsCard(props: { gridItem?: boolean } = {}) {
         {value.map(c => (
           <Box key={c.id} data-testid="posture-entity-campaign" data-campaign-id={c.id} data-met={c.met}>
             <Box display="flex" alignItems="center" flexWrap="wrap" style={{ gap: 8 }}>
-              <Link to={campaignLink({ id: c.id })}>{c.title}</Link>
+              <Link to={campaignLink(c.id)}>{c.title}</Link>
               <Chip
                 size="small"
                 label={c.met ? 'meets the target' : 'short of the target'}
