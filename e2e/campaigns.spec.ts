@@ -69,6 +69,8 @@ test("a service's Posture tab shows the campaigns it is part of, with the deadli
   const campaign = page.locator('[data-testid="posture-entity-campaign"][data-campaign-id="no-privileged-pods"]');
   await expect(campaign).toHaveAttribute('data-met', 'false');
   await expect(campaign).toContainText('due 2027-01-15');
+  await campaign.scrollIntoViewIfNeeded();
+  await screenshot(page, 'entity-campaigns');
   await campaign.getByRole('link').first().click();
   await expect(page).toHaveURL(/\/posture\/campaigns\/no-privileged-pods$/);
 });

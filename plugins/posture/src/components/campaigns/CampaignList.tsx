@@ -33,12 +33,18 @@ export function CampaignList() {
         </Box>
       ),
     },
-    { title: 'Deadline', field: 'deadline', render: c => describeDeadline(c.deadline, c.daysLeft), width: '220px' },
+    {
+      title: 'Deadline',
+      field: 'deadline',
+      render: c => describeDeadline(c.deadline, c.daysLeft),
+      // the table sizes columns by content; without these the bar and the date wrap into slivers
+      cellStyle: { whiteSpace: 'nowrap', minWidth: 180 },
+    },
     {
       title: 'Progress',
       field: 'progress.percent',
       render: c => <CampaignProgressBar progress={c.progress} testId={`posture-campaign-progress-${c.id}`} />,
-      width: '320px',
+      cellStyle: { minWidth: 340 },
     },
   ];
   return (
