@@ -31,10 +31,23 @@ const ENTITIES = [
     clusters: { prod: [result('replicas', 'fail', { severity: 'high', pillar: 'scalability', workload: 'ledger' })] },
   }),
 ];
-const CATALOG = [group('engineering', ['team-a', 'team-b']), group('team-a'), group('team-b')];
+const component = (name: string, tags: string[]): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name, namespace: 'default', tags },
+  spec: { type: 'service', owner: 'team-a', lifecycle: 'production' },
+});
+const CATALOG = [
+  group('engineering', ['team-a', 'team-b']),
+  group('team-a'),
+  group('team-b'),
+  component('web', ['java', 'http']),
+  component('api', ['go']),
+];
 const CAMPAIGNS = [
   { id: 'prod-silver', title: 'Production reaches Silver', target: { level: 'Silver' }, deadline: '2027-03-31', scope: { lifecycles: ['production'] } },
   { id: 'no-privileged', title: 'No privileged pods', target: { check: 'pss-privileged' }, deadline: '2027-01-15', scope: { owners: ['engineering'] } },
+  { id: 'java-80', title: 'Java services score 80', target: { score: 80 }, deadline: '2027-06-30', scope: { tags: ['Java'], owners: ['team-a'] } },
 ];
 
 describe('roll-ups along the hierarchy, trends and campaigns', () => {
@@ -92,6 +105,8 @@ describe('roll-ups along the hierarchy, trends and campaigns', () => {
         ['prod-silver', 1, 3],
         // the department's subtree: only api fails the check; batch has no score
         ['no-privileged', 2, 4],
+        // tagged java (the catalog's tags) and owned by team-a: web alone
+        ['java-80', 1, 1],
       ]);
       const d = await get('/campaigns/prod-silver');
       expect(d.body.entities.filter((e: any) => !e.met).map((e: any) => [e.entityRef, e.blockingChecks.map((c: any) => c.checkId), e.reason])).toEqual([
@@ -109,6 +124,11 @@ describe('roll-ups along the hierarchy, trends and campaigns', () => {
       expect(r.body.campaigns.map((c: any) => [c.id, c.met])).toEqual([
         ['prod-silver', false],
         ['no-privileged', false],
+      ]);
+      expect((await get('/entities/component/default/web/campaigns')).body.campaigns.map((c: any) => c.id)).toEqual([
+        'prod-silver',
+        'no-privileged',
+        'java-80',
       ]);
       const ledger = await get('/entities/component/default/ledger/campaigns');
       expect(ledger.body.campaigns.map((c: any) => c.id)).toEqual(['no-privileged']);
@@ -131,7 +151,7 @@ describe('roll-ups along the hierarchy, trends and campaigns', () => {
       expect(g.body.entities.map((e: any) => e.name)).toEqual(['web']);
       expect(g.body.counts).toEqual({ total: 1, scored: 1 });
       const list = await get('/campaigns');
-      expect(list.body.campaigns.map((c: any) => c.progress.total)).toEqual([1, 1]);
+      expect(list.body.campaigns.map((c: any) => c.progress.total)).toEqual([1, 1, 1]);
       const d = await get('/campaigns/no-privileged');
       expect(JSON.stringify(d.body)).not.toMatch(/default\/(api|batch|ledger)/);
       expect((await get('/trend')).body.points[0].scored).toBe(1);

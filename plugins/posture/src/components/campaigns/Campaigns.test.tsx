@@ -55,7 +55,7 @@ describe('campaigns', () => {
     expect(await screen.findByTestId('posture-campaign-deadline')).toHaveTextContent('2027-03-31, in 117 days');
     expect(getCampaign).toHaveBeenCalledWith('production-silver');
     expect(screen.getByTestId('posture-campaign-team-progress-team-payments')).toHaveTextContent('0 of 2 services');
-    expect(screen.getByTestId('posture-campaign-team-progress-team-growth')).toHaveTextContent('1 of 1 service meet');
+    expect(screen.getByTestId('posture-campaign-team-progress-team-growth')).toHaveTextContent('1 of 1 service meets the target');
 
     const short = screen.getAllByTestId('posture-campaign-short');
     expect(short.map(s => s.getAttribute('data-entity-ref'))).toEqual([

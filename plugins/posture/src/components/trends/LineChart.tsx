@@ -28,7 +28,8 @@ export function LineChart(props: {
   ticks?: number[];
 }) {
   const { id, title, times, series, max, summary } = props;
-  const ticks = props.ticks ?? [0, max / 2, max];
+  // whole-number ticks, so a label always sits where its value is
+  const ticks = props.ticks ?? [...new Set([0, Math.round(max / 2), max])];
   const ts = times.map(t => Date.parse(t));
   const t0 = Math.min(...ts.slice(0, 1), ...ts.slice(-1));
   const t1 = ts.length ? ts[ts.length - 1] : t0;
@@ -47,7 +48,7 @@ export function LineChart(props: {
           <g key={t}>
             <line x1={PAD.left} x2={W - PAD.right} y1={y(t)} y2={y(t)} stroke="#e0e0e0" strokeDasharray="2 3" />
             <text x={PAD.left - 4} y={y(t) + 4} fontSize={10} textAnchor="end" fill="currentColor">
-              {Math.round(t)}
+              {t}
             </text>
           </g>
         ))}
