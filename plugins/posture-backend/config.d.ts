@@ -96,5 +96,35 @@ export interface Config {
       /** the clusters' Kubernetes version (e.g. `1.29`) for the deprecated-API check; newest known when unset */
       kubernetesVersion?: string;
     };
+    /**
+     * Campaigns: a target every service in scope should meet by a deadline. Owners still short are
+     * notified (Backstage notifications; logged when none is installed) once per campaign and deadline.
+     */
+    campaigns?: Array<{
+      /** lower-case letters, digits and dashes; the campaign's URL */
+      id: string;
+      title: string;
+      description?: string;
+      /** exactly one of: a level, a score (overall by default, or one pillar), or a check no service may fail */
+      target: {
+        level?: 'Gold' | 'Silver' | 'Bronze';
+        score?: number;
+        pillar?: 'overall' | 'scalability' | 'security';
+        check?: string;
+      };
+      /** YYYY-MM-DD */
+      deadline: string;
+      /** YYYY-MM-DD; the burn-down starts here */
+      start?: string;
+      /** which services: all of the given filters apply; owner groups include the groups below them */
+      scope?: {
+        owners?: string[];
+        systems?: string[];
+        lifecycles?: string[];
+        tags?: string[];
+      };
+      /** notify owners still short this many days before the deadline; default 14 */
+      notifyDaysBefore?: number;
+    }>;
   };
 }

@@ -18,6 +18,13 @@ import { createRouter } from './service/router';
 import { PostureStore } from './store';
 import { notifyRegressions } from './notify';
 import { collectionTaskId, lockSchedulerRoutes, refreshTrigger } from './scheduling';
+import { CatalogOrgDirectory } from './org/directory';
+import { readCampaigns } from './campaigns/config';
+import { CampaignService } from './campaigns/service';
+import { notifyCampaignDeadlines } from './campaigns/notify';
+import { CampaignNoticeStore } from './store/campaigns';
+
+const CAMPAIGN_TASK_ID = 'posture-campaign-deadlines';
 
 /**
  * Posture backend: collects every configured cluster on a schedule, scores
@@ -104,8 +111,31 @@ export const posturePlugin = createBackendPlugin({
           });
         }
 
+        const campaigns = readCampaigns(config);
+        const org = new CatalogOrgDirectory(catalog, auth);
+        const activeChecks = () => effectiveChecks(checks, postureConfig.engine).map(c => c.meta);
+        if (campaigns.length) {
+          const ledger = new CampaignNoticeStore(await database.getClient());
+          const campaignService = new CampaignService({ store, org, campaigns, checks: activeChecks });
+          await scheduler.scheduleTask({
+            id: CAMPAIGN_TASK_ID,
+            frequency: { hours: 1 },
+            timeout: { minutes: 10 },
+            initialDelay: { minutes: 1 },
+            scope: 'global',
+            fn: async () => {
+              const r = await notifyCampaignDeadlines({ campaigns: campaignService, ledger, notifications, logger });
+              if (r.notified || r.logged) {
+                logger.info(`Posture campaigns: ${r.notified} deadline notices sent, ${r.logged} logged`);
+              }
+            },
+          });
+        }
+
         httpRouter.use(
           await createRouter({
+            org,
+            campaigns,
             store,
             httpAuth,
             permissions,

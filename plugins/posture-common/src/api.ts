@@ -148,7 +148,7 @@ export interface OverviewResponse {
   points: { entityRef: string; name: string; scalability: number; security: number; grade: Grade | null }[];
 }
 
-export interface GroupRollup {
+export interface GroupRollup extends Partial<GroupRollupCoverage> {
   groupRef: string;
   entities: OverviewRow[];
   averages: { scalability: number | null; security: number | null; overall: number | null };
@@ -161,4 +161,108 @@ export interface CheckSummary extends CheckMetadata {
   /** how many scored entities fail it */
   failingEntities: number;
   entityRefs: string[];
+}
+
+/** Which entities a group roll-up covers: the whole subtree below the group, or only what it owns itself. */
+export type GroupScope = 'tree' | 'direct';
+
+/** The extra facts of a roll-up along the group hierarchy (GET /groups/... returns GroupRollup & these). */
+export interface GroupRollupCoverage {
+  scope: GroupScope;
+  /** the groups whose entities are rolled up: the group itself, then its descendants */
+  groups: string[];
+  /** entities rolled up, and how many of them are scored (averages are over the scored ones) */
+  counts: { total: number; scored: number };
+  /** per direct child group (with its own subtree), when scope is `tree` */
+  children: { groupRef: string; total: number; scored: number; overall: number | null }[];
+}
+
+/** One point of an average score over time, over the entities that had a score then. */
+export interface TrendPoint {
+  at: string;
+  scalability: number | null;
+  security: number | null;
+  overall: number | null;
+  /** entities with a score at this time */
+  scored: number;
+}
+
+export interface TrendResponse {
+  /** `org` for every readable entity, otherwise the group ref */
+  scope: string;
+  points: TrendPoint[];
+}
+
+/** What a campaign asks of every service in its scope. */
+export type CampaignTarget =
+  | { type: 'level'; level: Exclude<Level, 'None'> }
+  | { type: 'score'; score: number; pillar: 'overall' | 'scalability' | 'security' }
+  | { type: 'check'; checkId: string };
+
+export interface CampaignScope {
+  owners?: string[];
+  systems?: string[];
+  lifecycles?: string[];
+  tags?: string[];
+}
+
+export interface CampaignDefinition {
+  id: string;
+  title: string;
+  description: string | null;
+  target: CampaignTarget;
+  /** ISO date (YYYY-MM-DD) by which every service in scope should meet the target */
+  deadline: string;
+  /** ISO date the campaign started (its burn-down begins there); null when not set */
+  startsAt: string | null;
+  scope: CampaignScope;
+  /** owners still short are notified this many days before the deadline */
+  notifyDaysBefore: number;
+}
+
+export interface CampaignProgress {
+  total: number;
+  met: number;
+  /** met / total in percent, null when nothing is in scope */
+  percent: number | null;
+}
+
+export interface CampaignSummary extends CampaignDefinition {
+  progress: CampaignProgress;
+  /** whole days from today to the deadline (negative when past) */
+  daysLeft: number;
+}
+
+/** A service in a campaign's scope, with why it does not meet the target yet. */
+export interface CampaignEntity {
+  entityRef: string;
+  title: string | null;
+  owner: string | null;
+  state: EntityScorecard['state'];
+  met: boolean;
+  grade: Grade | null;
+  level: Level | null;
+  overall: number | null;
+  /** failing checks that stand between it and the target, worst first */
+  blockingChecks: { checkId: string; title: string; severity: string }[];
+  /** why it is short, in words (e.g. "not scored: no workloads matched") */
+  reason: string | null;
+}
+
+export interface CampaignDetail extends CampaignSummary {
+  byOwner: { owner: string | null; total: number; met: number }[];
+  entities: CampaignEntity[];
+  /** services in scope still short over time, from the stored history */
+  burndown: { at: string; short: number; total: number }[];
+}
+
+/** The campaigns one entity is part of (its Posture tab). */
+export interface EntityCampaign {
+  id: string;
+  title: string;
+  deadline: string;
+  daysLeft: number;
+  target: CampaignTarget;
+  met: boolean;
+  blockingChecks: CampaignEntity['blockingChecks'];
 }

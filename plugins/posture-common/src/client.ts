@@ -1,7 +1,12 @@
 import { ResponseError } from '@backstage/errors';
 import {
+  CampaignDetail,
+  CampaignSummary,
   CheckSummary,
   ClusterStatus,
+  EntityCampaign,
+  GroupScope,
+  TrendResponse,
   EntityScorecard,
   GroupRollup,
   HistoryPoint,
@@ -28,7 +33,12 @@ export interface PostureApi {
   getOverview(query?: OverviewQuery): Promise<OverviewResponse>;
   getOverviewCsvUrl(query?: OverviewQuery): Promise<string>;
   getOverviewCsv(query?: OverviewQuery): Promise<string>;
-  getGroupRollup(ref: { namespace: string; name: string }): Promise<GroupRollup>;
+  getGroupRollup(ref: { namespace: string; name: string }, options?: { scope?: GroupScope }): Promise<GroupRollup>;
+  /** average scores over time, for every readable entity or for a group's roll-up */
+  getTrend?(options?: { group?: { namespace: string; name: string }; scope?: GroupScope; from?: string }): Promise<TrendResponse>;
+  listCampaigns?(): Promise<CampaignSummary[]>;
+  getCampaign?(id: string): Promise<CampaignDetail>;
+  getEntityCampaigns?(ref: { kind: string; namespace: string; name: string }): Promise<EntityCampaign[]>;
   listChecks(): Promise<CheckSummary[]>;
   listClusters(): Promise<ClusterStatus[]>;
   refresh(): Promise<void>;
@@ -81,8 +91,35 @@ export class PostureClient implements PostureApi {
     return res.text();
   }
 
-  async getGroupRollup(ref: { namespace: string; name: string }) {
-    return this.get<GroupRollup>(`/groups/${seg(ref.namespace)}/${seg(ref.name)}`);
+  async getGroupRollup(ref: { namespace: string; name: string }, options: { scope?: GroupScope } = {}) {
+    const q = options.scope ? `?scope=${seg(options.scope)}` : '';
+    return this.get<GroupRollup>(`/groups/${seg(ref.namespace)}/${seg(ref.name)}${q}`);
+  }
+
+  async getTrend(options: { group?: { namespace: string; name: string }; scope?: GroupScope; from?: string } = {}) {
+    const params = new URLSearchParams();
+    if (options.scope) params.set('scope', options.scope);
+    if (options.from) params.set('from', options.from);
+    const q = params.toString() ? `?${params}` : '';
+    const path = options.group
+      ? `/groups/${seg(options.group.namespace)}/${seg(options.group.name)}/trend`
+      : '/trend';
+    return this.get<TrendResponse>(`${path}${q}`);
+  }
+
+  async listCampaigns() {
+    return (await this.get<{ campaigns: CampaignSummary[] }>('/campaigns')).campaigns;
+  }
+
+  async getCampaign(id: string) {
+    return this.get<CampaignDetail>(`/campaigns/${seg(id)}`);
+  }
+
+  async getEntityCampaigns(ref: { kind: string; namespace: string; name: string }) {
+    const body = await this.get<{ campaigns: EntityCampaign[] }>(
+      `/entities/${seg(ref.kind)}/${seg(ref.namespace)}/${seg(ref.name)}/campaigns`,
+    );
+    return body.campaigns;
   }
 
   async listChecks() {

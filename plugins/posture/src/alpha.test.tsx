@@ -45,7 +45,7 @@ describe('posture plugin (new frontend system)', () => {
 
   it('serves the check catalog at /posture/checks', async () => {
     renderApp('/posture/checks');
-    expect(await screen.findAllByTestId('posture-catalog-check')).toHaveLength(6);
+    expect(await screen.findAllByTestId('posture-catalog-check', {}, { timeout: 15000 })).toHaveLength(6);
   });
 
   it('renders the entity card and Posture tab on a component page', async () => {
@@ -77,6 +77,6 @@ describe('posture plugin (new frontend system)', () => {
       apis: [[postureApiRef, api]],
     });
     expect(await screen.findAllByTestId('posture-worst-check', {}, { timeout: 15000 })).toHaveLength(2);
-    expect(api.getGroupRollup).toHaveBeenCalledWith({ namespace: 'default', name: 'team-a' });
+    expect(api.getGroupRollup).toHaveBeenCalledWith({ namespace: 'default', name: 'team-a' }, { scope: 'tree' });
   });
 });

@@ -11,6 +11,8 @@ export {
   EntityPostureContent,
   EntityPostureCard,
   GroupPostureContent,
+  EntityPostureCampaignsCard,
 } from './plugin';
 export { postureApiRef, postureApiFactory } from './api';
 export { rootRouteRef, checksRouteRef } from './routes';
+export { campaignRouteRef } from './routes';

@@ -5,6 +5,7 @@ import {
 } from '@backstage/core-plugin-api';
 import { postureApiFactory } from './api';
 import {
+  campaignRouteRef,
   checksPageRouteRef,
   checksRouteRef,
   entityContentRouteRef,
@@ -22,6 +23,7 @@ export const posturePlugin = createPlugin({
     entityContent: entityContentRouteRef,
     groupContent: groupContentRouteRef,
     checksPage: checksPageRouteRef,
+    campaign: campaignRouteRef,
   },
 });
 
@@ -69,6 +71,16 @@ export const EntityPostureCard = posturePlugin.provide(
     name: 'EntityPostureCard',
     component: {
       lazy: () => import('./components/card/EntityPostureCard').then(m => m.EntityPostureCard),
+    },
+  }),
+);
+
+/** The campaigns an entity is part of, with deadlines and what blocks it; renders nothing outside any campaign. */
+export const EntityPostureCampaignsCard = posturePlugin.provide(
+  createComponentExtension({
+    name: 'EntityPostureCampaignsCard',
+    component: {
+      lazy: () => import('./components/campaigns/EntityCampaignsCard').then(m => m.EntityCampaignsCard),
     },
   }),
 );

@@ -12,3 +12,10 @@ export const checksRouteRef = createSubRouteRef({
 export const entityContentRouteRef = createRouteRef({ id: 'posture/entity' });
 export const groupContentRouteRef = createRouteRef({ id: 'posture/group' });
 export const checksPageRouteRef = createRouteRef({ id: 'posture/checks-page' });
+
+/** A campaign's page, under the overview page's Campaigns tab. */
+export const campaignRouteRef = createSubRouteRef({
+  id: 'posture/campaign',
+  parent: rootRouteRef,
+  path: '/campaigns/:id',
+});

@@ -31,10 +31,12 @@ const ENTITIES = [
 const CLUSTERS = [status('prod', '2025-01-01T00:00:00.000Z')];
 const READABLE = new Set(['component:default/web', 'component:default/db']);
 
-const ROUTES = openApiRoutes({ kind: 'component', namespace: 'default', name: 'web' });
+const ROUTES = openApiRoutes({ kind: 'component', namespace: 'default', name: 'web', id: 'demo' });
+/** a campaign for GET /campaigns/{id} to find */
+const CAMPAIGNS = { campaigns: [{ id: 'demo', title: 'Demo', target: { level: 'Silver' }, deadline: '2027-03-31' }] };
 /** groups are addressed by their own namespace/name */
 const pathOf = (r: (typeof ROUTES)[number]) =>
-  r.template.startsWith('/groups/') ? '/groups/default/team-a' : r.path;
+  r.template.startsWith('/groups/') ? r.template.replace('{namespace}', 'default').replace('{name}', 'team-a') : r.path;
 
 function send(server: any, method: 'get' | 'post', p: string, auth?: string) {
   const req = request(server)[method](`/api/posture${p}`);
@@ -44,16 +46,21 @@ function send(server: any, method: 'get' | 'post', p: string, auth?: string) {
 describe('posture REST API', () => {
   it('covers every route in openapi.yaml', () => {
     expect(ROUTES.map(r => `${r.method.toUpperCase()} ${r.template}`).sort()).toEqual([
+      'GET /campaigns',
+      'GET /campaigns/{id}',
       'GET /checks',
       'GET /clusters',
       'GET /entities/{kind}/{namespace}/{name}',
+      'GET /entities/{kind}/{namespace}/{name}/campaigns',
       'GET /entities/{kind}/{namespace}/{name}/history',
       'GET /groups/{namespace}/{name}',
+      'GET /groups/{namespace}/{name}/trend',
       'GET /health',
       'GET /overview',
       'GET /overview.csv',
       'POST /refresh',
-    ]);
+      'GET /trend',
+    ].sort());
     // what the auth tests below prove is what the spec documents
     for (const r of ROUTES.filter(x => x.template !== '/health')) {
       expect({ route: r.template, documents: r.responses.filter(c => c === '401' || c === '403') }).toEqual({
@@ -86,7 +93,7 @@ describe('posture REST API', () => {
         clusterStatuses: CLUSTERS,
         permissions: { result: AuthorizeResult.DENY },
       });
-      const allow = await startPosture({ entities: ENTITIES, clusterStatuses: CLUSTERS });
+      const allow = await startPosture({ entities: ENTITIES, clusterStatuses: CLUSTERS, postureConfig: CAMPAIGNS });
       try {
         for (const route of ROUTES) {
           const denied = await send(deny.server, route.method, pathOf(route), USER);

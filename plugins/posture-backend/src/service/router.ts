@@ -7,6 +7,7 @@ import {
 import { NotAllowedError, NotFoundError, isError, toError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
+  CampaignDefinition,
   CheckMetadata,
   postureClusterReadPermission,
   postureRefreshPermission,
@@ -18,6 +19,7 @@ import { randomBytes } from 'node:crypto';
 import { overviewCsv } from './csv';
 import {
   entityParamsSchema,
+  groupQuerySchema,
   historyQuerySchema,
   noQuerySchema,
   overviewQuerySchema,
@@ -25,6 +27,9 @@ import {
 } from './validation';
 import { PostureStoreApi } from './storeApi';
 import type { SerialisedBody } from '../store/readCache';
+import { OrgDirectory } from '../org/directory';
+import { CampaignService } from '../campaigns/service';
+import { addRollupRoutes, coverageFor, ownersFor } from './rollupRoutes';
 
 /** Pre-serialised reads a store may offer (PostureStore does); the router falls back to the object API. */
 interface SerialisedReads {
@@ -55,7 +60,18 @@ export interface RouterOptions {
   triggerRefresh: () => Promise<void | { retryAfterMs: number }>;
   /** data older than this is stale even when its last collection succeeded (the schedule stopped) */
   staleAfterMs?: number;
+  /** the group hierarchy and tags from the catalog; without it a group rolls up only what it owns itself */
+  org?: OrgDirectory;
+  /** `posture.campaigns` */
+  campaigns?: CampaignDefinition[];
 }
+
+/** Without a catalog: every group stands alone, and no entity is known to carry a tag. */
+const standaloneOrg: OrgDirectory = {
+  groupTree: async ref => [ref.toLocaleLowerCase('en-US')],
+  childGroups: async () => [],
+  entitiesTagged: async () => new Set(),
+};
 
 /**
  * The entity refs the caller may read, or undefined for "all of them". A
@@ -104,6 +120,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   const { store, httpAuth, permissions, logger } = options;
   const serialised = store as PostureStoreApi & Partial<SerialisedReads>;
   const router = Router();
+  const org = options.org ?? standaloneOrg;
   const isOld = (collectedAt: string | null) =>
     options.staleAfterMs !== undefined &&
     collectedAt !== null &&
@@ -200,11 +217,14 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
 
   router.get('/groups/:namespace/:name', async (req, res) => {
     const p = parseInput(entityParamsSchema, { kind: 'group', ...req.params }, 'group reference');
-    parseInput(noQuerySchema, req.query, 'group query');
     const groupRef = `group:${p.namespace}/${p.name}`.toLocaleLowerCase('en-US');
+    // the whole subtree by default: a department owns little itself
+    const scope = parseInput(groupQuerySchema, req.query, 'group query').scope ?? 'tree';
+    const owners = await ownersFor(org, groupRef, scope);
     const credentials = await httpAuth.credentials(req);
     const allowedRefs = await readableRefs(permissions, credentials, () => store.listEntityRefs(), sharedClaimsOf);
-    res.json(await store.getGroupRollup(groupRef, { allowedRefs, checks: options.checks() }));
+    const rollup = await store.getGroupRollup(groupRef, { allowedRefs, checks: options.checks(), owners });
+    res.json({ ...rollup, ...(await coverageFor(org, groupRef, scope, owners, rollup.entities)) });
   });
 
   router.get('/checks', async (req, res) => {
@@ -238,6 +258,15 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     }
     logger.info('Posture collection triggered through POST /refresh');
     res.status(202).json({ status: 'accepted' });
+  });
+
+  addRollupRoutes(router, {
+    store,
+    httpAuth,
+    org,
+    campaigns: new CampaignService({ store, org, campaigns: options.campaigns ?? [], checks: options.checks }),
+    readable: credentials => readableRefs(permissions, credentials, () => store.listEntityRefs(), sharedClaimsOf),
+    requireEntity,
   });
 
   router.use(internalErrorFilter(logger));

@@ -9,6 +9,7 @@ import {
   OverviewResponse,
   OverviewRow,
 } from '@posture-dev/backstage-plugin-posture-common';
+import type { HistoryRow } from '../store/types';
 
 /** What the REST API reads from the store: every response is served from stored data, never recomputed. */
 export interface PostureStoreApi {
@@ -19,7 +20,7 @@ export interface PostureStoreApi {
   overviewCsvRows(query: OverviewQuery & { allowedRefs?: Set<string> }): Promise<OverviewRow[]>;
   getGroupRollup(
     groupRef: string,
-    options: { allowedRefs?: Set<string>; checks?: CheckMetadata[] },
+    options: { allowedRefs?: Set<string>; checks?: CheckMetadata[]; owners?: string[] },
   ): Promise<GroupRollup>;
   listCheckSummaries(
     checks: CheckMetadata[],
@@ -28,4 +29,8 @@ export interface PostureStoreApi {
   getClusterStatuses(): Promise<ClusterStatus[]>;
   /** entity ref -> other entities claiming one of its workloads (only entities that share any) */
   sharedClaims?(): Promise<Map<string, string[]>>;
+  /** failing checks per entity (lower-case refs), for campaign blockers */
+  failuresOf(refs: string[]): Promise<Map<string, { checkId: string; severity: string; pillar: string }[]>>;
+  /** history points in time order, of these entities or of all; for trends and burn-downs */
+  historyOf(refs: string[] | undefined, from?: string): Promise<HistoryRow[]>;
 }

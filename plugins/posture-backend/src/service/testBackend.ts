@@ -67,6 +67,8 @@ export interface StartOptions {
   logs?: LogLine[];
   /** credentials of a request that carries none; unauthenticated by default */
   defaultCredentials?: BackstageCredentials;
+  /** more `posture` config, e.g. campaigns */
+  postureConfig?: Record<string, unknown>;
 }
 
 function permissionsFactory(mode: PermissionsMode) {
@@ -127,6 +129,7 @@ export async function startPosture(options: StartOptions = {}) {
             // never runs on its own in a test: only POST /refresh starts a collection
             schedule: { frequency: { hours: 24 }, initialDelay: { hours: 24 } },
             clusters: [{ type: 'manifests', name: 'manifests', path: dir }],
+            ...options.postureConfig,
           },
         },
       }),

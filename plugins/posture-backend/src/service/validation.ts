@@ -105,3 +105,13 @@ export function parseInput<T extends z.ZodTypeAny>(schema: T, value: unknown, wh
   }
   return r.data;
 }
+
+export const groupQuerySchema = z.object({ scope: z.enum(['tree', 'direct']).optional() }).strict();
+
+export const trendQuerySchema = z
+  .object({ scope: z.enum(['tree', 'direct']).optional(), from: isoDate('from').optional() })
+  .strict();
+
+export const campaignParamsSchema = z.object({
+  id: z.string().min(1).max(64).regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and "-"'),
+});

@@ -55,6 +55,7 @@ import {
 import {
   DEFAULT_RETENTION_DAYS,
   GroupRollupOptions,
+  HistoryRow,
   OverviewStoreQuery,
   ReadScope,
   Regression,
@@ -877,7 +878,7 @@ export class PostureStore {
           options.allowedRefs,
         )
       : await this.matchingRows({
-          owner: [group],
+          owner: options.owners?.length ? options.owners : [group],
           allowedRefs: options.allowedRefs,
         });
     sortRows(rows, 'name', 'asc');
@@ -1095,6 +1096,61 @@ export class PostureStore {
         ? q.orderByRaw('?? collate "C"', ['entity_ref'])
         : q.orderBy('entity_ref')
     ) as Q;
+  }
+
+  // ------------------------------------------------- roll-ups and campaigns
+
+  /** The failing checks of each entity (lower-case refs), for the checks that block a campaign target. */
+  async failuresOf(
+    refs: string[],
+  ): Promise<Map<string, { checkId: string; severity: string; pillar: string }[]>> {
+    const byRef = new Map<string, { checkId: string; severity: string; pillar: string }[]>();
+    for (const part of chunk([...new Set(refs.map(normRef))], WHERE_IN_BATCH)) {
+      const rows: { entity_ref: string; check_id: string; severity: string; pillar: string }[] =
+        await this.db(T.failures)
+          .select('entity_ref', 'check_id', 'severity', 'pillar')
+          .whereIn('entity_ref', part);
+      for (const r of rows)
+        pushTo(byRef, r.entity_ref, { checkId: r.check_id, severity: r.severity, pillar: r.pillar });
+    }
+    return byRef;
+  }
+
+  /** History points of these entities in time order (all entities when `refs` is undefined), from `from` on. */
+  async historyOf(
+    refs: string[] | undefined,
+    from?: string,
+  ): Promise<HistoryRow[]> {
+    const read = async (part?: string[]) => {
+      const q = this.db<HistoryDbRow>(T.history).select(
+        'entity_ref',
+        'at',
+        'scalability',
+        'security',
+        'overall',
+        'grade',
+        'level',
+      );
+      if (part) q.whereIn('entity_ref', part);
+      if (from !== undefined) q.where('at', '>=', toIso(from, 'from'));
+      const rows = (await q.orderBy([{ column: 'at' }, { column: 'id' }])) as HistoryDbRow[];
+      return rows.map(r => ({
+        entityRef: r.entity_ref,
+        at: r.at,
+        scalability: num(r.scalability),
+        security: num(r.security),
+        overall: num(r.overall),
+        grade: r.grade as Grade | null,
+        level: r.level as Level,
+      }));
+    };
+    if (!refs) return read();
+    const parts = chunk([...new Set(refs.map(normRef))], WHERE_IN_BATCH);
+    if (parts.length <= 1) return read(parts[0] ?? []);
+    const all: HistoryRow[] = [];
+    for (const part of parts) for (const r of await read(part)) all.push(r);
+    // merged from several queries: back into time order (stable, so a run's rows keep their order)
+    return all.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   }
 
   // ------------------------------------------------ entities gone from the catalog

@@ -87,9 +87,21 @@ export type OverviewStoreQuery = OverviewQuery & ReadScope;
 export interface GroupRollupOptions extends ReadScope {
   /** the group's entities; when absent, entities whose owner is the group */
   ownedRefs?: string[];
+  /** roll up the entities owned by any of these groups (the group and its descendants) instead of the group alone */
+  owners?: string[];
   /** the check catalog, for titles of the worst checks (falls back to the store's) */
   checks?: CheckMetadata[];
   /** how many worst checks to return; default 10 */
   worstChecksLimit?: number;
 }
 
+/** A stored history point with its entity, for trends and burn-downs. */
+export interface HistoryRow {
+  entityRef: string;
+  at: string;
+  scalability: number | null;
+  security: number | null;
+  overall: number | null;
+  grade: Grade | null;
+  level: Level;
+}

@@ -1,6 +1,8 @@
 import { Content, Header, Page, RoutedTabs } from '@backstage/core-components';
 import { CheckCatalog } from './checks/CheckCatalog';
 import { PostureOverview } from './overview/PostureOverview';
+import { CampaignsTab } from './campaigns/CampaignsTab';
+import { TrendCard } from './trends/TrendCard';
 
 /**
  * Overview at the page's root and the check catalog at ./checks, as tabs.
@@ -12,6 +14,8 @@ export function PostureTabs() {
       routes={[
         { path: '/', title: 'Overview', children: <PostureOverview /> },
         { path: '/checks', title: 'Checks', children: <CheckCatalog /> },
+        { path: '/campaigns', title: 'Campaigns', children: <CampaignsTab /> },
+        { path: '/trends', title: 'Trends', children: <TrendCard title="Every service: average score over time" /> },
       ]}
     />
   );

@@ -14,6 +14,7 @@ import { ClusterStatusCard } from './ClusterStatusCard';
 import { NoAnnotations, NoWorkloads, NotCollectedYet } from './EmptyStates';
 import { GoldenPathSuggestions } from './GoldenPathSuggestions';
 import { HistoryCard } from './HistoryCard';
+import { EntityCampaignsCard } from '../campaigns/EntityCampaignsCard';
 import { SummaryCard } from './SummaryCard';
 
 type EntityRefParts = { kind: string; namespace: string; name: string };
@@ -36,6 +37,7 @@ function ScorecardView(props: { scorecard: EntityScorecard; entityRef: EntityRef
       <Grid item xs={12} md={5}>
         <ClusterStatusCard clusters={scorecard.clusters} />
       </Grid>
+      <EntityCampaignsCard gridItem />
       {failing.length > 0 && (
         <Grid item xs={12}>
           <GoldenPathSuggestions failing={failing} current={scorecard.combined?.scores ?? {}} />
