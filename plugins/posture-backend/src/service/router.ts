@@ -270,15 +270,16 @@ const DELIBERATE = new Set([
 ]);
 
 /**
- * One of Backstage's named errors, or a client error meant to be shown (body-parser's 413 and
- * 400 say so with `expose`, as http-errors does). A ResponseError from a call this plugin made
- * (the permission backend, the catalog) also has a 4xx status, but it describes that call: it is
- * an internal error of this request, and its nested bodies and URLs stay in the log.
+ * One of Backstage's named errors, or a client error express or body-parser raised about this
+ * request (a malformed %-escape, a body too large: they carry a 4xx status). A ResponseError from
+ * a call this plugin made (the permission backend, the catalog) also has a 4xx status, but it
+ * describes that call: it is an internal error of this request, and its nested bodies and URLs
+ * stay in the log.
  */
 function isDeliberate(err: unknown): boolean {
   if (!isError(err) || err.name === 'ResponseError') return false;
   if (DELIBERATE.has(err.name)) return true;
   const e = err as unknown as Record<string, unknown>;
   const status = e.statusCode ?? e.status;
-  return e.expose === true && typeof status === 'number' && status >= 400 && status < 500;
+  return typeof status === 'number' && status >= 400 && status < 500;
 }
