@@ -48,6 +48,7 @@ describe('posture REST API', () => {
       'GET /clusters',
       'GET /entities/{kind}/{namespace}/{name}',
       'GET /entities/{kind}/{namespace}/{name}/history',
+      'GET /exemptions',
       'GET /groups/{namespace}/{name}',
       'GET /health',
       'GET /overview',

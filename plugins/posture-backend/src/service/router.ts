@@ -18,6 +18,7 @@ import { randomBytes } from 'node:crypto';
 import { overviewCsv } from './csv';
 import {
   entityParamsSchema,
+  exemptionsQuerySchema,
   historyQuerySchema,
   noQuerySchema,
   overviewQuerySchema,
@@ -180,11 +181,25 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   });
 
   const overviewQuery = async (req: express.Request) => {
-    const query = parseInput(overviewQuerySchema, req.query, 'overview query');
+    const { exempted, ...query } = parseInput(overviewQuerySchema, req.query, 'overview query');
     const credentials = await httpAuth.credentials(req);
-    const allowedRefs = await readableRefs(permissions, credentials, () => store.listEntityRefs(), sharedClaimsOf);
+    let allowedRefs = await readableRefs(permissions, credentials, () => store.listEntityRefs(), sharedClaimsOf);
+    if (exempted !== undefined) allowedRefs = await byExemption(exempted, allowedRefs);
     return { ...query, allowedRefs };
   };
+
+  /** The `exempted` filter as a narrower set of refs: entities with (or without) an exempt result. */
+  const byExemption = async (exempted: boolean, allowed: Set<string> | undefined) => {
+    const withExempt = new Set(
+      (await exemptions())
+        .filter(e => !e.expired)
+        .map(e => e.entityRef),
+    );
+    const base = allowed ?? new Set(await store.listEntityRefs());
+    return new Set([...base].filter(ref => withExempt.has(ref) === exempted));
+  };
+
+  const exemptions = async () => (store.listExemptions ? store.listExemptions() : []);
 
   router.get('/overview', async (req, res) => {
     const query = await overviewQuery(req);
@@ -216,6 +231,21 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     res.json({
       checks: summaries.map(s => ({ ...s, entityRefs: s.entityRefs.slice(0, CHECK_ENTITY_REFS_LIMIT) })),
     });
+  });
+
+  router.get('/exemptions', async (req, res) => {
+    const q = parseInput(exemptionsQuerySchema, req.query, 'exemptions query');
+    const credentials = await httpAuth.credentials(req);
+    const allowed = await readableRefs(permissions, credentials, () => store.listEntityRefs(), sharedClaimsOf);
+    const refs = q.entityRef?.map(r => r.toLocaleLowerCase('en-US'));
+    const list = (await exemptions()).filter(
+      e =>
+        (!allowed || allowed.has(e.entityRef)) &&
+        (!refs || refs.includes(e.entityRef)) &&
+        (!q.source || q.source.includes(e.source)) &&
+        (q.expired === undefined || e.expired === q.expired),
+    );
+    res.json({ total: list.length, exemptions: list });
   });
 
   router.get('/clusters', async (req, res) => {

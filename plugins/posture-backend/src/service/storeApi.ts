@@ -3,6 +3,7 @@ import {
   CheckSummary,
   ClusterStatus,
   EntityScorecard,
+  ExemptionEntry,
   GroupRollup,
   HistoryPoint,
   OverviewQuery,
@@ -28,4 +29,6 @@ export interface PostureStoreApi {
   getClusterStatuses(): Promise<ClusterStatus[]>;
   /** entity ref -> other entities claiming one of its workloads (only entities that share any) */
   sharedClaims?(): Promise<Map<string, string[]>>;
+  /** every exemption on a stored result, active or expired */
+  listExemptions?(): Promise<ExemptionEntry[]>;
 }
