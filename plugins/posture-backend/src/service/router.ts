@@ -180,13 +180,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     res.json({ entityRef, points: await store.getHistory(entityRef, q) });
   });
 
-  const overviewQuery = async (req: express.Request) => {
-    const { exempted, ...query } = parseInput(overviewQuerySchema, req.query, 'overview query');
-    const credentials = await httpAuth.credentials(req);
-    let allowedRefs = await readableRefs(permissions, credentials, () => store.listEntityRefs(), sharedClaimsOf);
-    if (exempted !== undefined) allowedRefs = await byExemption(exempted, allowedRefs);
-    return { ...query, allowedRefs };
-  };
+  const exemptions = async () => (store.listExemptions ? store.listExemptions() : []);
 
   /** The `exempted` filter as a narrower set of refs: entities with (or without) an exempt result. */
   const byExemption = async (exempted: boolean, allowed: Set<string> | undefined) => {
@@ -199,7 +193,13 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     return new Set([...base].filter(ref => withExempt.has(ref) === exempted));
   };
 
-  const exemptions = async () => (store.listExemptions ? store.listExemptions() : []);
+  const overviewQuery = async (req: express.Request) => {
+    const { exempted, ...query } = parseInput(overviewQuerySchema, req.query, 'overview query');
+    const credentials = await httpAuth.credentials(req);
+    let allowedRefs = await readableRefs(permissions, credentials, () => store.listEntityRefs(), sharedClaimsOf);
+    if (exempted !== undefined) allowedRefs = await byExemption(exempted, allowedRefs);
+    return { ...query, allowedRefs };
+  };
 
   router.get('/overview', async (req, res) => {
     const query = await overviewQuery(req);
