@@ -1,6 +1,8 @@
 import {
   CheckMetadata,
   CheckResult,
+  ExemptionInfo,
+  Severity,
   Grade,
   Level,
   ObjectRef,
@@ -130,6 +132,8 @@ export interface OverviewQuery {
   order?: 'asc' | 'desc';
   limit?: number;
   offset?: number;
+  /** true: only entities with at least one exempt result; false: only entities with none */
+  exempted?: boolean;
 }
 
 export interface Distribution {
@@ -265,4 +269,40 @@ export interface EntityCampaign {
   target: CampaignTarget;
   met: boolean;
   blockingChecks: CampaignEntity['blockingChecks'];
+}
+
+/**
+ * One exemption in force (or expired) on one result, for the platform team's audit: what is
+ * exempted, from which check, why, until when, and who declared it where.
+ */
+export interface ExemptionEntry {
+  entityRef: string;
+  owner: string | null;
+  /** null for a result not attributed to one cluster */
+  cluster: string | null;
+  checkId: string;
+  severity: Severity;
+  /** the exempted object (for an annotation, the object that carries it) */
+  subject: ObjectRef;
+  source: ExemptionInfo['source'];
+  reason: string;
+  until: string | null;
+  /** past `until`: the result counts as a failure again */
+  expired: boolean;
+  /**
+   * Where it is declared, which says who can change it: the annotation on the object (whoever
+   * writes its manifests) or `posture.engine.exemptions` in the backend config (the platform).
+   */
+  declaredIn: string;
+}
+
+export interface ExemptionsQuery {
+  entityRef?: string[];
+  source?: ExemptionInfo['source'][];
+  expired?: boolean;
+}
+
+export interface ExemptionsResponse {
+  total: number;
+  exemptions: ExemptionEntry[];
 }

@@ -8,6 +8,8 @@ import {
   GroupScope,
   TrendResponse,
   EntityScorecard,
+  ExemptionsQuery,
+  ExemptionsResponse,
   GroupRollup,
   HistoryPoint,
   OverviewQuery,
@@ -42,6 +44,8 @@ export interface PostureApi {
   listChecks(): Promise<CheckSummary[]>;
   listClusters(): Promise<ClusterStatus[]>;
   refresh(): Promise<void>;
+  /** every exemption on a result the caller may read (GET /exemptions) */
+  listExemptions(query?: ExemptionsQuery): Promise<ExemptionsResponse>;
 }
 
 export function overviewQueryString(query: OverviewQuery = {}): string {
@@ -134,6 +138,10 @@ export class PostureClient implements PostureApi {
     const base = await this.options.discoveryApi.getBaseUrl('posture');
     const res = await this.options.fetchApi.fetch(`${base}/refresh`, { method: 'POST' });
     if (!res.ok) throw await ResponseError.fromResponse(res);
+  }
+
+  async listExemptions(query: ExemptionsQuery = {}) {
+    return this.get<ExemptionsResponse>(`/exemptions${overviewQueryString(query as OverviewQuery)}`);
   }
 
   private async get<T>(path: string): Promise<T> {

@@ -73,6 +73,18 @@ describe('error bodies', () => {
     },
   );
 
+  it('an error from a call the plugin made (a ResponseError with a 4xx) is internal: a log id, no nested body', async () => {
+    const t = await startPosture({ entities: ENTITIES, clusterStatuses: CLUSTERS, permissions: { upstreamFailure: true } });
+    try {
+      const r = await send(t.server, 'get', '/overview', USER);
+      expect(r.status).toBe(500);
+      expect(r.body.error.message).toMatch(/logId=[0-9a-f]{16}/);
+      expect(JSON.stringify(r.body)).not.toMatch(/well-known|apply-conditions|ResponseError/);
+    } finally {
+      await t.stop();
+    }
+  });
+
   it('a client error keeps its message but carries no stack, even in development', async () => {
     process.env.NODE_ENV = 'development';
     const t = await startPosture({ entities: ENTITIES, clusterStatuses: CLUSTERS });

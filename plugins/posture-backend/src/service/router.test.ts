@@ -53,6 +53,7 @@ describe('posture REST API', () => {
       'GET /entities/{kind}/{namespace}/{name}',
       'GET /entities/{kind}/{namespace}/{name}/campaigns',
       'GET /entities/{kind}/{namespace}/{name}/history',
+      'GET /exemptions',
       'GET /groups/{namespace}/{name}',
       'GET /groups/{namespace}/{name}/trend',
       'GET /health',

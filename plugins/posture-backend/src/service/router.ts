@@ -20,6 +20,7 @@ import { overviewCsv } from './csv';
 import {
   entityParamsSchema,
   groupQuerySchema,
+  exemptionsQuerySchema,
   historyQuerySchema,
   noQuerySchema,
   overviewQuerySchema,
@@ -196,10 +197,24 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     res.json({ entityRef, points: await store.getHistory(entityRef, q) });
   });
 
+  const exemptions = async () => (store.listExemptions ? store.listExemptions() : []);
+
+  /** The `exempted` filter as a narrower set of refs: entities with (or without) an exempt result. */
+  const byExemption = async (exempted: boolean, allowed: Set<string> | undefined) => {
+    const withExempt = new Set(
+      (await exemptions())
+        .filter(e => !e.expired)
+        .map(e => e.entityRef),
+    );
+    const base = allowed ?? new Set(await store.listEntityRefs());
+    return new Set([...base].filter(ref => withExempt.has(ref) === exempted));
+  };
+
   const overviewQuery = async (req: express.Request) => {
-    const query = parseInput(overviewQuerySchema, req.query, 'overview query');
+    const { exempted, ...query } = parseInput(overviewQuerySchema, req.query, 'overview query');
     const credentials = await httpAuth.credentials(req);
-    const allowedRefs = await readableRefs(permissions, credentials, () => store.listEntityRefs(), sharedClaimsOf);
+    let allowedRefs = await readableRefs(permissions, credentials, () => store.listEntityRefs(), sharedClaimsOf);
+    if (exempted !== undefined) allowedRefs = await byExemption(exempted, allowedRefs);
     return { ...query, allowedRefs };
   };
 
@@ -236,6 +251,21 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     res.json({
       checks: summaries.map(s => ({ ...s, entityRefs: s.entityRefs.slice(0, CHECK_ENTITY_REFS_LIMIT) })),
     });
+  });
+
+  router.get('/exemptions', async (req, res) => {
+    const q = parseInput(exemptionsQuerySchema, req.query, 'exemptions query');
+    const credentials = await httpAuth.credentials(req);
+    const allowed = await readableRefs(permissions, credentials, () => store.listEntityRefs(), sharedClaimsOf);
+    const refs = q.entityRef?.map(r => r.toLocaleLowerCase('en-US'));
+    const list = (await exemptions()).filter(
+      e =>
+        (!allowed || allowed.has(e.entityRef)) &&
+        (!refs || refs.includes(e.entityRef)) &&
+        (!q.source || q.source.includes(e.source)) &&
+        (q.expired === undefined || e.expired === q.expired),
+    );
+    res.json({ total: list.length, exemptions: list });
   });
 
   router.get('/clusters', async (req, res) => {
@@ -307,15 +337,16 @@ const DELIBERATE = new Set([
 ]);
 
 /**
- * One of Backstage's named errors, or a client error meant to be shown (body-parser's 413 and
- * 400 say so with `expose`, as http-errors does). A ResponseError from a call this plugin made
- * (the permission backend, the catalog) also has a 4xx status, but it describes that call: it is
- * an internal error of this request, and its nested bodies and URLs stay in the log.
+ * One of Backstage's named errors, or a client error express or body-parser raised about this
+ * request (a malformed %-escape, a body too large: they carry a 4xx status). A ResponseError from
+ * a call this plugin made (the permission backend, the catalog) also has a 4xx status, but it
+ * describes that call: it is an internal error of this request, and its nested bodies and URLs
+ * stay in the log.
  */
 function isDeliberate(err: unknown): boolean {
   if (!isError(err) || err.name === 'ResponseError') return false;
   if (DELIBERATE.has(err.name)) return true;
   const e = err as unknown as Record<string, unknown>;
   const status = e.statusCode ?? e.status;
-  return e.expose === true && typeof status === 'number' && status >= 400 && status < 500;
+  return typeof status === 'number' && status >= 400 && status < 500;
 }

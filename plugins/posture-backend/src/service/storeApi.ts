@@ -3,6 +3,7 @@ import {
   CheckSummary,
   ClusterStatus,
   EntityScorecard,
+  ExemptionEntry,
   GroupRollup,
   HistoryPoint,
   OverviewQuery,
@@ -33,4 +34,6 @@ export interface PostureStoreApi {
   failuresOf(refs: string[]): Promise<Map<string, { checkId: string; severity: string; pillar: string }[]>>;
   /** history points in time order, of these entities or of all; for trends and burn-downs */
   historyOf(refs: string[] | undefined, from?: string): Promise<HistoryRow[]>;
+  /** every exemption on a stored result, active or expired */
+  listExemptions?(): Promise<ExemptionEntry[]>;
 }

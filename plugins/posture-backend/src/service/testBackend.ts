@@ -12,6 +12,7 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
+import { ResponseError } from '@backstage/errors';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { EntityScorecard, ClusterStatus } from '@posture-dev/backstage-plugin-posture-common';
@@ -55,7 +56,9 @@ export function capturingRootLogger(lines: LogLine[]): RootLoggerService {
 export type PermissionsMode =
   | { result: AuthorizeResult.ALLOW | AuthorizeResult.DENY }
   /** conditional for the resource read; per-entity decisions allow only `readable`; basic permissions allowed */
-  | { conditional: Set<string> };
+  | { conditional: Set<string> }
+  /** the permission backend answers with an error, as a ResponseError from a failed call does */
+  | { upstreamFailure: true };
 
 export interface StartOptions {
   permissions?: PermissionsMode;
@@ -73,6 +76,21 @@ export interface StartOptions {
 
 function permissionsFactory(mode: PermissionsMode) {
   if ('result' in mode) return mockServices.permissions.factory({ result: mode.result });
+  if ('upstreamFailure' in mode) {
+    const fail = async () => {
+      throw await ResponseError.fromResponse(
+        new Response(
+          JSON.stringify({
+            error: { name: 'NotAllowedError', message: '' },
+            request: { method: 'POST', url: '/.well-known/backstage/permissions/apply-conditions' },
+            response: { statusCode: 403 },
+          }),
+          { status: 403, statusText: 'Forbidden', headers: { 'content-type': 'application/json' } },
+        ) as any,
+      );
+    };
+    return mockServices.permissions.mock({ authorize: fail, authorizeConditional: fail } as any).factory;
+  }
   const readable = mode.conditional;
   return mockServices.permissions.mock({
     authorize: async (requests: { resourceRef?: unknown }[]) =>

@@ -32,6 +32,7 @@ export const overviewQuerySchema = z
     order: z.enum(['asc', 'desc']).optional(),
     limit: intParam(1, 500).optional(),
     offset: intParam(0, 1_000_000).optional(),
+    exempted: z.enum(['true', 'false']).transform(v => v === 'true').optional(),
   })
   .strict();
 

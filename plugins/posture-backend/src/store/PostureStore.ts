@@ -10,6 +10,7 @@ import {
   ClusterScorecard,
   ClusterStatus,
   EntityScorecard,
+  ExemptionEntry,
   Grade,
   GroupRollup,
   HistoryPoint,
@@ -166,6 +167,7 @@ export class PostureStore {
     version: '',
     cards: new Map<string, CachedEntity | null>(),
   };
+  private exemptionsCache?: { version: string; promise: Promise<ExemptionEntry[]> };
   private sharedCache?: { version: string; promise: Promise<Map<string, string[]>> };
   private failuresCache?: {
     version: string;
@@ -985,6 +987,75 @@ export class PostureStore {
     return this.sharedCache!.promise;
   }
 
+  /**
+   * Every exemption on a stored result (active or expired), in entity-ref order, read once per
+   * data version: the platform team's audit of what is hidden from the scores and why.
+   */
+  async listExemptions(): Promise<ExemptionEntry[]> {
+    const version = await this.dataVersion();
+    if (this.exemptionsCache?.version !== version) {
+      const promise = (async () => {
+        // only rows that can hold one: most results carry no exemption
+        const [clusterRows, entityRows] = await Promise.all([
+          this.db(T.entityClusters)
+            .select('entity_ref', 'cluster', 'results')
+            .where('results', 'like', '%"exemption"%'),
+          this.db(T.entities)
+            .select('entity_ref', 'results')
+            .where('results', 'like', '%"exemption"%'),
+        ]);
+        const owners = new Map<string, string | null>();
+        for (const refs of chunk(
+          [...new Set([...clusterRows, ...entityRows].map(r => r.entity_ref as string))],
+          WHERE_IN_BATCH,
+        )) {
+          const rows: { entity_ref: string; owner: string | null }[] = await this.db(T.entities)
+            .select('entity_ref', 'owner')
+            .whereIn('entity_ref', refs);
+          for (const r of rows) owners.set(r.entity_ref, r.owner);
+        }
+        const out: ExemptionEntry[] = [];
+        const add = (entityRef: string, cluster: string | null, results: CheckResult[]) => {
+          for (const r of results) {
+            const x = r.exemption;
+            if (!x) continue;
+            const subject = `${r.subject.kind} ${r.subject.namespace ? `${r.subject.namespace}/` : ''}${r.subject.name}`;
+            out.push({
+              entityRef,
+              owner: owners.get(entityRef) ?? null,
+              cluster: r.cluster ?? cluster,
+              checkId: r.checkId,
+              severity: r.severity,
+              subject: r.subject,
+              source: x.source,
+              reason: x.reason,
+              until: x.until ?? null,
+              expired: x.expired,
+              declaredIn:
+                x.source === 'annotation'
+                  ? `annotation posture.backstage.io/exempt on ${subject}`
+                  : 'posture.engine.exemptions in the backend configuration',
+            });
+          }
+        };
+        for (const r of clusterRows) add(r.entity_ref, r.cluster, JSON.parse(r.results));
+        for (const r of entityRows) add(r.entity_ref, null, JSON.parse(r.results));
+        return out.sort(
+          (a, b) =>
+            compareText(a.entityRef, b.entityRef) ||
+            compareText(a.cluster ?? '', b.cluster ?? '') ||
+            compareText(a.checkId, b.checkId) ||
+            compareText(a.subject.name, b.subject.name),
+        );
+      })();
+      this.exemptionsCache = { version, promise };
+      promise.catch(() => {
+        if (this.exemptionsCache?.promise === promise) this.exemptionsCache = undefined;
+      });
+    }
+    return this.exemptionsCache!.promise;
+  }
+
   /** check id -> failing entity refs in entity-ref order, per data version */
   private async failingByCheck(): Promise<Map<string, string[]>> {
     const version = await this.dataVersion();
@@ -1232,4 +1303,9 @@ function lowerSet(refs: Set<string> | undefined): Set<string> | undefined {
     }
   }
   return lower ? refs : new Set([...refs].map(normRef));
+}
+
+function compareText(a: string, b: string): number {
+  if (a < b) return -1;
+  return a > b ? 1 : 0;
 }

@@ -295,6 +295,7 @@ export function mockPostureApi(overrides: Partial<jest.Mocked<PostureApi>> = {})
     listChecks: jest.fn().mockResolvedValue(CHECKS),
     listClusters: jest.fn().mockResolvedValue([]),
     refresh: jest.fn().mockResolvedValue(undefined),
+    listExemptions: jest.fn().mockResolvedValue({ total: 0, exemptions: [] }),
     ...overrides,
   };
 }
