@@ -22,7 +22,7 @@ import { CatalogOrgDirectory } from './org/directory';
 import { readCampaigns } from './campaigns/config';
 import { CampaignService } from './campaigns/service';
 import { notifyCampaignDeadlines } from './campaigns/notify';
-import { CampaignNoticeStore } from './store/campaigns';
+import { CampaignNoticeStore, CampaignStateStore } from './store/campaigns';
 
 const CAMPAIGN_TASK_ID = 'posture-campaign-deadlines';
 
@@ -114,16 +114,19 @@ export const posturePlugin = createBackendPlugin({
         const campaigns = readCampaigns(config);
         const org = new CatalogOrgDirectory(catalog, auth);
         const activeChecks = () => effectiveChecks(checks, postureConfig.engine).map(c => c.meta);
+        const campaignStates = new CampaignStateStore(await database.getClient());
         if (campaigns.length) {
           const ledger = new CampaignNoticeStore(await database.getClient());
-          const campaignService = new CampaignService({ store, org, campaigns, checks: activeChecks });
+          const campaignService = new CampaignService({ store, org, campaigns, checks: activeChecks, states: campaignStates });
           await scheduler.scheduleTask({
             id: CAMPAIGN_TASK_ID,
-            frequency: { hours: 1 },
+            // notices are claimed once per window, so running often only makes the burn-down finer
+            frequency: { minutes: 15 },
             timeout: { minutes: 10 },
             initialDelay: { minutes: 1 },
             scope: 'global',
             fn: async () => {
+              await campaignService.recordStates();
               const r = await notifyCampaignDeadlines({ campaigns: campaignService, ledger, notifications, logger });
               if (r.notified || r.logged) {
                 logger.info(`Posture campaigns: ${r.notified} deadline notices sent, ${r.logged} logged`);
@@ -136,6 +139,7 @@ export const posturePlugin = createBackendPlugin({
           await createRouter({
             org,
             campaigns,
+            campaignStates,
             store,
             httpAuth,
             permissions,

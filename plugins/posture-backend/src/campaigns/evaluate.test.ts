@@ -134,7 +134,22 @@ describe('burndown', () => {
     expect(points[0]).toEqual({ at: '2026-01-10T00:00:00.000Z', short: 0, total: 1 });
   });
 
-  it('has only the current point for a check target (history keeps no checks)', () => {
+  it('sweeps the recorded met/short states for a check target', () => {
+    const c = def({ type: 'check', checkId: 'x' });
+    const current = [judgeEntity(c, row('a'), [], titles), judgeEntity(c, row('b'), [F('x', 'high')], titles)];
+    const points = burndown(c, [], current, '2026-02-01T00:00:00.000Z', [
+      { entityRef: 'component:default/a', at: '2026-01-01T00:00:00.000Z', met: false },
+      { entityRef: 'component:default/b', at: '2026-01-01T00:00:00.000Z', met: false },
+      { entityRef: 'component:default/a', at: '2026-01-10T00:00:00.000Z', met: true },
+    ]);
+    expect(points).toEqual([
+      { at: '2026-01-01T00:00:00.000Z', short: 2, total: 2 },
+      { at: '2026-01-10T00:00:00.000Z', short: 1, total: 2 },
+      { at: '2026-02-01T00:00:00.000Z', short: 1, total: 2 },
+    ]);
+  });
+
+  it('has only the current point for a check target without recorded states (history keeps no checks)', () => {
     const c = def({ type: 'check', checkId: 'x' });
     const points = burndown(c, [h('a', '2026-01-01T00:00:00.000Z', 'None')], [judgeEntity(c, row('a'), [F('x', 'high')], titles)], '2026-02-01T00:00:00.000Z');
     expect(points).toEqual([{ at: '2026-02-01T00:00:00.000Z', short: 1, total: 1 }]);

@@ -156,38 +156,53 @@ export interface BurndownInput {
   level: Level;
 }
 
+/** A service meeting the target or not, from a given time on. */
+export interface MetState {
+  entityRef: string;
+  at: string;
+  met: boolean;
+}
+
 /**
- * Services in scope still short of a level or score target over time, swept over the stored
- * history (an entity's state at t is its latest point at or before t; before its first point it
- * is short). The last point is the current state. History keeps scores and levels, not individual
- * checks, so a check target has no burn-down before its current point.
+ * Services in scope still short over time. For a level or score target this sweeps the stored
+ * score history (an entity's state at t is its latest point at or before t; before its first
+ * point it is short). History keeps scores and levels, not single checks, so a check target uses
+ * the met/short states recorded per campaign instead (`states`), and without them has only its
+ * current point. The last point is always the current state.
  */
 export function burndown(
   def: CampaignDefinition,
   history: BurndownInput[],
   current: CampaignEntity[],
   now: string,
+  states: MetState[] = [],
 ): CampaignDetail['burndown'] {
   const total = current.length;
   const nowPoint = { at: now, short: current.filter(e => !e.met).length, total };
-  if (def.target.type === 'check') return [nowPoint];
-  const inScope = new Set(current.map(e => e.entityRef));
+  const inScope = new Set(current.map(e => e.entityRef.toLocaleLowerCase('en-US')));
+  const rows: MetState[] =
+    def.target.type === 'check'
+      ? states
+      : history.map(r => ({
+          entityRef: r.entityRef,
+          at: r.at,
+          met: meetsTarget(def.target, {
+            scored: r.overall !== null,
+            level: r.level,
+            scores: { overall: r.overall, scalability: r.scalability, security: r.security },
+          }),
+        }));
   const metNow = new Map<string, boolean>();
   let met = 0;
   const from = def.startsAt ? `${def.startsAt}T00:00:00.000Z` : '';
   const points: CampaignDetail['burndown'] = [];
-  const rows = history.filter(r => inScope.has(r.entityRef));
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i];
-    const ok = meetsTarget(def.target, {
-      scored: r.overall !== null,
-      level: r.level,
-      scores: { overall: r.overall, scalability: r.scalability, security: r.security },
-    });
+  const inScopeRows = rows.filter(r => inScope.has(r.entityRef.toLocaleLowerCase('en-US')));
+  for (let i = 0; i < inScopeRows.length; i++) {
+    const r = inScopeRows[i];
     const was = metNow.get(r.entityRef) ?? false;
-    if (ok !== was) met += ok ? 1 : -1;
-    metNow.set(r.entityRef, ok);
-    const last = i === rows.length - 1 || rows[i + 1].at !== r.at;
+    if (r.met !== was) met += r.met ? 1 : -1;
+    metNow.set(r.entityRef, r.met);
+    const last = i === inScopeRows.length - 1 || inScopeRows[i + 1].at !== r.at;
     if (!last) continue;
     const point = { at: r.at < from ? from : r.at, short: total - met, total };
     // points before the start collapse into the start

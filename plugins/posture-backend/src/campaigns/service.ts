@@ -10,7 +10,13 @@ import {
 } from '@posture-dev/backstage-plugin-posture-common';
 import { OrgDirectory } from '../org/directory';
 import { PostureStoreApi } from '../service/storeApi';
-import { burndown, byOwner, judgeEntity, summarise } from './evaluate';
+import { MetState, burndown, byOwner, judgeEntity, summarise } from './evaluate';
+
+/** The recorded met/short states of a campaign's services (the burn-down of a check target). */
+export interface CampaignStates {
+  statesOf(campaignId: string, refs: string[]): Promise<MetState[]>;
+  record(campaignId: string, states: { entityRef: string; met: boolean }[], at: Date): Promise<number>;
+}
 
 export interface CampaignServiceOptions {
   store: PostureStoreApi;
@@ -18,6 +24,8 @@ export interface CampaignServiceOptions {
   campaigns: CampaignDefinition[];
   checks: () => CheckMetadata[];
   clock?: () => Date;
+  /** where check targets' met/short states are recorded; without it their burn-down is the current point */
+  states?: CampaignStates;
 }
 
 /**
@@ -95,11 +103,15 @@ export class CampaignService {
       def.target.type === 'check' || entities.length === 0
         ? []
         : await this.options.store.historyOf(entities.map(e => e.entityRef));
+    const states =
+      def.target.type === 'check' && this.options.states && entities.length
+        ? await this.options.states.statesOf(def.id, entities.map(e => e.entityRef))
+        : [];
     return {
       ...summarise(def, entities, now),
       byOwner: byOwner(entities),
       entities,
-      burndown: burndown(def, history, entities, now.toISOString()),
+      burndown: burndown(def, history, entities, now.toISOString(), states),
     };
   }
 
@@ -125,6 +137,22 @@ export class CampaignService {
       });
     }
     return out;
+  }
+
+  /**
+   * Records, for every check-target campaign, which services meet it now (only changes are
+   * written), over all entities: the rows are filtered per reader when the burn-down is served.
+   */
+  async recordStates(at: Date = this.clock()): Promise<number> {
+    const states = this.options.states;
+    if (!states) return 0;
+    let written = 0;
+    for (const def of this.options.campaigns) {
+      if (def.target.type !== 'check') continue;
+      const entities = await this.judge(def, await this.scopeRows(def));
+      written += await states.record(def.id, entities.map(e => ({ entityRef: e.entityRef, met: e.met })), at);
+    }
+    return written;
   }
 
   /** Every service still short, per campaign, over all entities (for the deadline notifier). */

@@ -29,7 +29,7 @@ import {
 import { PostureStoreApi } from './storeApi';
 import type { SerialisedBody } from '../store/readCache';
 import { OrgDirectory } from '../org/directory';
-import { CampaignService } from '../campaigns/service';
+import { CampaignService, CampaignStates } from '../campaigns/service';
 import { addRollupRoutes, coverageFor, ownersFor } from './rollupRoutes';
 
 /** Pre-serialised reads a store may offer (PostureStore does); the router falls back to the object API. */
@@ -65,6 +65,8 @@ export interface RouterOptions {
   org?: OrgDirectory;
   /** `posture.campaigns` */
   campaigns?: CampaignDefinition[];
+  /** recorded met/short states of check-target campaigns, for their burn-down */
+  campaignStates?: CampaignStates;
 }
 
 /** Without a catalog: every group stands alone, and no entity is known to carry a tag. */
@@ -294,7 +296,13 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     store,
     httpAuth,
     org,
-    campaigns: new CampaignService({ store, org, campaigns: options.campaigns ?? [], checks: options.checks }),
+    campaigns: new CampaignService({
+      store,
+      org,
+      campaigns: options.campaigns ?? [],
+      checks: options.checks,
+      states: options.campaignStates,
+    }),
     readable: credentials => readableRefs(permissions, credentials, () => store.listEntityRefs(), sharedClaimsOf),
     requireEntity,
   });

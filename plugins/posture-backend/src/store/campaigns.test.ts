@@ -1,5 +1,6 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { CampaignNoticeStore } from './campaigns';
+import { CampaignService } from '../campaigns/service';
+import { CampaignNoticeStore, CampaignStateStore } from './campaigns';
 import { PostureStore } from './PostureStore';
 import { entity, result, status } from './testFixtures';
 
@@ -68,5 +69,51 @@ describe.each(databases.eachSupportedId())('campaign storage on %p', databaseId 
     );
     // all entities: the two saved above and the 1200
     expect(await store.historyOf(undefined)).toHaveLength(1202);
+  });
+
+  it("records a check target's met/short states only when they change, and serves them as its burn-down", async () => {
+    const { knex, store } = await setup();
+    const states = new CampaignStateStore(knex);
+    const save = (at: string, privileged: boolean) =>
+      store.saveRun({
+        startedAt: at,
+        finishedAt: at,
+        clusterStatuses: [status('prod', at)],
+        entities: [
+          entity({ name: 'a', clusters: { prod: [result('pss-privileged', privileged ? 'fail' : 'pass', { severity: 'critical' })] } }),
+          entity({ name: 'b', clusters: { prod: [result('pss-privileged', 'pass')] } }),
+        ],
+      });
+    const org = { groupTree: async (r: string) => [r], childGroups: async () => [], entitiesTagged: async () => new Set<string>() };
+    let now = new Date('2026-01-01T00:00:00.000Z');
+    const service = new CampaignService({
+      store,
+      org,
+      checks: () => [],
+      states,
+      clock: () => now,
+      campaigns: [
+        { id: 'no-priv', title: 'No privileged', description: null, target: { type: 'check', checkId: 'pss-privileged' }, deadline: '2027-01-01', startsAt: null, scope: {}, notifyDaysBefore: 14 },
+      ],
+    });
+    await save('2026-01-01T00:00:00.000Z', true);
+    expect(await service.recordStates()).toBe(2);
+    now = new Date('2026-01-01T00:15:00.000Z');
+    expect(await service.recordStates()).toBe(0);
+    await save('2026-01-02T00:00:00.000Z', false);
+    now = new Date('2026-01-02T00:15:00.000Z');
+    expect(await service.recordStates()).toBe(1);
+
+    now = new Date('2026-01-03T00:00:00.000Z');
+    const detail = await service.detail('no-priv');
+    expect(detail.progress).toMatchObject({ total: 2, met: 2 });
+    expect(detail.burndown).toEqual([
+      { at: '2026-01-01T00:00:00.000Z', short: 1, total: 2 },
+      { at: '2026-01-02T00:15:00.000Z', short: 0, total: 2 },
+      { at: '2026-01-03T00:00:00.000Z', short: 0, total: 2 },
+    ]);
+    // a reader who may see only b gets b's states alone
+    const limited = await service.detail('no-priv', new Set(['component:default/b']));
+    expect(limited.burndown.map(p => p.short)).toEqual([0, 0]);
   });
 });

@@ -36,8 +36,8 @@ function Burndown(props: { campaign: CampaignDetail }) {
         series={[{ id: 'short', label: 'short of the target', color: '#c62828', values: burndown.map(p => p.short) }]}
       />
       <Typography variant="body2" color="textSecondary" data-testid="posture-burndown-note">
-        {target.type === 'check'
-          ? 'Score history records scores and levels, not single checks: this burn-down starts with the current collection.'
+        {target.type === 'check' && burndown.length <= 1
+          ? 'Score history keeps no single checks: which services pass this check is recorded every 15 minutes from now on, and the line grows from there.'
           : burndown.length <= 2 && first?.short === last?.short
             ? `No change since ${formatDateTime(first?.at)}: the line moves when a collection changes a service's score.`
             : summary}
