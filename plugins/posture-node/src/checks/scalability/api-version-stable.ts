@@ -98,7 +98,9 @@ export default defineCheck({
   kinds: KINDS,
   evaluate(o, ctx) {
     const configured = parseKubernetesVersion(ctx.config.kubernetesVersion);
-    const minor = configured && configured.major === 1 ? configured.minor : configured ? Infinity : LATEST_KNOWN_MINOR;
+    let minor = LATEST_KNOWN_MINOR;
+    // a major version above 1 is newer than every minor in the table
+    if (configured) minor = configured.major === 1 ? configured.minor : Infinity;
     const version = configured ? `Kubernetes ${configured.major}.${configured.minor}` : `Kubernetes 1.${LATEST_KNOWN_MINOR} (assumed)`;
     let apiVersion = typeof o.apiVersion === 'string' ? o.apiVersion : '';
     let path = 'apiVersion';

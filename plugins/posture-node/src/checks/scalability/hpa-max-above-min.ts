@@ -25,7 +25,8 @@ export default defineCheck({
   evaluate(o) {
     const spec = obj(o.spec) ?? {};
     const rawMin = spec.minReplicas;
-    const min = rawMin === undefined || rawMin === null ? 1 : isCount(rawMin) ? rawMin : undefined;
+    let min: number | undefined = 1;
+    if (rawMin !== undefined && rawMin !== null) min = isCount(rawMin) ? rawMin : undefined;
     const max = spec.maxReplicas;
     if (max === undefined || max === null)
       return fail('maxReplicas is not set (it is required)', [{ path: 'spec.maxReplicas', value: '(unset)' }]);
