@@ -494,6 +494,6 @@ describe.each(templateFiles.map(f => [path.basename(path.dirname(f)), f]))('temp
     expect({ failedAt: run.failed?.step, published: 'publish' in run.steps }).toEqual(
       hpa ? { failedAt: 'posture', published: false } : { failedAt: undefined, published: true },
     );
-    expect(run.failed?.error.message ?? '').toMatch(hpa ? /hpa-replica-range .*maxReplicas 3 is not above minReplicas 3/ : /^$/);
+    expect(run.failed?.error.message ?? '').toMatch(hpa ? /hpa-max-above-min .*maxReplicas 3 is not above minReplicas 3/ : /^$/);
   });
 });

@@ -33,6 +33,7 @@ import _scalability_env_var_unique from './scalability/env-var-unique';
 import _scalability_ephemeral_storage_limits from './scalability/ephemeral-storage-limits';
 import _scalability_ephemeral_storage_requests from './scalability/ephemeral-storage-requests';
 import _scalability_ephemeral_storage_requests_equal_limits from './scalability/ephemeral-storage-requests-equal-limits';
+import _scalability_hpa_max_above_min from './scalability/hpa-max-above-min';
 import _scalability_hpa_replica_range from './scalability/hpa-replica-range';
 import _scalability_image_tag_pinned from './scalability/image-tag-pinned';
 import _scalability_ingress_targets_service from './scalability/ingress-targets-service';
@@ -121,6 +122,7 @@ export const CHECK_FILES = [
   "scalability/ephemeral-storage-limits",
   "scalability/ephemeral-storage-requests",
   "scalability/ephemeral-storage-requests-equal-limits",
+  "scalability/hpa-max-above-min",
   "scalability/hpa-replica-range",
   "scalability/image-tag-pinned",
   "scalability/ingress-targets-service",
@@ -210,6 +212,7 @@ export const ALL_CHECKS: Check[] = [
   _scalability_ephemeral_storage_limits,
   _scalability_ephemeral_storage_requests,
   _scalability_ephemeral_storage_requests_equal_limits,
+  _scalability_hpa_max_above_min,
   _scalability_hpa_replica_range,
   _scalability_image_tag_pinned,
   _scalability_ingress_targets_service,

@@ -24,7 +24,7 @@ const o = (id: string): UpstreamCheck => ({ id, enabled: 'optional' });
 export const KUBE_SCORE: UpstreamTool = {
   name: 'kube-score',
   source:
-    'zegl/kube-score README_CHECKS.md (generated from the checks registered in score/**), cross-read with score/*/ sources',
+    'zegl/kube-score README_CHECKS.md, and the checks registered in score/**/*.go (an id is the registered name, lower-cased, spaces to dashes)',
   version: 'v1.20.0',
   checks: [
     d('ingress-targets-service'),

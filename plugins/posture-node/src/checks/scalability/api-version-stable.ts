@@ -1,5 +1,32 @@
 import { defineCheck, fail, pass } from '../../engine/check';
 import { parseKubernetesVersion } from '../../engine/config';
+import { K8sObject, annotationsOf, arr, obj, str } from '../../engine/k8s';
+
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+const MAX_LAST_APPLIED = 1_000_000;
+
+/**
+ * The apiVersions a live object was written with. The API server returns an object at the version the collector
+ * asked for, so its own apiVersion says nothing about the manifests; what the last kubectl apply sent and the
+ * version each field manager used (metadata.managedFields[].apiVersion) do.
+ */
+function writtenVersions(o: K8sObject): { apiVersion: string; by: string }[] {
+  const out: { apiVersion: string; by: string }[] = [];
+  const last = annotationsOf(o)[LAST_APPLIED];
+  if (last && last.length <= MAX_LAST_APPLIED) {
+    try {
+      const v = str(obj(JSON.parse(last))?.apiVersion);
+      if (v) out.push({ apiVersion: v, by: `annotation ${LAST_APPLIED}` });
+    } catch {
+      // not JSON: nothing to learn from it
+    }
+  }
+  for (const m of arr(obj(o.metadata)?.managedFields)) {
+    const v = str(obj(m)?.apiVersion);
+    if (v) out.push({ apiVersion: v, by: `field manager ${str(obj(m)?.manager) ?? '?'}` });
+  }
+  return out;
+}
 
 interface Replacement {
   /** the apiVersion to use instead */
@@ -65,15 +92,26 @@ export default defineCheck({
     },
     references: { kubeScore: ['stable-version'] },
     defaults:
-      'The cluster\'s Kubernetes version comes from the engine config (kubernetesVersion; the CLI flag --kubernetes-version). An apiVersion fails when its replacement is available in that version (as kube-score judges), and the message says whether the version still serves it. Without a version the newest release this table knows (1.32) is assumed. Objects of a listed kind at a current apiVersion pass.',
+      'The cluster\'s Kubernetes version comes from the engine config (kubernetesVersion; the CLI flag --kubernetes-version). An apiVersion fails when its replacement is available in that version (as kube-score judges), and the message says whether the version still serves it. Without a version the newest release this table knows (1.32) is assumed. Objects of a listed kind at a current apiVersion pass. Live objects come back at whatever version the collector asks for, so the version they were written with is read from the kubectl last-applied-configuration annotation and managedFields[].apiVersion.',
   },
   target: 'object',
   kinds: KINDS,
   evaluate(o, ctx) {
     const configured = parseKubernetesVersion(ctx.config.kubernetesVersion);
-    const minor = configured && configured.major === 1 ? configured.minor : configured ? Infinity : LATEST_KNOWN_MINOR;
+    let minor = LATEST_KNOWN_MINOR;
+    // a major version above 1 is newer than every minor in the table
+    if (configured) minor = configured.major === 1 ? configured.minor : Infinity;
     const version = configured ? `Kubernetes ${configured.major}.${configured.minor}` : `Kubernetes 1.${LATEST_KNOWN_MINOR} (assumed)`;
-    const apiVersion = typeof o.apiVersion === 'string' ? o.apiVersion : '';
+    let apiVersion = typeof o.apiVersion === 'string' ? o.apiVersion : '';
+    let path = 'apiVersion';
+    let via = '';
+    if (ctx.mode === 'live') {
+      const deprecated = writtenVersions(o).find(w => TABLE[`${w.apiVersion} ${o.kind}`]);
+      if (!deprecated) return pass(`${o.kind} is written with current apiVersions`);
+      apiVersion = deprecated.apiVersion;
+      path = deprecated.by.startsWith('annotation') ? `metadata.annotations["${LAST_APPLIED}"]` : 'metadata.managedFields';
+      via = ` (written by ${deprecated.by})`;
+    }
     const r = TABLE[`${apiVersion} ${o.kind}`];
     if (!r) return pass(`${apiVersion} is current for ${o.kind}`);
     if (minor < r.since)
@@ -82,8 +120,8 @@ export default defineCheck({
       minor >= r.removedIn
         ? `${version} no longer serves it (removed in 1.${r.removedIn}), so it cannot be applied`
         : `it is removed in 1.${r.removedIn}`;
-    return fail(`${o.kind} uses the deprecated ${apiVersion}; use ${r.use} (available since 1.${r.since}); ${served}`, [
-      { path: 'apiVersion', value: apiVersion, detail: `use ${r.use}` },
+    return fail(`${o.kind} uses the deprecated ${apiVersion}${via}; use ${r.use} (available since 1.${r.since}); ${served}`, [
+      { path, value: apiVersion, detail: `use ${r.use}` },
     ]);
   },
   fixtures: [
@@ -143,6 +181,39 @@ metadata: {name: web}
 spec:
   scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
   maxReplicas: 4`,
+    },
+    {
+      name: 'live: a CronJob last applied as batch/v1beta1 fails',
+      expect: 'fail',
+      mode: 'live',
+      config: { kubernetesVersion: '1.24' },
+      yaml: `apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: nightly
+  managedFields:
+    - {manager: kubectl-client-side-apply, operation: Update, apiVersion: batch/v1beta1, fieldsType: FieldsV1, fieldsV1: {}}
+spec:
+  schedule: "0 3 * * *"
+  jobTemplate: {spec: {template: {spec: {restartPolicy: Never, containers: [{name: a, image: a:1}]}}}}`,
+    },
+    {
+      name: 'live: an object written only with current versions passes',
+      expect: 'pass',
+      mode: 'live',
+      yaml: `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  annotations:
+    kubectl.kubernetes.io/last-applied-configuration: '{"apiVersion":"apps/v1","kind":"Deployment"}'
+  managedFields:
+    - {manager: kubectl, operation: Apply, apiVersion: apps/v1, fieldsType: FieldsV1, fieldsV1: {}}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: web, image: nginx:1.27}]}`,
     },
     {
       name: 'policy/v1 PodDisruptionBudget passes',

@@ -31,8 +31,9 @@ export default defineCheck({
     const names = new Map<string, string>();
     let ports = 0;
     for (const c of containers) {
-      arr(c.container.ports).forEach((raw, i) => {
-        ports++;
+      const list = arr(c.container.ports);
+      ports += list.length;
+      list.forEach((raw, i) => {
         const p = obj(raw) ?? {};
         const path = `${c.path}.ports[${i}]`;
         const n = p.containerPort;

@@ -8,22 +8,22 @@ const isCount = (v: unknown): v is number =>
 export default defineCheck({
   meta: {
     id: 'hpa-replica-range',
-    title: 'HPA keeps at least two replicas and has room to scale',
+    title: 'HPA keeps at least two replicas',
     pillar: 'scalability',
     category: 'Autoscaling',
     severity: 'medium',
     rationale:
-      'An HorizontalPodAutoscaler that may scale down to one replica removes the redundancy a second replica gives, and one whose maxReplicas is not above minReplicas cannot scale at all.',
+      'An HorizontalPodAutoscaler that may scale down to one replica removes the redundancy a second replica gives: one node failure or eviction then takes the service down. Whether maxReplicas leaves room to scale is judged by hpa-max-above-min.',
     remediation: {
-      text: 'Set minReplicas to at least 2 and maxReplicas above minReplicas.',
-      patch: 'spec:\n  minReplicas: 2\n  maxReplicas: 10\n',
+      text: 'Set minReplicas to at least 2.',
+      patch: 'spec:\n  minReplicas: 2\n',
     },
     references: {
-      polaris: ['hpaMinAvailability', 'hpaMaxAvailability'],
+      polaris: ['hpaMinAvailability'],
       kubeScore: ['horizontalpodautoscaler-replicas'],
     },
     defaults:
-      'A manifest without minReplicas gets 1 from the API server, so it fails (Polaris passes an absent minReplicas; a live object has the 1 filled in, and we judge both the same). The threshold is thresholds.minReplicas (default 2). maxReplicas has no default and is required.',
+      'A manifest without minReplicas gets 1 from the API server, so it fails (Polaris passes an absent minReplicas; a live object has the 1 filled in, and we judge both the same). The threshold is thresholds.minReplicas (default 2).',
   },
   target: 'object',
   kinds: ['HorizontalPodAutoscaler'],
@@ -55,39 +55,14 @@ export default defineCheck({
         evidence.push({ path: 'spec.minReplicas', value: String(min) });
       }
     }
-    if (spec.maxReplicas === undefined || spec.maxReplicas === null) {
-      problems.push('maxReplicas is not set (it is required)');
-      evidence.push({ path: 'spec.maxReplicas', value: '(unset)' });
-    } else if (!isCount(spec.maxReplicas)) {
-      problems.push(
-        `maxReplicas must be an integer, got ${JSON.stringify(
-          spec.maxReplicas,
-        )}`,
-      );
-      evidence.push({
-        path: 'spec.maxReplicas',
-        value: JSON.stringify(spec.maxReplicas),
-      });
-    } else if (spec.maxReplicas <= min) {
-      problems.push(
-        `maxReplicas ${spec.maxReplicas} is not above minReplicas ${min}, so it cannot scale out`,
-      );
-      evidence.push({
-        path: 'spec.maxReplicas',
-        value: String(spec.maxReplicas),
-      });
-    }
     if (problems.length > 0) return fail(problems.join('; '), evidence);
-    return pass(`Scales between ${min} and ${spec.maxReplicas} replicas`, [
-      { path: 'spec.minReplicas', value: String(min) },
-      { path: 'spec.maxReplicas', value: String(spec.maxReplicas) },
-    ]);
+    return pass(`Keeps at least ${min} replicas`, [{ path: 'spec.minReplicas', value: String(min) }]);
   },
   fixtures: [
     {
       name: 'min 2, max 10 passes',
       expect: 'pass',
-      upstream: ['kubeScore:horizontalpodautoscaler-replicas', 'polaris:hpaMinAvailability', 'polaris:hpaMaxAvailability'],
+      upstream: ['kubeScore:horizontalpodautoscaler-replicas', 'polaris:hpaMinAvailability'],
       yaml: `apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
 metadata: {name: php-apache}
@@ -109,18 +84,6 @@ spec:
   maxReplicas: 10`,
     },
     {
-      name: 'max equal to min fails',
-      expect: 'fail',
-      upstream: ['polaris:hpaMaxAvailability'],
-      yaml: `apiVersion: autoscaling/v2
-kind: HorizontalPodAutoscaler
-metadata: {name: php-apache}
-spec:
-  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: php-apache}
-  minReplicas: 5
-  maxReplicas: 5`,
-    },
-    {
       name: 'absent minReplicas fails (defaults to 1)',
       expect: 'fail',
       yaml: `apiVersion: autoscaling/v2
@@ -129,16 +92,6 @@ metadata: {name: php-apache}
 spec:
   scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: php-apache}
   maxReplicas: 10`,
-    },
-    {
-      name: 'absent maxReplicas fails',
-      expect: 'fail',
-      yaml: `apiVersion: autoscaling/v1
-kind: HorizontalPodAutoscaler
-metadata: {name: h}
-spec:
-  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: d}
-  minReplicas: 3`,
     },
     {
       name: 'string replica counts fail',

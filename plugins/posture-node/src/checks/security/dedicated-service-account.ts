@@ -24,11 +24,9 @@ export default defineCheck({
   target: 'workload',
   evaluate(w, ctx) {
     const sa = ctx.index.serviceAccountName(w);
-    const field = str(w.podSpec.serviceAccountName)
-      ? 'serviceAccountName'
-      : str(w.podSpec.serviceAccount)
-        ? 'serviceAccount'
-        : 'serviceAccountName';
+    // the deprecated serviceAccount field counts only when serviceAccountName is not set
+    const field =
+      str(w.podSpec.serviceAccountName) || !str(w.podSpec.serviceAccount) ? 'serviceAccountName' : 'serviceAccount';
     const path = `${w.podSpecPath}.${field}`;
     if (sa === 'default') {
       const explicit = str(w.podSpec[field]) === 'default';
