@@ -2,6 +2,9 @@ import { SchedulerService } from '@backstage/backend-plugin-api';
 import { ConflictError, NotAllowedError } from '@backstage/errors';
 import { postureRefreshPermission } from '@posture-dev/backstage-plugin-posture-common';
 
+/** Where lockSchedulerRoutes keeps the scheduler's own trigger and cancel. */
+const ORIGINALS = Symbol.for('posture.scheduler.originals');
+
 /** The scheduled task that collects one cluster. */
 export function collectionTaskId(cluster: string): string {
   return `posture-collect:${cluster}`;
@@ -52,8 +55,11 @@ export function refreshTrigger(options: {
 export function lockSchedulerRoutes(
   scheduler: SchedulerService,
 ): Pick<SchedulerService, 'scheduleTask' | 'triggerTask' | 'cancelTask'> {
-  const triggerTask = scheduler.triggerTask.bind(scheduler);
-  const cancelTask = scheduler.cancelTask.bind(scheduler);
+  // a scheduler object may be shared (one test process, several backends): take the originals once
+  const taken = (scheduler as { [ORIGINALS]?: Pick<SchedulerService, 'triggerTask' | 'cancelTask'> })[ORIGINALS];
+  const triggerTask = taken?.triggerTask ?? scheduler.triggerTask.bind(scheduler);
+  const cancelTask = taken?.cancelTask ?? scheduler.cancelTask.bind(scheduler);
+  Object.defineProperty(scheduler, ORIGINALS, { value: { triggerTask, cancelTask }, configurable: true });
   const refuse = async () => {
     throw new NotAllowedError(
       `Posture collection tasks are triggered through POST /api/posture/refresh, which needs ${postureRefreshPermission.name}`,

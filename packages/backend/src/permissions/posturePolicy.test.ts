@@ -140,6 +140,8 @@ describe('the demo permission policy, on the real permission backend with catalo
             posture: {
               useKubernetesClusters: false,
               schedule: { frequency: { hours: 24 }, initialDelay: { hours: 24 } },
+              // the first collection and the permission test both refresh; no cooldown between them
+              refreshCooldown: { seconds: 0 },
               clusters: [{ type: 'manifests', name: 'demo', path: path.join(dir, 'cluster') }],
             },
           },

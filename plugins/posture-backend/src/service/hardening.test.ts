@@ -10,7 +10,9 @@ const ENTITIES = [
   entity({ name: 'web', owner: 'group:default/team-a', clusters: { prod: [result('run-as-non-root', 'pass')] } }),
 ];
 const CLUSTERS = [status('prod', '2025-01-01T00:00:00.000Z')];
-const ROUTES = openApiRoutes({ kind: 'component', namespace: 'default', name: 'web' }).map(r => ({
+/** one campaign, so that /campaigns/{id} has something to answer */
+const CAMPAIGNS = { campaigns: [{ id: 'demo', title: 'Demo', target: { level: 'Silver' }, deadline: '2027-03-31' }] };
+const ROUTES = openApiRoutes({ kind: 'component', namespace: 'default', name: 'web', id: 'demo' }).map(r => ({
   ...r,
   path: r.template.startsWith('/groups/') ? '/groups/default/team-a' : r.path,
 }));
@@ -22,7 +24,7 @@ const send = (server: any, method: 'get' | 'post', p: string, auth?: string) => 
 
 describe('responses a shared cache must not keep', () => {
   it('every authenticated route answers Cache-Control: private, no-store, errors included', async () => {
-    const t = await startPosture({ entities: ENTITIES, clusterStatuses: CLUSTERS });
+    const t = await startPosture({ entities: ENTITIES, clusterStatuses: CLUSTERS, postureConfig: CAMPAIGNS });
     try {
       // refresh last: it replaces the stored entities
       for (const route of [...ROUTES].sort((a, b) => Number(a.method === 'post') - Number(b.method === 'post'))) {

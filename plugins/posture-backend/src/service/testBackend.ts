@@ -131,6 +131,8 @@ export async function startPosture(options: StartOptions = {}) {
   const backend = await startTestBackend({
     features: [
       posturePlugin,
+      // a scheduler of its own: the default one is shared by every test backend in the process
+      mockServices.scheduler.factory(),
       catalogServiceMock.factory({ entities: options.catalogEntities ?? [] }),
       mockServices.database.factory({ knex }),
       mockServices.httpAuth.factory({ defaultCredentials: options.defaultCredentials ?? mockCredentials.none() }),
