@@ -1,4 +1,5 @@
 import { SchedulerService } from '@backstage/backend-plugin-api';
+import { HumanDuration } from '@backstage/types';
 import { ConflictError, NotAllowedError } from '@backstage/errors';
 import { postureRefreshPermission } from '@posture-dev/backstage-plugin-posture-common';
 
@@ -63,4 +64,21 @@ export function lockSchedulerRoutes(
   patched.triggerTask = refuse;
   patched.cancelTask = refuse;
   return { scheduleTask: task => scheduler.scheduleTask(task), triggerTask, cancelTask };
+}
+
+/**
+ * The first delay of cluster `index` of `count`: spread over one interval, so the tasks fall due one
+ * after the other. The scheduler hands a due task to whichever replica polls first; tasks due all at
+ * once would mostly go to one replica, and then stay in step (each next run is one interval after
+ * the last start).
+ */
+export function staggeredDelay(
+  schedule: { initialDelay: HumanDuration; frequency: HumanDuration },
+  index: number,
+  count: number,
+): HumanDuration {
+  const ms = (d: HumanDuration) =>
+    (d.milliseconds ?? 0) + (d.seconds ?? 0) * 1e3 + (d.minutes ?? 0) * 6e4 + (d.hours ?? 0) * 36e5 + (d.days ?? 0) * 864e5;
+  const step = count > 0 ? ms(schedule.frequency) / count : 0;
+  return { milliseconds: Math.round(ms(schedule.initialDelay) + index * step) };
 }
