@@ -43,6 +43,12 @@ export function refreshTrigger(options: {
   };
 }
 
+/** the original trigger and cancel of each scheduler lockSchedulerRoutes patched */
+const patchedSchedulers = new WeakMap<
+  SchedulerService,
+  Pick<SchedulerService, 'triggerTask' | 'cancelTask'>
+>();
+
 /**
  * Takes the trigger and cancel of `scheduler` for the plugin's own use, and makes the originals
  * refuse: the scheduler's HTTP routes (`/.backstage/scheduler/v1/tasks/:id/trigger` and `/cancel`)
@@ -53,8 +59,13 @@ export function refreshTrigger(options: {
 export function lockSchedulerRoutes(
   scheduler: SchedulerService,
 ): Pick<SchedulerService, 'scheduleTask' | 'triggerTask' | 'cancelTask'> {
-  const triggerTask = scheduler.triggerTask.bind(scheduler);
-  const cancelTask = scheduler.cancelTask.bind(scheduler);
+  // a scheduler shared by two plugin instances (tests) is patched once; both get the originals
+  const originals = patchedSchedulers.get(scheduler) ?? {
+    triggerTask: scheduler.triggerTask.bind(scheduler),
+    cancelTask: scheduler.cancelTask.bind(scheduler),
+  };
+  patchedSchedulers.set(scheduler, originals);
+  const { triggerTask, cancelTask } = originals;
   const refuse = async () => {
     throw new NotAllowedError(
       `Posture collection tasks are triggered through POST /api/posture/refresh, which needs ${postureRefreshPermission.name}`,
