@@ -18,7 +18,7 @@ const { PostureRefresher } = backendRequire('./src/refresher');
 const { createRouter } = backendRequire('./src/service/router');
 const { readPostureConfig } = backendRequire('./src/config');
 const { createClusterSource } = backendRequire('./src/clusters/createSource');
-const { collectionTaskId } = backendRequire('./src/scheduling');
+const { collectionTaskId, staggeredDelay } = backendRequire('./src/scheduling');
 const { ConfigReader } = backendRequire('@backstage/config');
 const { DefaultSchedulerService } = backendRequire('@backstage/backend-defaults/scheduler');
 const knex = backendRequire('knex')({ client: 'pg', connection: pgUrl, pool: { min: 0, max: 8 } });
@@ -97,12 +97,13 @@ const scheduler = DefaultSchedulerService.create({
   pluginMetadata: { getId: () => 'posture' },
   httpRouter: { use() {}, addAuthPolicy() {} },
 });
-for (const c of config.clusters) {
+for (const [i, c] of config.clusters.entries()) {
   await scheduler.scheduleTask({
     id: collectionTaskId(c.name),
     frequency: config.schedule.frequency,
     timeout: config.schedule.timeout,
-    initialDelay: { seconds: 2 },
+    // as plugin.ts does
+    initialDelay: staggeredDelay({ ...config.schedule, initialDelay: { seconds: 2 } }, i, config.clusters.length),
     scope: 'global',
     fn: async signal => {
       if (!measuring) {

@@ -167,17 +167,22 @@ describe('a faulty cluster among three', () => {
       expect(rorfs(shop, 'faulty')).toBe('pass');
     }
 
-    // history only grows: every earlier point is still there, and an entity whose scores changed has a new one
+    // history only grows: every earlier point is still there, and an entity whose scores changed has a
+    // new one. Each cluster is its own scheduled task and saves on its own, so an entity in several
+    // clusters gets a point per cluster whose data changed its combined score (at most one each)
     for (const r of refs) {
       const after = await backend.history(r);
       const prev = before.get(r)!.history;
       expect(after.slice(0, prev.length)).toEqual(prev);
       const card = await backend.entity(r);
       const changed = card.combined?.overall !== before.get(r)!.card.combined?.overall;
-      expect(after.length).toBe(prev.length + (changed ? 1 : 0));
+      expect(after.length - prev.length).toBeGreaterThanOrEqual(changed ? 1 : 0);
+      expect(after.length - prev.length).toBeLessThanOrEqual(changed ? card.clusters.length : 0);
+      if (changed) expect(after[after.length - 1].overall).toBe(card.combined!.overall);
     }
     expect((await backend.history('app-faulty')).length).toBe(scenario.error ? 1 : 2);
-    expect((await backend.history('shop')).length).toBe(2);
+    expect((await backend.history('shop')).length).toBeGreaterThanOrEqual(2);
+    expect((await backend.history('shop')).length).toBeLessThanOrEqual(4);
     expect(await backend.history('docs')).toEqual([]);
   });
 });

@@ -17,7 +17,7 @@ import { PostureRefresher } from './refresher';
 import { createRouter } from './service/router';
 import { PostureStore } from './store';
 import { notifyRegressions } from './notify';
-import { collectionTaskId, lockSchedulerRoutes, refreshTrigger } from './scheduling';
+import { collectionTaskId, lockSchedulerRoutes, refreshTrigger, staggeredDelay } from './scheduling';
 import { CatalogOrgDirectory } from './org/directory';
 import { readCampaigns } from './campaigns/config';
 import { CampaignService } from './campaigns/service';
@@ -96,14 +96,14 @@ export const posturePlugin = createBackendPlugin({
         // one global task per cluster: replicas share the fleet through the scheduler's table, each
         // task runs on one replica at a time, and its timeout and cancel reach the run as the signal
         const taskIds: string[] = [];
-        for (const source of sources) {
+        for (const [i, source] of sources.entries()) {
           const id = collectionTaskId(source.name);
           taskIds.push(id);
           await tasks.scheduleTask({
             id,
             frequency: postureConfig.schedule.frequency,
             timeout: postureConfig.schedule.timeout,
-            initialDelay: postureConfig.schedule.initialDelay,
+            initialDelay: staggeredDelay(postureConfig.schedule, i, sources.length),
             scope: 'global',
             fn: async signal => {
               await refresher.runCluster(source.name, signal);

@@ -154,15 +154,15 @@ export class PostureRefresher {
     for (const { entity, sel } of selectors) entities.push(this.scoreEntity(entity, sel, perCluster, now));
     markSharedClaims(entities);
     const { absent, removedEntityRefs } = await this.applyAbsence(stored, entities, startedAt);
-    // clusters no task has attempted yet (the first cycle): the entities they may hold get no
-    // history point until every one of their clusters has been tried, or history would step
-    // through one partial score per cluster
-    const attempted = new Set([...previous.keys(), ...statuses.map(s => s.name)]);
-    const unseen = new Set(clusterNames.filter(n => !attempted.has(n)));
-    const deferHistoryFor =
-      unseen.size === 0
-        ? []
-        : selectors.filter(({ sel }) => sel.selector && sel.match.clusters.some(c => unseen.has(c))).map(({ entity }) => stringifyEntityRef(entity));
+    // while some cluster has never been attempted (the first cycle), the store holds back the
+    // history point of the entities that may live there until the last of their clusters is in
+    let historyWaitsFor: Record<string, string[]> | undefined;
+    if (clusterNames.some(n => !previous.has(n))) {
+      historyWaitsFor = {};
+      for (const { entity, sel } of selectors) {
+        if (sel.selector) historyWaitsFor[stringifyEntityRef(entity)] = sel.match.clusters;
+      }
+    }
 
     // a cancelled or timed-out task must not save: the next run starts from the data as it was
     signal?.throwIfAborted();
@@ -173,7 +173,7 @@ export class PostureRefresher {
       entities,
       removedEntityRefs,
       removedClusters,
-      deferHistoryFor,
+      historyWaitsFor,
       retentionDays: config.historyRetentionDays,
       // the combined score over fresh rows and the kept rows of the entity's other clusters
       rescore: results => scoreResults(results, { weights: config.engine.weights, pssLevelOf: this.pssLevelOf }),

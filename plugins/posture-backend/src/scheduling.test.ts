@@ -6,7 +6,7 @@ import { ConfigReader } from '@backstage/config';
 import { ConflictError } from '@backstage/errors';
 import express from 'express';
 import request from 'supertest';
-import { collectionTaskId, lockSchedulerRoutes, refreshTrigger } from './scheduling';
+import { collectionTaskId, lockSchedulerRoutes, refreshTrigger, staggeredDelay } from './scheduling';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'], disableDocker: true });
 
@@ -83,5 +83,12 @@ describe('lockSchedulerRoutes', () => {
     const row = await knex('backstage_backend_tasks__tasks').where({ id: collectionTaskId('east') }).first();
     expect(row).toBeDefined();
     stop.abort();
+  });
+});
+
+describe('staggeredDelay', () => {
+  it('spreads the first runs of the cluster tasks over one interval', () => {
+    const schedule = { initialDelay: { seconds: 5 }, frequency: { minutes: 10 } };
+    expect([0, 1, 2, 3].map(i => staggeredDelay(schedule, i, 4).milliseconds)).toEqual([5_000, 155_000, 305_000, 455_000]);
   });
 });

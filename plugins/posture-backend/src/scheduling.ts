@@ -1,9 +1,7 @@
 import { SchedulerService } from '@backstage/backend-plugin-api';
+import { HumanDuration } from '@backstage/types';
 import { ConflictError, NotAllowedError } from '@backstage/errors';
 import { postureRefreshPermission } from '@posture-dev/backstage-plugin-posture-common';
-
-/** Where lockSchedulerRoutes keeps the scheduler's own trigger and cancel. */
-const ORIGINALS = Symbol.for('posture.scheduler.originals');
 
 /** The scheduled task that collects one cluster. */
 export function collectionTaskId(cluster: string): string {
@@ -45,6 +43,12 @@ export function refreshTrigger(options: {
   };
 }
 
+/** the original trigger and cancel of each scheduler lockSchedulerRoutes patched */
+const patchedSchedulers = new WeakMap<
+  SchedulerService,
+  Pick<SchedulerService, 'triggerTask' | 'cancelTask'>
+>();
+
 /**
  * Takes the trigger and cancel of `scheduler` for the plugin's own use, and makes the originals
  * refuse: the scheduler's HTTP routes (`/.backstage/scheduler/v1/tasks/:id/trigger` and `/cancel`)
@@ -55,11 +59,13 @@ export function refreshTrigger(options: {
 export function lockSchedulerRoutes(
   scheduler: SchedulerService,
 ): Pick<SchedulerService, 'scheduleTask' | 'triggerTask' | 'cancelTask'> {
-  // a scheduler object may be shared (one test process, several backends): take the originals once
-  const taken = (scheduler as { [ORIGINALS]?: Pick<SchedulerService, 'triggerTask' | 'cancelTask'> })[ORIGINALS];
-  const triggerTask = taken?.triggerTask ?? scheduler.triggerTask.bind(scheduler);
-  const cancelTask = taken?.cancelTask ?? scheduler.cancelTask.bind(scheduler);
-  Object.defineProperty(scheduler, ORIGINALS, { value: { triggerTask, cancelTask }, configurable: true });
+  // a scheduler shared by two plugin instances (tests) is patched once; both get the originals
+  const originals = patchedSchedulers.get(scheduler) ?? {
+    triggerTask: scheduler.triggerTask.bind(scheduler),
+    cancelTask: scheduler.cancelTask.bind(scheduler),
+  };
+  patchedSchedulers.set(scheduler, originals);
+  const { triggerTask, cancelTask } = originals;
   const refuse = async () => {
     throw new NotAllowedError(
       `Posture collection tasks are triggered through POST /api/posture/refresh, which needs ${postureRefreshPermission.name}`,
@@ -69,4 +75,21 @@ export function lockSchedulerRoutes(
   patched.triggerTask = refuse;
   patched.cancelTask = refuse;
   return { scheduleTask: task => scheduler.scheduleTask(task), triggerTask, cancelTask };
+}
+
+/**
+ * The first delay of cluster `index` of `count`: spread over one interval, so the tasks fall due one
+ * after the other. The scheduler hands a due task to whichever replica polls first; tasks due all at
+ * once would mostly go to one replica, and then stay in step (each next run is one interval after
+ * the last start).
+ */
+export function staggeredDelay(
+  schedule: { initialDelay: HumanDuration; frequency: HumanDuration },
+  index: number,
+  count: number,
+): HumanDuration {
+  const ms = (d: HumanDuration) =>
+    (d.milliseconds ?? 0) + (d.seconds ?? 0) * 1e3 + (d.minutes ?? 0) * 6e4 + (d.hours ?? 0) * 36e5 + (d.days ?? 0) * 864e5;
+  const step = count > 0 ? ms(schedule.frequency) / count : 0;
+  return { milliseconds: Math.round(ms(schedule.initialDelay) + index * step) };
 }

@@ -211,6 +211,9 @@ export async function startPostureBackend(options: {
             schedule: { frequency: { hours: 1 }, timeout: { minutes: 2 }, initialDelay: { hours: 1 } },
             // tests refresh back to back
             refreshCooldown: { milliseconds: 0 },
+            // in Jest a worker thread compiles the TypeScript sources first (seconds each, which
+            // production does not pay); worker threads have their own tests (worker/runInWorker.test.ts)
+            workerThreads: false,
           },
         },
       }),

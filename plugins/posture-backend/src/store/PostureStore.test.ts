@@ -67,7 +67,7 @@ describe('PostureStore', () => {
         'posture_entity_failures',
         'posture_history',
         'posture_runs',
-        'posture_locks',
+        'posture_entity_absence',
       ];
       for (const t of tables) expect(await knex.schema.hasTable(t)).toBe(true);
       const directory = path.resolve(__dirname, '../../migrations');

@@ -324,6 +324,13 @@ export class PostureStore {
       }
 
       const result: SaveRunResult = { changed: [], regressions: [] };
+      const deferHistory = new Set<string>();
+      if (input.historyWaitsFor) {
+        const attempted = new Set((await trx(T.clusters).select('name')).map((r: { name: string }) => r.name));
+        for (const [ref, clusters] of Object.entries(input.historyWaitsFor)) {
+          if (clusters.some(c => !attempted.has(c))) deferHistory.add(normRef(ref));
+        }
+      }
       for (const batch of chunk(input.entities, ENTITY_BATCH)) {
         await this.saveEntityBatch(trx, batch, {
           succeeded,
@@ -331,7 +338,7 @@ export class PostureStore {
           cutoff,
           rescore: input.rescore,
           result,
-          deferHistory: new Set((input.deferHistoryFor ?? []).map(normRef)),
+          deferHistory,
         });
       }
 

@@ -43,11 +43,12 @@ export interface SaveRunInput {
    */
   rescore?: (results: CheckResult[]) => Scorecard;
   /**
-   * Entities whose scorecard is saved without a history point: some of their clusters have not
-   * been collected even once yet (per-cluster runs of a first cycle), so their combined score is
-   * partial and would leave one point per cluster in history.
+   * Entity ref → the clusters it may have workloads in. An entity gets no history point while one
+   * of those clusters has no status yet (never attempted: the per-cluster runs of a first cycle),
+   * as seen inside the save's transaction, so that history does not step through one partial
+   * score per cluster; the save that completes the set writes the point.
    */
-  deferHistoryFor?: string[];
+  historyWaitsFor?: Record<string, string[]>;
 }
 
 export interface GradeLevel {
