@@ -81,6 +81,14 @@ export interface Config {
       thresholds?: {
         minReplicas?: number;
         trustedRegistries?: string[];
+        /** right-sizing: p95 CPU use below this share of the request fails; default 0.25 */
+        cpuRequestUsedRatio?: number;
+        /** right-sizing: peak memory use above this share of the limit fails; default 0.9 */
+        memoryLimitHeadroomRatio?: number;
+        /** share of the window a workload's scrape targets must be up; default 0.99 */
+        targetsUpRatio?: number;
+        /** Trivy severities that fail when a fix is available; default [CRITICAL] */
+        vulnerabilitySeverities?: Array<'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW'>;
       };
       exemptions?: Array<{
         checks: string[];
@@ -126,5 +134,28 @@ export interface Config {
       /** notify owners still short this many days before the deadline; default 14 */
       notifyDaysBefore?: number;
     }>;
+    /** measured use for the right-sizing and scrape-target checks; off when absent */
+    metrics?: {
+      prometheus?: {
+        /** base URL of the Prometheus HTTP API, e.g. http://prometheus.monitoring:9090 (no credentials in it) */
+        url: string;
+        /** name of an environment variable whose value is sent as the Authorization header (e.g. `Bearer …`) */
+        authHeaderEnv?: string;
+        /** the window use is measured over; default 7 days */
+        window?: HumanDuration | string;
+        /** subquery resolution; default 5 minutes */
+        step?: HumanDuration | string;
+        /** per-query timeout; default 30 seconds */
+        timeout?: HumanDuration | string;
+        /** label that tells clusters apart in a shared Prometheus, e.g. `cluster`; its value is the Posture cluster name */
+        clusterLabel?: string;
+        /** Posture cluster name → value of `clusterLabel`, when they differ */
+        clusterLabelValues?: { [cluster: string]: string };
+        /** Posture clusters this Prometheus serves; default every `kubernetes` cluster */
+        clusters?: string[];
+        /** refuse larger query answers; default 64 */
+        maxResponseMegabytes?: number;
+      };
+    };
   };
 }

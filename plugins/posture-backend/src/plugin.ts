@@ -13,6 +13,7 @@ import {
 } from '@posture-dev/backstage-plugin-posture-node';
 import { durationMs, readPostureConfig } from './config';
 import { createClusterSource } from './clusters/createSource';
+import { readPrometheusConfig } from './clusters/prometheusConfig';
 import { PostureRefresher } from './refresher';
 import { createRouter } from './service/router';
 import { PostureStore } from './store';
@@ -69,7 +70,8 @@ export const posturePlugin = createBackendPlugin({
         const postureConfig = readPostureConfig(config);
         const checks = [...builtInChecks, ...extraChecks];
         const store = await PostureStore.create({ database, checks: checks.map(c => c.meta) });
-        const sources = postureConfig.clusters.map(c => createClusterSource(c));
+        const prometheus = readPrometheusConfig(config);
+        const sources = postureConfig.clusters.map(c => createClusterSource(c, prometheus));
         logger.info(
           `Posture: ${checks.length} checks, clusters: ${sources.map(s => `${s.name} (${s.type})`).join(', ') || 'none configured'}`,
         );

@@ -20,3 +20,4 @@ export { builtInChecks, findCheck } from './checks/catalog';
 export * from './scan';
 export * from './extensions';
 export * from './cli';
+export * from './engine/usage';

@@ -45,6 +45,13 @@ export const COLLECTED_KINDS: CollectedKind[] = [
   { kind: 'ScaledObject', group: 'keda.sh', version: 'v1alpha1', resource: 'scaledobjects', namespaced: true, optional: true },
   { kind: 'PeerAuthentication', group: 'security.istio.io', version: 'v1', resource: 'peerauthentications', namespaced: true, optional: true },
   { kind: 'Rollout', group: 'argoproj.io', version: 'v1alpha1', resource: 'rollouts', namespaced: true, optional: true },
+  // signals beyond configuration: usage recommendations, scrape selection, image and policy reports
+  { kind: 'VerticalPodAutoscaler', group: 'autoscaling.k8s.io', version: 'v1', resource: 'verticalpodautoscalers', namespaced: true, optional: true },
+  { kind: 'ServiceMonitor', group: 'monitoring.coreos.com', version: 'v1', resource: 'servicemonitors', namespaced: true, optional: true },
+  { kind: 'PodMonitor', group: 'monitoring.coreos.com', version: 'v1', resource: 'podmonitors', namespaced: true, optional: true },
+  { kind: 'VulnerabilityReport', group: 'aquasecurity.github.io', version: 'v1alpha1', resource: 'vulnerabilityreports', namespaced: true, optional: true },
+  { kind: 'PolicyReport', group: 'wgpolicyk8s.io', version: 'v1alpha2', resource: 'policyreports', namespaced: true, optional: true },
+  { kind: 'ClusterPolicyReport', group: 'wgpolicyk8s.io', version: 'v1alpha2', resource: 'clusterpolicyreports', namespaced: false, optional: true },
 ];
 
 export function listPath(k: CollectedKind): string {

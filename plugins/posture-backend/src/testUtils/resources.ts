@@ -132,6 +132,13 @@ export const OPTIONAL_RESOURCES: readonly ResourceType[] = [
     true,
   ),
   grouped('argoproj.io', 'v1alpha1', 'rollouts', 'Rollout', true, ['ro'], true),
+  // usage, observability and report signals (issue 15)
+  grouped('autoscaling.k8s.io', 'v1', 'verticalpodautoscalers', 'VerticalPodAutoscaler', true, ['vpa'], true),
+  grouped('monitoring.coreos.com', 'v1', 'servicemonitors', 'ServiceMonitor', true, ['smon'], true),
+  grouped('monitoring.coreos.com', 'v1', 'podmonitors', 'PodMonitor', true, ['pmon'], true),
+  grouped('aquasecurity.github.io', 'v1alpha1', 'vulnerabilityreports', 'VulnerabilityReport', true, ['vuln', 'vulns'], true),
+  grouped('wgpolicyk8s.io', 'v1alpha2', 'policyreports', 'PolicyReport', true, ['polr'], true),
+  grouped('wgpolicyk8s.io', 'v1alpha2', 'clusterpolicyreports', 'ClusterPolicyReport', false, ['cpolr'], true),
 ];
 
 export function groupVersionOf(rt: ResourceType): string {

@@ -51,6 +51,17 @@ export const engineConfigSchema = z
         minReplicas: z.number().int().min(1).default(2),
         /** image registries (and optional path prefixes) that are trusted; empty: the check does not apply */
         trustedRegistries: z.array(z.string()).default([]),
+        /** right-sizing: p95 CPU use below this share of the request fails */
+        cpuRequestUsedRatio: z.number().gt(0).max(1).default(0.25),
+        /** right-sizing: peak memory use above this share of the limit fails (OOM risk) */
+        memoryLimitHeadroomRatio: z.number().gt(0).max(1).default(0.9),
+        /** observability: share of the window the scrape targets must be up */
+        targetsUpRatio: z.number().gt(0).max(1).default(0.99),
+        /** image vulnerabilities: severities that fail when a fix is available */
+        vulnerabilitySeverities: z
+          .array(z.enum(['CRITICAL', 'HIGH', 'MEDIUM', 'LOW']))
+          .min(1)
+          .default(['CRITICAL']),
       })
       .strict()
       .default({}),
@@ -73,7 +84,14 @@ export interface EngineConfig {
   weights: Record<Severity, number>;
   disabledChecks: string[];
   enabledChecks: string[];
-  thresholds: { minReplicas: number; trustedRegistries: string[] };
+  thresholds: {
+    minReplicas: number;
+    trustedRegistries: string[];
+    cpuRequestUsedRatio: number;
+    memoryLimitHeadroomRatio: number;
+    targetsUpRatio: number;
+    vulnerabilitySeverities: string[];
+  };
   exemptions: ConfigExemption[];
   allowAnnotationExemptions: boolean;
   /** the cluster's Kubernetes version when known (live collection, or the CLI's --kubernetes-version) */
@@ -98,6 +116,10 @@ export function resolveEngineConfig(input: unknown = {}): EngineConfig {
     thresholds: {
       minReplicas: c.thresholds.minReplicas ?? 2,
       trustedRegistries: c.thresholds.trustedRegistries ?? [],
+      cpuRequestUsedRatio: c.thresholds.cpuRequestUsedRatio ?? 0.25,
+      memoryLimitHeadroomRatio: c.thresholds.memoryLimitHeadroomRatio ?? 0.9,
+      targetsUpRatio: c.thresholds.targetsUpRatio ?? 0.99,
+      vulnerabilitySeverities: c.thresholds.vulnerabilitySeverities ?? ['CRITICAL'],
     },
     exemptions: c.exemptions,
     allowAnnotationExemptions: c.allowAnnotationExemptions,

@@ -81,6 +81,7 @@ export const CLUSTER_SCOPED = new Set([
   'IngressClass',
   'MutatingWebhookConfiguration',
   'ValidatingWebhookConfiguration',
+  'ClusterPolicyReport',
 ]);
 
 export function refOf(o: K8sObject): ObjectRef {

@@ -73,6 +73,7 @@ export class SnapshotIndex {
   private bySa?: Map<string, Workload[]>;
   private byRole?: Map<string, K8sObject[]>;
   private byConfigMap?: Map<string, Workload[]>;
+  private readonly memos = new Map<string, unknown>();
 
   constructor(snapshot: Snapshot) {
     this.mode = snapshot.mode;
@@ -107,6 +108,18 @@ export class SnapshotIndex {
     this.indexSelecting('PodDisruptionBudget', o => parseLabelSelector(obj(o.spec)?.selector));
     this.indexSelecting('NetworkPolicy', o => parseLabelSelector(obj(o.spec)?.podSelector));
     this.indexBindings();
+  }
+
+  /**
+   * Builds a derived index once per snapshot, on first use, so a check that
+   * relates many objects (reports to workloads) stays a lookup per workload.
+   * `key` names the index; callers own its type.
+   */
+  memo<T>(key: string, build: () => T): T {
+    if (this.memos.has(key)) return this.memos.get(key) as T;
+    const value = build();
+    this.memos.set(key, value);
+    return value;
   }
 
   originOf(o: K8sObject): ObjectOrigin | undefined {

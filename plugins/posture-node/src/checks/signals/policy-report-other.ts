@@ -1,0 +1,4 @@
+import { defineCheck } from '../../engine/check';
+import { policyReportCheck } from './_policyReports';
+
+export default defineCheck(policyReportCheck('other', 'other'));
