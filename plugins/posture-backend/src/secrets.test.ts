@@ -73,6 +73,11 @@ describe('secret hygiene of the backend', () => {
       manifests: { 'apps/leaky.yaml': MANIFESTS, 'apps/broken.yaml': `a: [\n${PLANTED.password}: {\n` },
       catalogEntities: [LEAKY],
       defaultCredentials: mockCredentials.user(),
+      // every route is called once, POST /refresh a second time, and /campaigns/{id} needs a campaign
+      postureConfig: {
+        refreshCooldown: { seconds: 0 },
+        campaigns: [{ id: 'leaky', title: 'Leaky', target: { level: 'Silver' }, deadline: '2027-03-31' }],
+      },
     });
     try {
       const refresh = await request(t.server).post('/api/posture/refresh');
@@ -84,7 +89,7 @@ describe('secret hygiene of the backend', () => {
       expect(env?.status).toBe('fail');
       expect(JSON.stringify(env)).toMatch(/PASSWORD/);
 
-      const routes = openApiRoutes({ kind: 'component', namespace: 'default', name: 'leaky' });
+      const routes = openApiRoutes({ kind: 'component', namespace: 'default', name: 'leaky', id: 'leaky' });
       for (const route of routes) {
         const p = route.template.startsWith('/groups/') ? '/groups/default/team-a' : route.path;
         const r = await request(t.server)[route.method](`/api/posture${p}`);

@@ -31,7 +31,7 @@ function Burndown(props: { campaign: CampaignDetail }) {
         id="burndown"
         title="Services still short"
         times={burndown.map(p => p.at)}
-        max={Math.max(1, ...burndown.map(p => p.total))}
+        max={burndown.reduce((m, p) => Math.max(m, p.total), 1)}
         summary={summary}
         series={[{ id: 'short', label: 'short of the target', color: '#c62828', values: burndown.map(p => p.short) }]}
       />

@@ -31,6 +31,7 @@ export function LineChart(props: {
   // whole-number ticks, so a label always sits where its value is
   const ticks = props.ticks ?? [...new Set([0, Math.round(max / 2), max])];
   const ts = times.map(t => Date.parse(t));
+  // bounded-spread: at most the first and the last time
   const t0 = Math.min(...ts.slice(0, 1), ...ts.slice(-1));
   const t1 = ts.length ? ts[ts.length - 1] : t0;
   const span = Math.max(1, t1 - t0);
