@@ -68,6 +68,16 @@ export const posturePlugin = createBackendPlugin({
         logger.info(
           `Posture: ${checks.length} checks, clusters: ${sources.map(s => `${s.name} (${s.type})`).join(', ') || 'none configured'}`,
         );
+        if (sources.length === 0) {
+          // an installed app has no cluster until someone configures one; say so once, loudly, instead of
+          // serving an empty overview that looks like "not collected yet"
+          logger.warn(
+            'Posture: no cluster is configured, so nothing will be scored. Add posture.clusters to app-config.yaml ' +
+              '(type kubernetes for a live cluster, or type manifests for a directory of YAML), or declare clusters under ' +
+              'kubernetes.clusterLocatorMethods with posture.useKubernetesClusters left on. ' +
+              'See the README of @posture-dev/backstage-plugin-posture-backend.',
+          );
+        }
         permissionsRegistry.addPermissions(posturePermissions);
 
         const refresher = new PostureRefresher({
@@ -104,6 +114,7 @@ export const posturePlugin = createBackendPlugin({
             checks: () => effectiveChecks(checks, postureConfig.engine).map(c => c.meta),
             // two missed collections make data stale even if nothing failed
             staleAfterMs: 2 * durationMs(postureConfig.schedule.frequency),
+            configuredClusters: sources.length,
             triggerRefresh: async () => {
               try {
                 await scheduler.triggerTask(TASK_ID);

@@ -32,6 +32,13 @@ export interface PostureApi {
   listChecks(): Promise<CheckSummary[]>;
   listClusters(): Promise<ClusterStatus[]>;
   refresh(): Promise<void>;
+  /** whether any cluster is configured (GET /setup) */
+  getSetup(): Promise<PostureSetup>;
+}
+
+/** GET /setup: whether Posture has anything to collect. */
+export interface PostureSetup {
+  clustersConfigured: number;
 }
 
 export function overviewQueryString(query: OverviewQuery = {}): string {
@@ -97,6 +104,10 @@ export class PostureClient implements PostureApi {
     const base = await this.options.discoveryApi.getBaseUrl('posture');
     const res = await this.options.fetchApi.fetch(`${base}/refresh`, { method: 'POST' });
     if (!res.ok) throw await ResponseError.fromResponse(res);
+  }
+
+  async getSetup() {
+    return this.get<PostureSetup>('/setup');
   }
 
   private async get<T>(path: string): Promise<T> {

@@ -53,6 +53,11 @@ export interface RouterOptions {
   triggerRefresh: () => Promise<void>;
   /** data older than this is stale even when its last collection succeeded (the schedule stopped) */
   staleAfterMs?: number;
+  /**
+   * How many cluster sources the app configures. GET /setup reports it so that the UI can say
+   * "no cluster configured" instead of showing an empty overview that looks like "not collected yet".
+   */
+  configuredClusters?: number;
 }
 
 /**
@@ -190,6 +195,12 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     await requireBasic(req, postureClusterReadPermission);
     const statuses = await store.getClusterStatuses();
     res.json({ clusters: statuses.map(c => ({ ...c, stale: c.stale || isOld(c.collectedAt) })) });
+  });
+
+  // Only a count, never names or URLs: any signed-in user may learn whether Posture is set up at all.
+  router.get('/setup', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    res.json({ clustersConfigured: options.configuredClusters ?? 0 });
   });
 
   router.post('/refresh', async (req, res) => {

@@ -67,6 +67,8 @@ export interface StartOptions {
   logs?: LogLine[];
   /** credentials of a request that carries none; unauthenticated by default */
   defaultCredentials?: BackstageCredentials;
+  /** configure no cluster at all (an app that installed Posture but configured nothing) */
+  noClusters?: boolean;
 }
 
 function permissionsFactory(mode: PermissionsMode) {
@@ -126,7 +128,7 @@ export async function startPosture(options: StartOptions = {}) {
             useKubernetesClusters: false,
             // never runs on its own in a test: only POST /refresh starts a collection
             schedule: { frequency: { hours: 24 }, initialDelay: { hours: 24 } },
-            clusters: [{ type: 'manifests', name: 'manifests', path: dir }],
+            clusters: options.noClusters ? [] : [{ type: 'manifests', name: 'manifests', path: dir }],
           },
         },
       }),

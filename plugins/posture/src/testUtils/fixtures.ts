@@ -295,6 +295,7 @@ export function mockPostureApi(overrides: Partial<jest.Mocked<PostureApi>> = {})
     listChecks: jest.fn().mockResolvedValue(CHECKS),
     listClusters: jest.fn().mockResolvedValue([]),
     refresh: jest.fn().mockResolvedValue(undefined),
+    getSetup: jest.fn().mockResolvedValue({ clustersConfigured: 1 }),
     ...overrides,
   };
 }
