@@ -153,6 +153,10 @@ do_install_posture() {
   {
     readme_block app-config
     printf '\nbackend:\n  baseUrl: http://localhost:%s\n  listen:\n    port: %s\n' "$port" "$port"
+    # create-app 0.9.2's app resolves plugin-signals-backend 0.3.21, which needs a newer backend-defaults than the
+    # app's ^0.18 (httpRouter.addWebSocketHandler): its startup fails in any fresh app, with or without Posture.
+    # Let the rest of the backend start rather than patching the app's dependencies.
+    printf '  startup:\n    plugins:\n      signals:\n        onPluginBootFailure: continue\n'
   } >"$app/app-config.local.yaml"
   # no `resolutions` may be needed: the app's manifest must not have gained any
   ! grep -q '"resolutions"' "$app/package.json" || { log "the app needed resolutions"; return 1; }
