@@ -129,7 +129,8 @@ do_install_posture() {
   [ -s "$work/registry-url" ] || { cat "$work/registry.log"; return 1; }
   registry="$(cat "$work/registry-url")"
   # Only the @posture-dev scope comes from the local registry, as it would from npm after a release.
-  (cd "$app" && yarn config set npmScopes.posture-dev.npmRegistryServer "$registry") || return 1
+  (cd "$app" && yarn config set npmScopes.posture-dev.npmRegistryServer "$registry" &&
+    yarn config set unsafeHttpWhitelist --json '["localhost"]') || return 1
 
   local commands backend_lines
   commands="$(readme_block commands)"
@@ -251,7 +252,17 @@ else
   pack_step() { step pack do_pack; }
 fi
 
-if pack_step && step create-app do_create_app && step install-posture do_install_posture; then
+# POSTURE_INSTALL_TEST_APP=<dir> reuses an app generated and installed before (for working on this script);
+# create-app then counts as skipped
+if [ -n "${POSTURE_INSTALL_TEST_APP:-}" ]; then
+  app="$POSTURE_INSTALL_TEST_APP"
+  RESULT[create-app]=reused
+  create_step() { true; }
+else
+  create_step() { step create-app do_create_app; }
+fi
+
+if pack_step && create_step && step install-posture do_install_posture; then
   step tsc do_tsc
   step backend-overview do_backend_overview
   step frontend-build do_frontend_build
