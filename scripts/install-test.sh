@@ -136,6 +136,9 @@ do_install_posture() {
   commands="$(readme_block commands)"
   backend_lines="$(readme_block backend)"
   [ -n "$commands" ] && [ -n "$backend_lines" ] || { log "README install blocks not found"; return 1; }
+  # create-app's own resolutions (for @types/react) are fine; Posture must not need any more
+  local resolutions_before
+  resolutions_before="$(node -p "JSON.stringify(require('$app/package.json').resolutions ?? {})")"
   log "running the README's commands:"
   echo "$commands"
   (cd "$app" && bash -euo pipefail -c "$commands") || return 1
@@ -160,7 +163,8 @@ do_install_posture() {
     printf '  startup:\n    plugins:\n      signals:\n        onPluginBootFailure: continue\n'
   } >"$app/app-config.local.yaml"
   # no `resolutions` may be needed: the app's manifest must not have gained any
-  ! grep -q '"resolutions"' "$app/package.json" || { log "the app needed resolutions"; return 1; }
+  [ "$(node -p "JSON.stringify(require('$app/package.json').resolutions ?? {})")" = "$resolutions_before" ] ||
+    { log "installing Posture changed the app's resolutions"; return 1; }
   (cd "$app" && yarn why @posture-dev/backstage-plugin-posture-common) || return 1
 }
 
