@@ -149,7 +149,9 @@ do_install_posture() {
     const [file, lines] = process.argv.slice(1);
     const src = fs.readFileSync(file, "utf8");
     if (!src.includes("backend.start();")) { console.error("no backend.start() in " + file); process.exit(1); }
-    fs.writeFileSync(file, src.replace("backend.start();", lines + "\n\nbackend.start();"));
+    // a line already there is not added twice (a backend feature may be added only once)
+    const missing = lines.split("\n").filter(l => l.trim() && !src.includes(l.trim())).join("\n");
+    fs.writeFileSync(file, src.replace("backend.start();", (missing ? missing + "\n\n" : "") + "backend.start();"));
   ' "$app/packages/backend/src/index.ts" "$backend_lines" || return 1
 
   # the README's demo config, plus what only this test needs: a free port, and a collection soon after start
