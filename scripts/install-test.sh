@@ -176,7 +176,9 @@ do_tsc() {
 
 do_backend_overview() {
   local logf="$work/backend.log" token body i
-  (cd "$app" && setsid yarn workspace backend start >"$logf" 2>&1) &
+  # exec: the background job itself becomes the new session and process group, so cleanup's kill -- -pid stops
+  # the backend and every child of it
+  (cd "$app" && exec setsid yarn workspace backend start >"$logf" 2>&1) &
   local pid=$!
   pids+=($pid)
   local base="http://localhost:$port"
