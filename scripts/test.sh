@@ -38,5 +38,18 @@ if [ -z "$*" ] && [ -d "$POSTURE_ROOT/e2e" ] && [ "${POSTURE_SKIP_E2E:-}" != 1 ]
   bash "$POSTURE_ROOT/scripts/e2e.sh" || status=1
 fi
 
+if [ -z "$*" ]; then
+  # the committed API reports must match the public API (the type check above refreshed dist-types)
+  echo "[test] API reports"
+  if yarn test:api-reports; then api_ok=1; else api_ok=0; status=1; echo "[test] API reports differ: run yarn build:api-reports and commit the reports"; fi
+  printf '{"numPassedTests":%d,"numFailedTests":%d,"numPendingTests":0}\n' "$api_ok" "$((1 - api_ok))" >"$results_dir/api-reports.json"
+fi
+
+if [ -z "$*" ] && [ "${POSTURE_SKIP_INSTALL_TEST:-}" != 1 ]; then
+  # packs every package and installs it into a fresh create-app app, as the README says (writes install.json)
+  echo "[test] install into a fresh Backstage app"
+  POSTURE_TEST_RESULTS="$results_dir" bash "$POSTURE_ROOT/scripts/install-test.sh" || status=1
+fi
+
 node "$POSTURE_ROOT/scripts/summarize-tests.mjs" "$results_dir" || status=1
 exit $status

@@ -75,6 +75,16 @@ export const posturePlugin = createBackendPlugin({
         logger.info(
           `Posture: ${checks.length} checks, clusters: ${sources.map(s => `${s.name} (${s.type})`).join(', ') || 'none configured'}`,
         );
+        if (sources.length === 0) {
+          // an installed app has no cluster until someone configures one; say so once, loudly, instead of
+          // serving an empty overview that looks like "not collected yet"
+          logger.warn(
+            'Posture: no cluster is configured, so nothing will be scored. Add posture.clusters to app-config.yaml ' +
+              '(type kubernetes for a live cluster, or type manifests for a directory of YAML), or declare clusters under ' +
+              'kubernetes.clusterLocatorMethods with posture.useKubernetesClusters left on. ' +
+              'See the README of @posture-dev/backstage-plugin-posture-backend.',
+          );
+        }
         permissionsRegistry.addPermissions(posturePermissions);
 
         // the scheduler mounted its /.backstage/scheduler/v1/tasks/:id/{trigger,cancel} routes on this
@@ -149,6 +159,7 @@ export const posturePlugin = createBackendPlugin({
             checks: () => effectiveChecks(checks, postureConfig.engine).map(c => c.meta),
             // two missed collections make data stale even if nothing failed
             staleAfterMs: 2 * durationMs(postureConfig.schedule.frequency),
+            configuredClusters: sources.length,
             triggerRefresh: refreshTrigger({ scheduler: tasks, taskIds, cooldownMs: postureConfig.refreshCooldownMs }),
           }),
         );

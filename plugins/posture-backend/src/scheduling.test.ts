@@ -56,7 +56,7 @@ describe('lockSchedulerRoutes', () => {
       metrics: metricsServiceMock.mock(),
       rootLifecycle: mockServices.rootLifecycle.mock(),
       pluginMetadata: { getId: () => 'posture' },
-      httpRouter: { use: h => (routes = h), addAuthPolicy: () => {} },
+      httpRouter: { use: h => (routes = h), addAuthPolicy: () => {}, addWebSocketHandler: () => {} },
     });
     const tasks = lockSchedulerRoutes(scheduler);
     const stop = new AbortController();

@@ -46,6 +46,13 @@ export interface PostureApi {
   refresh(): Promise<void>;
   /** every exemption on a result the caller may read (GET /exemptions) */
   listExemptions(query?: ExemptionsQuery): Promise<ExemptionsResponse>;
+  /** whether any cluster is configured (GET /setup) */
+  getSetup(): Promise<PostureSetup>;
+}
+
+/** GET /setup: whether Posture has anything to collect. */
+export interface PostureSetup {
+  clustersConfigured: number;
 }
 
 export function overviewQueryString(query: OverviewQuery = {}): string {
@@ -142,6 +149,10 @@ export class PostureClient implements PostureApi {
 
   async listExemptions(query: ExemptionsQuery = {}) {
     return this.get<ExemptionsResponse>(`/exemptions${overviewQueryString(query as OverviewQuery)}`);
+  }
+
+  async getSetup() {
+    return this.get<PostureSetup>('/setup');
   }
 
   private async get<T>(path: string): Promise<T> {

@@ -25,7 +25,7 @@ function renderApp(path: string) {
 
 describe('posture plugin (new frontend system)', () => {
   it('provides the api, the page, both entity tabs and the card', () => {
-    expect(posturePlugin.id).toBe('posture');
+    expect(posturePlugin.pluginId).toBe('posture');
     for (const id of [
       'api:posture',
       'page:posture',

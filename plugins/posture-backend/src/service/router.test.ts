@@ -59,6 +59,7 @@ describe('posture REST API', () => {
       'GET /health',
       'GET /overview',
       'GET /overview.csv',
+      'GET /setup',
       'POST /refresh',
       'GET /trend',
     ].sort());
@@ -66,7 +67,8 @@ describe('posture REST API', () => {
     for (const r of ROUTES.filter(x => x.template !== '/health')) {
       expect({ route: r.template, documents: r.responses.filter(c => c === '401' || c === '403') }).toEqual({
         route: r.template,
-        documents: ['401', '403'],
+        // /setup needs a signed-in caller but no permission: it tells only whether any cluster is configured
+        documents: r.template === '/setup' ? ['401'] : ['401', '403'],
       });
     }
   });
@@ -98,7 +100,7 @@ describe('posture REST API', () => {
       try {
         for (const route of ROUTES) {
           const denied = await send(deny.server, route.method, pathOf(route), USER);
-          const expected = route.template === '/health' ? 200 : 403;
+          const expected = route.template === '/health' || route.template === '/setup' ? 200 : 403;
           expect({ route: route.template, status: denied.status }).toEqual({ route: route.template, status: expected });
           if (expected === 403) {
             expect(denied.body.error.name).toBe('NotAllowedError');
@@ -117,6 +119,23 @@ describe('posture REST API', () => {
       } finally {
         await deny.stop();
         await allow.stop();
+      }
+    });
+
+    it('GET /setup counts the configured clusters, and the log says when there are none', async () => {
+      const configured = await startPosture({ entities: ENTITIES, clusterStatuses: CLUSTERS });
+      const noneLogs: { level: string; message: string }[] = [];
+      const none = await startPosture({ noClusters: true, logs: noneLogs });
+      try {
+        expect((await send(configured.server, 'get', '/setup', USER)).body).toEqual({ clustersConfigured: 1 });
+        expect((await send(none.server, 'get', '/setup', USER)).body).toEqual({ clustersConfigured: 0 });
+        const warned = (l: { level: string; message: string }) =>
+          l.level === 'warn' && l.message.startsWith('Posture: no cluster is configured, so nothing will be scored');
+        expect(noneLogs.filter(warned)).toHaveLength(1);
+        expect(configured.logs.filter(warned)).toHaveLength(0);
+      } finally {
+        await configured.stop();
+        await none.stop();
       }
     });
 

@@ -67,6 +67,11 @@ export interface RouterOptions {
   campaigns?: CampaignDefinition[];
   /** recorded met/short states of check-target campaigns, for their burn-down */
   campaignStates?: CampaignStates;
+  /**
+   * How many cluster sources the app configures. GET /setup reports it so that the UI can say
+   * "no cluster configured" instead of showing an empty overview that looks like "not collected yet".
+   */
+  configuredClusters?: number;
 }
 
 /** Without a catalog: every group stands alone, and no entity is known to carry a tag. */
@@ -275,6 +280,12 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     await requireBasic(req, postureClusterReadPermission);
     const statuses = await store.getClusterStatuses();
     res.json({ clusters: statuses.map(c => ({ ...c, stale: c.stale || isOld(c.collectedAt) })) });
+  });
+
+  // Only a count, never names or URLs: any signed-in user may learn whether Posture is set up at all.
+  router.get('/setup', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    res.json({ clustersConfigured: options.configuredClusters ?? 0 });
   });
 
   router.post('/refresh', async (req, res) => {

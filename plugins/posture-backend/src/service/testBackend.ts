@@ -72,6 +72,8 @@ export interface StartOptions {
   defaultCredentials?: BackstageCredentials;
   /** more `posture` config, e.g. campaigns */
   postureConfig?: Record<string, unknown>;
+  /** configure no cluster at all (an app that installed Posture but configured nothing) */
+  noClusters?: boolean;
 }
 
 function permissionsFactory(mode: PermissionsMode) {
@@ -148,7 +150,7 @@ export async function startPosture(options: StartOptions = {}) {
             useKubernetesClusters: false,
             // never runs on its own in a test: only POST /refresh starts a collection
             schedule: { frequency: { hours: 24 }, initialDelay: { hours: 24 } },
-            clusters: [{ type: 'manifests', name: 'manifests', path: dir }],
+            clusters: options.noClusters ? [] : [{ type: 'manifests', name: 'manifests', path: dir }],
             ...options.postureConfig,
           },
         },

@@ -296,6 +296,7 @@ export function mockPostureApi(overrides: Partial<jest.Mocked<PostureApi>> = {})
     listClusters: jest.fn().mockResolvedValue([]),
     refresh: jest.fn().mockResolvedValue(undefined),
     listExemptions: jest.fn().mockResolvedValue({ total: 0, exemptions: [] }),
+    getSetup: jest.fn().mockResolvedValue({ clustersConfigured: 1 }),
     ...overrides,
   };
 }

@@ -17,6 +17,7 @@ import { QuadrantChart, QuadrantPoint } from '../charts/QuadrantChart';
 import { RequestError } from '../common/RequestError';
 import { ExportCsvButton } from './ExportCsvButton';
 import { GoldenPathsSection } from './GoldenPathsSection';
+import { NoClustersBanner } from './NoClustersBanner';
 import { OverviewFilters } from './OverviewFilters';
 import { OverviewTable } from './OverviewTable';
 import { useFilterOptions } from './useFilterOptions';
@@ -96,6 +97,7 @@ export function PostureOverview() {
 
   return (
     <Grid container spacing={3}>
+      <NoClustersBanner />
       <Grid item xs={12}>
         <InfoCard
           title="Services"
