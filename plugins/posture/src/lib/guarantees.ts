@@ -79,6 +79,9 @@ export interface GoldenPathTemplate {
   guarantees?: Guarantees;
   /** the raw annotation, shown when it could not be parsed */
   rawGuarantees?: string;
+  /** the template's `spec.type` (e.g. service) and tags (language, workload kind), to judge where it fits */
+  type?: string;
+  tags?: string[];
 }
 
 export function toGoldenPath(entity: Entity): GoldenPathTemplate {
@@ -91,6 +94,8 @@ export function toGoldenPath(entity: Entity): GoldenPathTemplate {
     description: entity.metadata.description,
     guarantees: parseGuarantees(raw),
     rawGuarantees: raw,
+    type: typeof entity.spec?.type === 'string' ? entity.spec.type : undefined,
+    tags: (entity.metadata.tags ?? []).filter((t): t is string => typeof t === 'string'),
   };
 }
 

@@ -19,12 +19,13 @@ import {
   capitalize,
   gradeColor,
 } from '../../lib/format';
+import { levelName } from '../../lib/fixFirst';
 
 const LEVEL_HINT: Record<Level, string> = {
   Gold: 'no failing checks',
   Silver: 'only medium or low severity checks fail',
   Bronze: 'high severity checks fail',
-  None: 'critical checks fail',
+  None: 'no level is reached while a critical check fails',
 };
 
 const PSS_HINT: Record<PssLevel, string> = {
@@ -52,9 +53,9 @@ export function LevelBadge(props: { level: Level | null | undefined; testId?: st
     <Chip
       size="small"
       data-testid={props.testId}
-      aria-label={`Level ${level}`}
-      title={`${level}: ${LEVEL_HINT[level]}`}
-      label={level}
+      aria-label={`Level: ${levelName(level)}`}
+      title={`${levelName(level)}: ${LEVEL_HINT[level]}`}
+      label={levelName(level)}
       style={{ backgroundColor: LEVEL_COLORS[level], color: '#fff', fontWeight: 600 }}
     />
   );

@@ -1,4 +1,5 @@
-import { CodeSnippet } from '@backstage/core-components';
+import { createContext, useContext } from 'react';
+import { CodeSnippet, Link } from '@backstage/core-components';
 import Accordion from '@material-ui/core/Accordion';
 import AccordionDetails from '@material-ui/core/AccordionDetails';
 import AccordionSummary from '@material-ui/core/AccordionSummary';
@@ -21,6 +22,8 @@ import {
   objectLabel,
 } from '../../lib/checks';
 import { formatDate } from '../../lib/format';
+import { fillPatches } from '../../lib/patches';
+import { referenceUrl, sourceFileUrl } from '../../lib/references';
 import { CheckStatusLabel, SeverityChip } from '../common/Badges';
 
 const useStyles = makeStyles(theme => ({
@@ -39,6 +42,9 @@ const useStyles = makeStyles(theme => ({
   result: { borderLeft: `3px solid ${theme.palette.divider}`, paddingLeft: theme.spacing(1.5) },
   expired: { borderColor: theme.palette.error.main, color: theme.palette.error.main },
 }));
+
+/** The entity's `backstage.io/source-location`, so that manifest files become links into its repository. */
+export const SourceLocationContext = createContext<string | undefined>(undefined);
 
 function EvidenceItem(props: { evidence: Evidence }) {
   const classes = useStyles();
@@ -90,6 +96,8 @@ export function ExemptionNote(props: { exemption: ExemptionInfo }) {
 function ResultItem(props: { result: CheckResult }) {
   const classes = useStyles();
   const { result: r } = props;
+  const fileUrl = sourceFileUrl(useContext(SourceLocationContext), r.file);
+  const fileText = r.file ? `${r.file}${r.documentIndex !== undefined ? ` #${r.documentIndex}` : ''}` : undefined;
   return (
     <Box className={classes.result} data-testid="posture-check-result" data-status={r.status}>
       <Box display="flex" alignItems="center" flexWrap="wrap" style={{ gap: 8 }}>
@@ -98,9 +106,14 @@ function ResultItem(props: { result: CheckResult }) {
           {objectLabel(r.subject)}
         </Typography>
         {r.cluster && <Chip size="small" label={`cluster ${r.cluster}`} />}
-        {r.file && (
+        {fileText && fileUrl && (
+          <Link to={fileUrl} data-testid="posture-source-file">
+            <Typography variant="caption">{fileText}</Typography>
+          </Link>
+        )}
+        {fileText && !fileUrl && (
           <Typography variant="caption" color="textSecondary">
-            {`${r.file}${r.documentIndex !== undefined ? ` #${r.documentIndex}` : ''}`}
+            {fileText}
           </Typography>
         )}
       </Box>
@@ -125,32 +138,60 @@ export function ReferenceList(props: { references?: CheckReferences }) {
   return (
     <Box display="flex" flexWrap="wrap" style={{ gap: 4 }} data-testid="posture-references">
       {entries.flatMap(([key, ids]) =>
-        ids.map(id => <Chip key={`${key}-${id}`} size="small" variant="outlined" label={`${REFERENCE_LABELS[key] ?? key} ${id}`} />),
+        ids.map(id => {
+          const label = `${REFERENCE_LABELS[key] ?? key} ${id}`;
+          const url = referenceUrl(key, id);
+          return url ? (
+            <Chip
+              key={`${key}-${id}`}
+              size="small"
+              variant="outlined"
+              clickable
+              component="a"
+              href={url}
+              target="_blank"
+              rel="noopener noreferrer"
+              label={label}
+              aria-label={`${label} (upstream documentation)`}
+              data-testid="posture-reference-link"
+            />
+          ) : (
+            <Chip key={`${key}-${id}`} size="small" variant="outlined" label={label} />
+          );
+        }),
       )}
     </Box>
   );
 }
 
-export function Remediation(props: { text?: string; patch?: string }) {
-  const { text, patch } = props;
+export function Remediation(props: { text?: string; patch?: string; results?: CheckResult[] }) {
+  const { text, patch, results = [] } = props;
   if (!text && !patch) return null;
+  // the patch with the failing workloads' own names; the generic one when no failing result names them
+  const filled = patch ? fillPatches(patch, results) : [];
   return (
     <Box>
       <Typography variant="subtitle2">How to fix</Typography>
       {text && <Typography variant="body2">{text}</Typography>}
-      {patch && (
+      {patch && filled.length === 0 && (
         <Box mt={1} data-testid="posture-remediation-patch">
           <CodeSnippet text={patch} language="yaml" showCopyCodeButton />
         </Box>
       )}
+      {filled.map(f => (
+        <Box mt={1} key={f.label} data-testid="posture-remediation-patch" data-for={f.label}>
+          <Typography variant="caption" color="textSecondary">{`For ${f.label}`}</Typography>
+          <CodeSnippet text={f.patch} language="yaml" showCopyCodeButton />
+        </Box>
+      ))}
     </Box>
   );
 }
 
 /** One check with all of its results for this entity; details mount only when opened, to keep long lists light. */
-export function CheckRow(props: { group: CheckGroup }) {
+export function CheckRow(props: { group: CheckGroup; showPillar?: boolean }) {
   const classes = useStyles();
-  const { group: g } = props;
+  const { group: g, showPillar } = props;
   const workloads = affectedWorkloads(g.results.filter(r => r.status === 'fail' || r.status === 'exempt'));
   const containers = affectedContainers(g.results.filter(r => r.status === 'fail'));
   return (
@@ -167,6 +208,7 @@ export function CheckRow(props: { group: CheckGroup }) {
           </span>
           <Typography className={classes.title}>{g.title}</Typography>
           <SeverityChip severity={g.severity} />
+          {showPillar && <Chip size="small" label={g.pillar === 'security' ? 'Security' : 'Scalability'} />}
           {g.failing > 0 && (
             <Typography variant="caption" color="textSecondary">
               {`${workloads.length} workload${workloads.length === 1 ? '' : 's'} affected`}
@@ -200,7 +242,7 @@ export function CheckRow(props: { group: CheckGroup }) {
             ))}
           </Box>
           {g.status !== 'pass' && g.status !== 'not-applicable' && (
-            <Remediation text={g.meta?.remediation.text} patch={g.meta?.remediation.patch} />
+            <Remediation text={g.meta?.remediation.text} patch={g.meta?.remediation.patch} results={g.results} />
           )}
           {g.meta?.defaults && (
             <Typography variant="caption" color="textSecondary">

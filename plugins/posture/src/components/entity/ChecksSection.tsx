@@ -39,7 +39,8 @@ export function ChecksSection(props: ChecksSectionProps) {
   const failingTotal = results.filter(r => r.status === 'fail').length;
 
   return (
-    <InfoCard title="Checks" subheader={`${failingTotal} failing result${failingTotal === 1 ? '' : 's'} of ${results.length}`}>
+    <div data-testid="posture-all-checks">
+    <InfoCard title="All checks" subheader={`${failingTotal} failing result${failingTotal === 1 ? '' : 's'} of ${results.length}`}>
       <Box display="flex" flexWrap="wrap" alignItems="center" mb={2} style={{ gap: 16 }}>
         <FormControlLabel
           control={
@@ -116,5 +117,6 @@ export function ChecksSection(props: ChecksSectionProps) {
         </Box>
       ))}
     </InfoCard>
+    </div>
   );
 }

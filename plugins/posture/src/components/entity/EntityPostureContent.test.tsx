@@ -2,14 +2,19 @@ import { ReactNode } from 'react';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { EntityProvider, catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { Entity } from '@backstage/catalog-model';
 import { PostureApi } from '@posture-dev/backstage-plugin-posture-common';
 import { postureApiRef } from '../../api';
 import {
+  CHECKS,
+  RESULTS,
   componentEntity,
   entityScorecard,
+  scorecard,
   mockPostureApi,
   responseError,
   templateEntity,
@@ -21,12 +26,36 @@ const TEMPLATES = [
   templateEntity('secure-only', 'security=100'),
 ];
 
-async function renderTab(api: PostureApi, entity: Entity = componentEntity, templates: Entity[] = TEMPLATES) {
+/** The rows of the "All checks" card (the fix-first card above it repeats the failing ones). */
+async function allRows() {
+  return within(await screen.findByTestId('posture-all-checks')).findAllByTestId('posture-check-row');
+}
+function allRowsNow() {
+  return within(screen.getByTestId('posture-all-checks')).getAllByTestId('posture-check-row');
+}
+
+async function renderTab(
+  api: PostureApi,
+  entity: Entity = componentEntity,
+  templates: Entity[] = TEMPLATES,
+  refreshAllowed = false,
+) {
   const catalogApi = catalogApiMock.mock({
     getEntities: jest.fn().mockResolvedValue({ items: templates }),
   });
   const wrap = (children: ReactNode) => (
-    <TestApiProvider apis={[[postureApiRef, api], [catalogApiRef, catalogApi]]}>
+    <TestApiProvider
+      apis={[
+        [postureApiRef, api],
+        [catalogApiRef, catalogApi],
+        [
+          permissionApiRef,
+          {
+            authorize: async () => ({ result: refreshAllowed ? AuthorizeResult.ALLOW : AuthorizeResult.DENY }),
+          },
+        ],
+      ]}
+    >
       <EntityProvider entity={entity}>{children}</EntityProvider>
     </TestApiProvider>
   );
@@ -69,7 +98,7 @@ describe('EntityPostureContent', () => {
 
   it('groups checks by pillar and category, failing first, joined with the check catalog', async () => {
     await renderTab(mockPostureApi());
-    const rows = await screen.findAllByTestId('posture-check-row');
+    const rows = await allRows();
     expect(rows.map(r => r.getAttribute('data-check-id'))).toEqual([
       'replicas',
       'pdb',
@@ -88,7 +117,7 @@ describe('EntityPostureContent', () => {
 
   it('opens a check to show evidence paths, affected workloads, remediation, references and exemptions', async () => {
     await renderTab(mockPostureApi());
-    const rows = await screen.findAllByTestId('posture-check-row');
+    const rows = await allRows();
     const rorf = rows[2];
     await userEvent.click(within(rorf).getByRole('button', { name: /Read-only root filesystem/ }));
     const paths = within(rorf).getAllByTestId('posture-evidence-path').map(p => p.textContent);
@@ -118,20 +147,20 @@ describe('EntityPostureContent', () => {
 
   it('filters to failing checks, by severity and by cluster', async () => {
     await renderTab(mockPostureApi());
-    await screen.findAllByTestId('posture-check-row');
+    await allRows();
     await userEvent.click(screen.getByRole('checkbox', { name: 'Failing only' }));
-    let ids = screen.getAllByTestId('posture-check-row').map(r => r.getAttribute('data-check-id'));
+    let ids = allRowsNow().map(r => r.getAttribute('data-check-id'));
     expect(ids).toEqual(['replicas', 'read-only-root-filesystem', 'image-tag']);
 
     await userEvent.click(screen.getByRole('button', { name: /Severity/ }));
     await userEvent.click(await screen.findByRole('option', { name: 'Medium' }));
     await userEvent.keyboard('{Escape}');
-    ids = screen.getAllByTestId('posture-check-row').map(r => r.getAttribute('data-check-id'));
+    ids = allRowsNow().map(r => r.getAttribute('data-check-id'));
     expect(ids).toEqual(['read-only-root-filesystem']);
 
     await userEvent.click(screen.getByRole('button', { name: /Cluster/ }));
     await userEvent.click(await screen.findByRole('option', { name: 'prod-us' }));
-    const rows = screen.getAllByTestId('posture-check-row');
+    const rows = allRowsNow();
     expect(rows).toHaveLength(1);
     await userEvent.click(within(rows[0]).getByRole('button', { name: /Read-only root filesystem/ }));
     expect(within(rows[0]).getAllByTestId('posture-evidence-path')).toHaveLength(1);
@@ -157,7 +186,7 @@ describe('EntityPostureContent', () => {
       ),
     });
     await renderTab(api);
-    await screen.findAllByTestId('posture-check-row');
+    await allRows();
     expect(screen.queryByTestId('posture-golden-path-suggestion')).not.toBeInTheDocument();
   });
 
@@ -231,9 +260,120 @@ describe('EntityPostureContent', () => {
   it('still lists results by id when the check catalog fails', async () => {
     const api = mockPostureApi({ listChecks: jest.fn().mockRejectedValue(new Error('catalog unavailable')) });
     await renderTab(api);
-    const rows = await screen.findAllByTestId('posture-check-row');
+    const rows = await allRows();
     expect(rows.length).toBeGreaterThan(0);
     expect(screen.getByText(/Check descriptions could not be loaded \(catalog unavailable\)/)).toBeInTheDocument();
     await waitFor(() => expect(screen.getAllByText('replicas').length).toBeGreaterThan(0));
   });
+
+  it('opens on the fix-first list: failing checks of both pillars by severity, under the level strip', async () => {
+    await renderTab(mockPostureApi());
+    const strip = await screen.findByTestId('posture-fix-first-strip');
+    // replicas (high); read-only-root-filesystem (medium) and image-tag (low, its exemption expired)
+    expect(strip).toHaveTextContent('Fix 1 high check to reach Silver; 2 medium or low to reach Gold.');
+    const card = strip.closest('[class*="MuiCard-root"]') as HTMLElement;
+    const ids = within(card).getAllByTestId('posture-check-row').map(r => r.getAttribute('data-check-id'));
+    expect(ids).toEqual(['replicas', 'read-only-root-filesystem', 'image-tag']);
+    // the fix list comes before the full list on the page
+    const all = screen.getByTestId('posture-all-checks');
+    expect(card.compareDocumentPosition(all) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+  });
+
+  it('explains the numbers and names the lowest level', async () => {
+    const api = mockPostureApi({
+      getEntityScorecard: jest.fn().mockResolvedValue(
+        entityScorecard({
+          combined: scorecard({ level: 'None', failingBySeverity: { critical: 2, high: 1, medium: 0, low: 0 } }),
+        }),
+      ),
+    });
+    await renderTab(api);
+    expect(await screen.findByTestId('posture-level')).toHaveTextContent('No level');
+    await userEvent.click(screen.getByRole('button', { name: /How these numbers are computed/ }));
+    const explainer = screen.getByTestId('posture-scoring-explainer');
+    expect(explainer).toHaveTextContent('critical 10, high 5, medium 3, low 1');
+    expect(explainer).toHaveTextContent('caps the grade at D');
+    expect(screen.getByTestId('posture-scoring-why')).toHaveTextContent('level No level because 2 critical results fail');
+  });
+
+  it('fills the remediation patch with the failing workloads and containers, and links references upstream', async () => {
+    await renderTab(mockPostureApi({
+      listChecks: jest.fn().mockResolvedValue(
+        CHECKS.map(c =>
+          c.id === 'read-only-root-filesystem'
+            ? { ...c, remediation: { text: 'Mount it read-only.', patch: 'metadata:\n  name: <name>\n  namespace: <namespace>\ncontainers:\n  - name: <container>\n' } }
+            : c,
+        ),
+      ),
+    }));
+    const rorf = (await allRows())[2];
+    await userEvent.click(within(rorf).getByRole('button', { name: /Read-only root filesystem/ }));
+    const patches = await within(rorf).findAllByTestId('posture-remediation-patch');
+    expect(patches.map(p => p.getAttribute('data-for'))).toEqual([
+      'Deployment shop/checkout, container app (prod-eu)',
+      'Deployment shop/checkout-worker, container sidecar (prod-us)',
+    ]);
+    await waitFor(() => expect(patches[1]).toHaveTextContent('name: checkout-worker'));
+    expect(patches[1]).toHaveTextContent('- name: sidecar');
+    expect(rorf).not.toHaveTextContent('<name>');
+    const link = within(rorf).getAllByTestId('posture-reference-link').find(l => l.textContent === 'kubescape C-0017');
+    expect(link).toHaveAttribute('href', 'https://hub.armosec.io/docs/c-0017');
+  });
+
+  it('links a manifest file into the repository named by the source location', async () => {
+    const entity = {
+      ...componentEntity,
+      metadata: {
+        ...componentEntity.metadata,
+        annotations: {
+          ...componentEntity.metadata.annotations,
+          'backstage.io/source-location': 'url:https://github.com/example/shop/tree/main/',
+        },
+      },
+    };
+    const results = RESULTS.map(r => (r.checkId === 'replicas' ? { ...r, file: 'deploy/checkout.yaml' } : r));
+    await renderTab(mockPostureApi({ getEntityScorecard: jest.fn().mockResolvedValue(entityScorecard({ results })) }), entity);
+    const replicas = (await allRows())[0];
+    await userEvent.click(within(replicas).getByRole('button', { name: /Runs more than one replica/ }));
+    expect(within(replicas).getByTestId('posture-source-file')).toHaveAttribute(
+      'href',
+      'https://github.com/example/shop/tree/main/deploy/checkout.yaml',
+    );
+  });
+
+  it('labels golden paths as paths for new services and leaves out those that do not fit', async () => {
+    const java = { ...componentEntity, metadata: { ...componentEntity.metadata, tags: ['java'] } };
+    await renderTab(mockPostureApi(), java, [
+      templateEntity('node-only', 'scalability=100,security=100', ['golden-path', 'nodejs']),
+      templateEntity('java-stack', 'scalability=100,security=100', ['golden-path', 'java']),
+      templateEntity('stateful', 'scalability=100,security=100', ['golden-path', 'java', 'statefulset']),
+    ]);
+    const suggestions = await screen.findAllByTestId('posture-golden-path-suggestion');
+    expect(suggestions.map(s => s.getAttribute('data-template-ref'))).toEqual(['template:default/java-stack']);
+    expect(screen.getByText('Golden paths for new services')).toBeInTheDocument();
+  });
+
+  it('offers "collect now" only to users allowed posture.refresh, and reports the result', async () => {
+    await renderTab(mockPostureApi());
+    await allRows();
+    expect(screen.queryByRole('button', { name: 'Collect now' })).not.toBeInTheDocument();
+  });
+
+  it('collects now, shows progress, and says what changed', async () => {
+    const first = entityScorecard();
+    const after = entityScorecard({
+      combined: scorecard({ grades: { scalability: 'B', security: 'B', overall: 'B' }, level: 'Silver' }),
+      clusters: first.clusters.map(c => ({ ...c, collectedAt: '2024-06-01T12:30:00Z' })),
+    });
+    const getEntityScorecard = jest.fn().mockResolvedValueOnce(first).mockResolvedValue(after);
+    const api = mockPostureApi({ getEntityScorecard });
+    await renderTab(api, componentEntity, TEMPLATES, true);
+    const button = await screen.findByRole('button', { name: 'Collect now' }, { timeout: 5000 });
+    await userEvent.click(button);
+    expect(api.refresh).toHaveBeenCalledTimes(1);
+    expect(await screen.findByText('Collecting from every cluster…')).toBeInTheDocument();
+    expect(await screen.findByTestId('posture-collect-result', {}, { timeout: 10_000 })).toHaveTextContent(
+      'Collected: now grade B, Silver (was grade C, Bronze).',
+    );
+  }, 20_000);
 });

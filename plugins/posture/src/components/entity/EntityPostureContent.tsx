@@ -7,9 +7,14 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { CheckMetadata, EntityScorecard } from '@posture-dev/backstage-plugin-posture-common';
 import { postureApiRef } from '../../api';
 import { failingPillars } from '../../lib/checks';
+import { fixFirstOrder } from '../../lib/fixFirst';
+import { serviceTraits } from '../../lib/goldenPathFit';
 import { isNotFound } from '../../lib/errors';
 import { RequestError } from '../common/RequestError';
+import { SourceLocationContext } from './CheckRow';
 import { ChecksSection } from './ChecksSection';
+import { CollectNowButton } from './CollectNowButton';
+import { FixFirstCard } from './FixFirstCard';
 import { ClusterStatusCard } from './ClusterStatusCard';
 import { NoAnnotations, NoWorkloads, NotCollectedYet } from './EmptyStates';
 import { GoldenPathSuggestions } from './GoldenPathSuggestions';
@@ -19,8 +24,9 @@ import { SummaryCard } from './SummaryCard';
 
 type EntityRefParts = { kind: string; namespace: string; name: string };
 
-function ScorecardView(props: { scorecard: EntityScorecard; entityRef: EntityRefParts }) {
-  const { scorecard, entityRef } = props;
+function ScorecardView(props: { scorecard: EntityScorecard; entityRef: EntityRefParts; onCollected: () => void }) {
+  const { scorecard, entityRef, onCollected } = props;
+  const { entity } = useEntity();
   const api = useApi(postureApiRef);
   // the catalog carries titles, remediation and references; results carry only ids
   const checks = useAsyncRetry(() => api.listChecks(), [api]);
@@ -29,18 +35,24 @@ function ScorecardView(props: { scorecard: EntityScorecard; entityRef: EntityRef
     [checks.value],
   );
   const failing = failingPillars(scorecard.results);
+  const fixFirst = useMemo(() => fixFirstOrder(scorecard.results, metaById), [scorecard.results, metaById]);
+  const traits = useMemo(() => serviceTraits(entity, scorecard.results), [entity, scorecard.results]);
+  const sourceLocation = entity.metadata.annotations?.['backstage.io/source-location'];
   return (
+    <SourceLocationContext.Provider value={sourceLocation}>
     <Grid container spacing={3} alignItems="stretch">
       <Grid item xs={12} md={7}>
         <SummaryCard scorecard={scorecard} />
       </Grid>
       <Grid item xs={12} md={5}>
         <ClusterStatusCard clusters={scorecard.clusters} />
+        <CollectNowButton entityRef={entityRef} current={scorecard} onCollected={onCollected} />
       </Grid>
       <EntityCampaignsCard gridItem />
-      {failing.length > 0 && (
+      {/* the fix list opens the page: what to do comes before how it is computed */}
+      {!checks.loading && (
         <Grid item xs={12}>
-          <GoldenPathSuggestions failing={failing} current={scorecard.combined?.scores ?? {}} />
+          <FixFirstCard groups={fixFirst} />
         </Grid>
       )}
       <Grid item xs={12}>
@@ -58,7 +70,13 @@ function ScorecardView(props: { scorecard: EntityScorecard; entityRef: EntityRef
       <Grid item xs={12}>
         <HistoryCard entityRef={entityRef} />
       </Grid>
+      {failing.length > 0 && (
+        <Grid item xs={12}>
+          <GoldenPathSuggestions failing={failing} current={scorecard.combined?.scores ?? {}} traits={traits} />
+        </Grid>
+      )}
     </Grid>
+    </SourceLocationContext.Provider>
   );
 }
 
@@ -75,7 +93,8 @@ export function EntityPostureContent() {
     [api, entityRef],
   );
 
-  if (loading) return <Progress />;
+  // a reload after "collect now" keeps the page (and the button's result) in place
+  if (loading && !value) return <Progress />;
   if (error) {
     if (isNotFound(error)) return <NotCollectedYet />;
     return <RequestError error={error} retry={retry} what="this entity's posture" />;
@@ -83,5 +102,5 @@ export function EntityPostureContent() {
   if (!value) return null;
   if (value.state === 'no-annotations') return <NoAnnotations name={name} />;
   if (value.state === 'no-workloads') return <NoWorkloads match={value.match} />;
-  return <ScorecardView scorecard={value} entityRef={entityRef} />;
+  return <ScorecardView scorecard={value} entityRef={entityRef} onCollected={retry} />;
 }

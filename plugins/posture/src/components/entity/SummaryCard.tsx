@@ -5,6 +5,7 @@ import { EntityScorecard } from '@posture-dev/backstage-plugin-posture-common';
 import { formatDateTime, formatScore } from '../../lib/format';
 import { GradeBadge, LevelBadge, PssBadge } from '../common/Badges';
 import { ScoreGauge } from '../charts/ScoreGauge';
+import { ScoringExplainer } from './ScoringExplainer';
 
 export function SummaryCard(props: { scorecard: EntityScorecard }) {
   const { scorecard } = props;
@@ -39,6 +40,9 @@ export function SummaryCard(props: { scorecard: EntityScorecard }) {
             {`Last change: ${formatDateTime(scorecard.lastChangedAt)}`}
           </Typography>
         </Box>
+      </Box>
+      <Box mt={2}>
+        <ScoringExplainer scorecard={c} />
       </Box>
     </InfoCard>
   );

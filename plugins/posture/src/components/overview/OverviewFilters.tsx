@@ -11,6 +11,8 @@ import Autocomplete from '@material-ui/lab/Autocomplete';
 import useDebounce from 'react-use/esm/useDebounce';
 import { GRADES, LEVELS, ListFilter, OverviewUrlState, hasFilters } from '../../lib/overviewQuery';
 import { FilterOptions, toFullRef } from './useFilterOptions';
+import { levelName } from '../../lib/fixFirst';
+import { useDisplayNames } from '../../lib/useDisplayNames';
 
 const LABELS: Record<ListFilter, string> = {
   owner: 'Owner',
@@ -37,6 +39,10 @@ function MultiText(props: {
 }) {
   const { name, value, options, onChange } = props;
   const normalise = NORMALISE[name] ?? ((v: string) => v.trim());
+  const isRef = name === 'owner' || name === 'system';
+  // owners and systems are filtered by ref but shown by their catalog display names
+  const displayName = useDisplayNames(isRef ? [...options, ...value] : []);
+  const label = (v: string) => (isRef ? displayName(v) : v);
   return (
     <Autocomplete
       multiple
@@ -44,9 +50,10 @@ function MultiText(props: {
       size="small"
       options={options}
       value={value}
+      getOptionLabel={label}
       onChange={(_, values) => onChange([...new Set((values as string[]).map(normalise).filter(Boolean))])}
       renderTags={(values, getTagProps) =>
-        values.map((v, i) => <Chip size="small" label={v} {...getTagProps({ index: i })} key={v} />)
+        values.map((v, i) => <Chip size="small" label={label(v)} title={v} {...getTagProps({ index: i })} key={v} />)
       }
       renderInput={params => (
         <TextField
@@ -71,6 +78,7 @@ function MultiSelect(props: {
 }) {
   const { name, value, options, onChange } = props;
   const id = `posture-filter-${name}-label`;
+  const show = (o: string) => (name === 'level' && o === 'None' ? levelName(o) : o);
   return (
     <FormControl variant="outlined" size="small" style={{ minWidth: 130 }}>
       <InputLabel id={id}>{LABELS[name]}</InputLabel>
@@ -80,12 +88,12 @@ function MultiSelect(props: {
         multiple
         value={value}
         onChange={e => onChange(e.target.value as string[])}
-        renderValue={v => (v as string[]).join(', ')}
+        renderValue={v => (v as string[]).map(show).join(', ')}
         data-testid={`posture-filter-${name}`}
       >
         {options.map(o => (
           <MenuItem key={o} value={o}>
-            {o}
+            {show(o)}
           </MenuItem>
         ))}
       </Select>

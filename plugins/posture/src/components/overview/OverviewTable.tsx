@@ -1,5 +1,6 @@
 import { Link } from '@backstage/core-components';
 import { useEntityRefLink } from '@backstage/plugin-catalog-react';
+import { makeStyles } from '@material-ui/core/styles';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
@@ -13,13 +14,19 @@ import { OverviewRow, OverviewSortField } from '@posture-dev/backstage-plugin-po
 import { formatDateTime, formatScore, scoreColor } from '../../lib/format';
 import { usePostureTabLink } from '../../lib/links';
 import { PAGE_SIZES } from '../../lib/overviewQuery';
+import { useDisplayNames } from '../../lib/useDisplayNames';
 import { GradeBadge, LevelBadge, PssBadge } from '../common/Badges';
 
-/** "group:default/team-a" → "team-a": the kind and default namespace are implied by the column. */
-function shortRef(ref: string | null): string {
-  if (!ref) return '–';
-  return ref.replace(/^[^:]+:default\//, '').replace(/^[^:]+:/, '');
-}
+const useStyles = makeStyles({
+  // headers never break inside a word ("Scalabi lity"): they keep their width and the table scrolls instead
+  header: { whiteSpace: 'nowrap', wordBreak: 'keep-all' },
+});
+
+/** Why a service has no score, in words (the API's state tokens are for machines). */
+const STATE_TEXT: Record<string, string> = {
+  'no-annotations': 'Not linked to Kubernetes (no kubernetes-id annotation)',
+  'no-workloads': 'No matching workloads found',
+};
 
 interface Column {
   id: string;
@@ -32,6 +39,7 @@ const COLUMNS: Column[] = [
   { id: 'name', label: 'Service', sort: 'name' },
   { id: 'scalability', label: 'Scalability', sort: 'scalability', numeric: true },
   { id: 'security', label: 'Security', sort: 'security', numeric: true },
+  { id: 'overall', label: 'Overall', sort: 'overall', numeric: true },
   { id: 'grade', label: 'Grade', sort: 'grade' },
   { id: 'level', label: 'Level', sort: 'level' },
   { id: 'pss', label: 'PSS' },
@@ -53,16 +61,22 @@ export interface OverviewTableProps {
   onPageSize: (size: number) => void;
 }
 
-function RefCell(props: { entityRef: string | null }) {
+function RefCell(props: { entityRef: string | null; displayName: (ref: string) => string }) {
   const entityLink = useEntityRefLink();
   if (!props.entityRef) return <>–</>;
-  return <Link to={entityLink(props.entityRef)}>{shortRef(props.entityRef)}</Link>;
+  return (
+    <Link to={entityLink(props.entityRef)} title={props.entityRef}>
+      {props.displayName(props.entityRef)}
+    </Link>
+  );
 }
 
 /** Sorting and paging are done by the server; this table only renders one page and reports clicks. */
 export function OverviewTable(props: OverviewTableProps) {
   const { rows, total, page, pageSize, sort, order, onSort, onPage, onPageSize } = props;
   const tabLink = usePostureTabLink();
+  const classes = useStyles();
+  const displayName = useDisplayNames(rows.flatMap(r => [r.owner, r.system]));
   return (
     <>
       <TableContainer>
@@ -72,6 +86,7 @@ export function OverviewTable(props: OverviewTableProps) {
               {COLUMNS.map(col => (
                 <TableCell
                   key={col.id}
+                  className={classes.header}
                   align={col.numeric ? 'right' : 'left'}
                   sortDirection={col.sort && sort === col.sort ? order ?? 'asc' : false}
                 >
@@ -105,15 +120,20 @@ export function OverviewTable(props: OverviewTableProps) {
               <TableRow key={r.entityRef} hover data-testid="posture-overview-row" data-entity-ref={r.entityRef}>
                 <TableCell>
                   <Link to={tabLink(r.entityRef)}>{r.title ?? r.name}</Link>
-                  <Typography variant="caption" color="textSecondary" component="div">
-                    {r.state === 'scored' ? `${r.kind.toLocaleLowerCase('en-US')} · ${r.namespace}` : r.state}
-                  </Typography>
+                  {r.state !== 'scored' && (
+                    <Typography variant="caption" color="textSecondary" component="div" data-testid="posture-row-state">
+                      {STATE_TEXT[r.state] ?? 'Not scored'}
+                    </Typography>
+                  )}
                 </TableCell>
                 <TableCell align="right" style={{ color: scoreColor(r.scalability), fontWeight: 600 }}>
                   {formatScore(r.scalability)}
                 </TableCell>
                 <TableCell align="right" style={{ color: scoreColor(r.security), fontWeight: 600 }}>
                   {formatScore(r.security)}
+                </TableCell>
+                <TableCell align="right" style={{ color: scoreColor(r.overall), fontWeight: 600 }}>
+                  {formatScore(r.overall)}
                 </TableCell>
                 <TableCell>
                   <GradeBadge grade={r.grade} />
@@ -123,10 +143,10 @@ export function OverviewTable(props: OverviewTableProps) {
                   <PssBadge level={r.pssLevel} />
                 </TableCell>
                 <TableCell>
-                  <RefCell entityRef={r.owner} />
+                  <RefCell entityRef={r.owner} displayName={displayName} />
                 </TableCell>
                 <TableCell>
-                  <RefCell entityRef={r.system} />
+                  <RefCell entityRef={r.system} displayName={displayName} />
                 </TableCell>
                 <TableCell>{r.clusters.join(', ') || '–'}</TableCell>
                 <TableCell>{formatDateTime(r.lastChangedAt)}</TableCell>

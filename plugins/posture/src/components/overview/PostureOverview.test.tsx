@@ -25,6 +25,14 @@ async function renderOverview(api: PostureApi, url = '/posture') {
         templateEntity('legacy', 'nonsense'),
       ],
     }),
+    // display names: team-a has a profile name; team-b and the system are not in the catalog (short refs)
+    getEntitiesByRefs: jest.fn().mockImplementation(async ({ entityRefs }: { entityRefs: string[] }) => ({
+      items: entityRefs.map(ref =>
+        ref === 'group:default/team-a'
+          ? { apiVersion: 'v1', kind: 'Group', metadata: { name: 'team-a', namespace: 'default' }, spec: { profile: { displayName: 'Team A' } } }
+          : undefined,
+      ),
+    })),
     getEntityFacets: jest.fn().mockResolvedValue({
       facets: {
         'spec.owner': [{ value: 'team-a', count: 2 }, { value: 'group:default/team-b', count: 1 }],
@@ -53,15 +61,18 @@ describe('PostureOverview', () => {
       'component:default/checkout',
       'component:default/cart',
     ]);
+    await waitFor(() => expect(within(rows[0]).getAllByRole('cell')[7]).toHaveTextContent('Team A'));
     const cells = within(rows[0]).getAllByRole('cell').map(c => c.textContent);
+    // no "component · default" under the name; the overall score has its own column; the owner by display name
     expect(cells).toEqual([
-      'checkoutcomponent · default',
+      'checkout',
       '62',
       '85',
+      '93',
       'C',
       'Bronze',
       'PSS baseline',
-      'team-a',
+      'Team A',
       'shop',
       'prod-eu',
       '2024-05-30 08:00:00 UTC',
@@ -121,12 +132,12 @@ describe('PostureOverview', () => {
     await waitFor(() => expect(location()).toBe('/posture'));
   });
 
-  it('offers owners from the catalog as full refs', async () => {
+  it('offers owners from the catalog by display name, filtering by full ref', async () => {
     await renderOverview(mockPostureApi());
     await screen.findAllByTestId('posture-overview-row');
     await userEvent.click(screen.getByRole('textbox', { name: 'Filter by owner' }));
     const options = (await screen.findAllByRole('option')).map(o => o.textContent);
-    expect(options).toEqual(['group:default/team-a', 'group:default/team-b']);
+    expect(options).toEqual(['Team A', 'team-b']);
   });
 
   it('sorts on header clicks, flipping the order on the second click', async () => {
