@@ -431,14 +431,17 @@ describe('startKubeApiTestServer with @kubernetes/client-node', () => {
 
     server.setFaults([{ fault: 'reset', resource: 'pods', times: 1 }]);
     const reset = await failure(core.listPodForAllNamespaces());
-    expect(reset.name).toBe('FetchError');
-    expect(reset.message).toContain('Premature close');
+    // client-node 2 fetches with Node's own fetch (undici): a dropped connection is a TypeError
+    // ('fetch failed' / 'terminated'); client-node 1's node-fetch called it a FetchError
+    expect(['TypeError', 'FetchError']).toContain(reset.name);
+    expect(`${reset.message} ${reset.cause?.message ?? ''}`).toMatch(/fetch failed|terminated|Premature close|socket/i);
 
     expect((await core.listPodForAllNamespaces()).items).toHaveLength(8);
   });
 
   it('needs a deadline to survive a connection dropped inside a Content-Length body', async () => {
-    // node-fetch 2 waits forever for the missing bytes; only the AbortSignal ends the call
+    // node-fetch 2 (client-node 1) waited forever for the missing bytes and only the AbortSignal
+    // ended the call; Node's fetch (client-node 2) sees the reset itself. Either way the call ends.
     server.setFaults([
       { fault: 'reset', framing: 'content-length', resource: 'pods' },
     ]);
@@ -451,8 +454,7 @@ describe('startKubeApiTestServer with @kubernetes/client-node', () => {
         },
       ),
     );
-    expect(err.name).toBe('AbortError');
-    expect(server.stats.requests({ resource: 'pods' })[0].aborted).toBe(true);
+    expect(['AbortError', 'TimeoutError', 'TypeError']).toContain(err.name);
   });
 
   it('hangs until the client times out via an AbortSignal', async () => {
@@ -468,7 +470,8 @@ describe('startKubeApiTestServer with @kubernetes/client-node', () => {
       ),
     );
     const elapsed = Date.now() - started;
-    expect(err.name).toBe('AbortError');
+    // AbortSignal.timeout() aborts with a TimeoutError; a plain abort() with an AbortError
+    expect(['AbortError', 'TimeoutError']).toContain(err.name);
     expect(elapsed).toBeGreaterThanOrEqual(250);
     expect(elapsed).toBeLessThan(5000);
 
@@ -492,7 +495,7 @@ describe('startKubeApiTestServer with @kubernetes/client-node', () => {
 
     server.setFaults([{ fault: 'hang', verb: 'list' }]);
     const err = await failure(objects.list('apps/v1', 'Deployment', 'shop'));
-    expect(err.name).toBe('AbortError');
+    expect(['AbortError', 'TimeoutError']).toContain(err.name);
     // the server sees the client give up; nothing stays pending
     for (let i = 0; i < 100 && server.pendingRequests > 0; i++)
       await new Promise(r => setTimeout(r, 10));
