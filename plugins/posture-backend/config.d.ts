@@ -77,6 +77,12 @@ export interface Config {
       }>;
       /** honour `posture.backstage.io/exempt` annotations; default true */
       allowAnnotationExemptions?: boolean;
+      /** how far a workload's own exemption annotation reaches; defaults: no critical checks, no "*", reasons of 10+ characters */
+      annotationExemptions?: {
+        allowCritical?: boolean;
+        allowWildcard?: boolean;
+        minReasonLength?: number;
+      };
     };
   };
 }

@@ -4,10 +4,13 @@ import { CliIo } from './io';
 import { InputError, MANIFEST_EXTENSIONS } from './inputs';
 import {
   DEFAULT_MAX_FILE_MB,
+  DEFAULT_MAX_FILES,
+  DEFAULT_MAX_TOTAL_MB,
   EXIT,
   FORMATS,
   ScanOptions,
   VERSION,
+  parseCount,
   parseMegabytes,
   parseScore,
   scanCommand,
@@ -69,6 +72,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       parseMegabytes,
       DEFAULT_MAX_FILE_MB,
     )
+    .option('--max-total-size <MB>', 'refuse the input when all files together pass this', parseMegabytes, DEFAULT_MAX_TOTAL_MB)
+    .option('--max-files <n>', 'refuse the input when it holds more manifest files than this', parseCount, DEFAULT_MAX_FILES)
+    .option('--follow-symlinks', 'follow symbolic links that lead outside the paths named (off: reported and skipped)')
     .action(async (paths: string[], opts: ScanOptions) => {
       exitCode = await scanCommand(paths, opts, io);
     });

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { DEFAULT_WEIGHTS, SEVERITIES, Severity } from '@posture-dev/backstage-plugin-posture-common';
 
+/** The shortest reason an annotation exemption may give (a ticket id and a few words). */
+export const MIN_REASON_LENGTH = 10;
+
 const severity = z.enum(SEVERITIES as [Severity, ...Severity[]]);
 
 /** A configured exemption: by check, and by entity, namespace or cluster. */
@@ -48,6 +51,18 @@ export const engineConfigSchema = z
     exemptions: z.array(configExemptionSchema).default([]),
     /** set false to ignore `posture.backstage.io/exempt` annotations */
     allowAnnotationExemptions: z.boolean().default(true),
+    /**
+     * What a workload may exempt itself from by its own annotation. Defaults are strict: a
+     * team cannot hide a critical failure, nor every check at once, without the platform's say.
+     */
+    annotationExemptions: z
+      .object({
+        allowCritical: z.boolean().default(false),
+        allowWildcard: z.boolean().default(false),
+        minReasonLength: z.number().int().min(1).max(500).default(MIN_REASON_LENGTH),
+      })
+      .strict()
+      .default({}),
   })
   .strict();
 
@@ -62,6 +77,7 @@ export interface EngineConfig {
   thresholds: { minReplicas: number; trustedRegistries: string[] };
   exemptions: ConfigExemption[];
   allowAnnotationExemptions: boolean;
+  annotationExemptions: { allowCritical: boolean; allowWildcard: boolean; minReasonLength: number };
 }
 
 /** Validates and fills in defaults; throws a readable error for bad config. */
@@ -85,5 +101,10 @@ export function resolveEngineConfig(input: unknown = {}): EngineConfig {
     },
     exemptions: c.exemptions,
     allowAnnotationExemptions: c.allowAnnotationExemptions,
+    annotationExemptions: {
+      allowCritical: c.annotationExemptions.allowCritical ?? false,
+      allowWildcard: c.annotationExemptions.allowWildcard ?? false,
+      minReasonLength: c.annotationExemptions.minReasonLength ?? MIN_REASON_LENGTH,
+    },
   };
 }
