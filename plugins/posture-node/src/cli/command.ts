@@ -10,6 +10,7 @@ import { loadConfigFile } from './config';
 import { JsonReport, buildJsonReport } from './report';
 import { crossedThresholds } from './thresholds';
 import { renderTable } from './formats/table';
+import { inert } from './formats/inert';
 import { renderSarif } from './formats/sarif';
 import { renderJunit } from './formats/junit';
 import { batched, jsonDocument } from './jsonStream';
@@ -152,7 +153,7 @@ export async function scanCommand(paths: string[], opts: ScanOptions, io: CliIo)
   const shown = report.errors.slice(0, MAX_WARNINGS);
   for (const e of shown) {
     const where = e.file === undefined ? '' : `${e.file}${e.line !== undefined ? `:${e.line}` : ''}: `;
-    io.stderr.write(`posture: warning: ${where}${e.message}\n`);
+    io.stderr.write(`posture: warning: ${inert(`${where}${e.message}`)}\n`);
   }
   if (report.errors.length > shown.length) {
     io.stderr.write(`posture: warning: ${report.errors.length - shown.length} more input errors (all are in the report)\n`);
@@ -160,7 +161,7 @@ export async function scanCommand(paths: string[], opts: ScanOptions, io: CliIo)
   if (repeated.length > 0) {
     const [key, n] = repeated[0];
     io.stderr.write(
-      `posture: warning: ${repeated.length} workload${repeated.length === 1 ? ' is' : 's are'} defined more than once (${key} ${n} times); only the first definition of each is scored\n`,
+      `posture: warning: ${repeated.length} workload${repeated.length === 1 ? ' is' : 's are'} defined more than once (${inert(key)} ${n} times); only the first definition of each is scored\n`,
     );
   }
   if (!parsedSomething) {
@@ -184,7 +185,7 @@ export async function scanCommand(paths: string[], opts: ScanOptions, io: CliIo)
   }
 
   const reasons = crossedThresholds(report, { minScore: opts.minScore, failOn: opts.failOn });
-  for (const r of reasons) io.stderr.write(`posture: threshold crossed: ${r}\n`);
+  for (const r of reasons) io.stderr.write(`posture: threshold crossed: ${inert(r)}\n`);
   return reasons.length > 0 ? EXIT.threshold : EXIT.ok;
 }
 

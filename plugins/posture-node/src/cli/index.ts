@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { SEVERITIES, Severity } from '@posture-dev/backstage-plugin-posture-common';
 import { CliIo } from './io';
+import { inert } from './formats/inert';
 import { InputError, MANIFEST_EXTENSIONS } from './inputs';
 import {
   DEFAULT_MAX_FILE_MB,
@@ -88,11 +89,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     if (e instanceof InputError) {
-      io.stderr.write(`posture: ${e.message}\n`);
+      io.stderr.write(`posture: ${inert(e.message)}\n`);
       return EXIT.usage;
     }
     const message = e instanceof Error ? e.message : String(e);
-    io.stderr.write(`posture: unexpected error: ${message}\n`);
+    io.stderr.write(`posture: unexpected error: ${inert(message)}\n`);
     if (env.POSTURE_DEBUG && e instanceof Error && e.stack) io.stderr.write(`${e.stack}\n`);
     return EXIT.usage;
   }
