@@ -51,7 +51,7 @@ describe('posture scan: files and sizes', () => {
     try {
       const run = await runInMemory(['scan', 'n.yaml'], { cwd: t.dir });
       expect(run.code).toBe(2);
-      expect(run.stderr).toContain('n.yaml:1: document 0 is null: it holds no object');
+      expect(run.stderr).toContain("n.yaml:1: document 0 is null: it holds no object");
     } finally {
       t.cleanup();
     }
