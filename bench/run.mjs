@@ -4,9 +4,10 @@
 // Environment:
 //   BENCH_QUICK=1     autocannon runs 3 s instead of 20 s (development only; recorded in the JSON)
 //   BENCH_REPS=n      repetitions (default 5)
-//   BENCH_ONLY=a,b    only these figures: requests, scoring, memory, api, browser, fleet
+//   BENCH_ONLY=a,b    only these figures: requests, scoring, memory, api, browser, fleet, scan
 //   BENCH_FLEET_CLUSTERS=n, BENCH_FLEET_OBJECTS=n  the fleet figure's size (default 30 × 20000)
 //   BENCH_FLEET_FREQUENCY_S=s, BENCH_FLEET_TIMEOUT_S=s  its task schedule (default 90 s, 45 s)
+//   BENCH_SCAN_WORKLOADS=n  workloads in the scan figure's one YAML file (default 10000)
 //   BENCH_SIZES=...   object counts for the scoring figure (default 1000,10000,100000)
 //   BENCH_APP_URL=... measure this running app in the browser figure (default: start one with
 //                     BENCH_APP_SERVICES=5000 generated services, and stop it afterwards)
@@ -33,6 +34,7 @@ const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,100000')
   .split(',')
   .map(Number);
 const MEMORY_OBJECTS = Number(process.env.BENCH_MEMORY_OBJECTS ?? 100_000);
+const SCAN_WORKLOADS = Number(process.env.BENCH_SCAN_WORKLOADS ?? 10_000);
 const API_SECONDS = QUICK ? 3 : 20;
 const PROFILE_DIR = path.join(RESULTS_DIR, 'profiles');
 
@@ -43,6 +45,7 @@ export const TARGETS = {
   bytesPerObject: 4096,
   entityP99: 50,
   overviewP99: 300,
+  scanMs10k: 3000,
 };
 
 const log = m => process.stderr.write(`[bench] ${m}\n`);
@@ -81,6 +84,11 @@ async function scoringFigure() {
     out.scaling.median = out[big].engineMs.median / out[tenth].engineMs.median;
   }
   return out;
+}
+
+async function scanFigure() {
+  log(`figure 6: posture scan end to end, one YAML file of ${SCAN_WORKLOADS} workloads`);
+  return runWorker('workers/cliScan.mjs', [String(SCAN_WORKLOADS)]);
 }
 
 async function memoryFigure() {
@@ -379,6 +387,15 @@ function rows(r) {
     );
     add('6. history rows before / after the kill', `${f.kill.historyRowsBefore} / ${f.kill.historyRowsAfter}`, 'none lost', f.kill.historyRowsAfter >= f.kill.historyRowsBefore);
   }
+  if (r.scan && !r.scan.error) {
+    const c = r.scan;
+    add(
+      `6. posture scan wall ms, ${c.workloads} workloads in one ${c.megabytes} MB YAML file (${c.results} results, ${c.resultsWithoutLine} without file:line)`,
+      mmm(c.wallMs),
+      c.workloads === 10_000 ? `≤ ${TARGETS.scanMs10k}` : '',
+      c.workloads === 10_000 ? c.wallMs.median <= TARGETS.scanMs10k && c.resultsWithoutLine === 0 : undefined,
+    );
+  }
   return out;
 }
 
@@ -417,6 +434,7 @@ async function main() {
     ['api', apiFigure],
     ['browser', browserFigure],
     ['fleet', fleetFigure],
+    ['scan', scanFigure],
   ];
   const failures = [];
   for (const [name, fn] of figures) {

@@ -101,6 +101,12 @@ export interface Config {
       }>;
       /** honour `posture.backstage.io/exempt` annotations; default true */
       allowAnnotationExemptions?: boolean;
+      /** how far a workload's own exemption annotation reaches; defaults: no critical checks, no "*", reasons of 10+ characters */
+      annotationExemptions?: {
+        allowCritical?: boolean;
+        allowWildcard?: boolean;
+        minReasonLength?: number;
+      };
       /** the clusters' Kubernetes version (e.g. `1.29`) for the deprecated-API check; newest known when unset */
       kubernetesVersion?: string;
     };

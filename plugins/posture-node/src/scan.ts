@@ -16,6 +16,10 @@ export interface ScanReport extends EngineOutput {
   parseErrors: ParseError[];
   /** the score of everything scanned together */
   summary: Scorecard;
+  /** per input, in order: the 1-based start line of each of its documents (`documentIndex` indexes it) */
+  documentLines: { file?: string; lines: number[] }[];
+  /** objects read from the input, List items counted one by one */
+  objectCount: number;
 }
 
 /**
@@ -30,11 +34,17 @@ export function scanManifests(
   const objects: K8sObject[] = [];
   const origins: ObjectOrigin[] = [];
   const parseErrors: ParseError[] = [];
+  const documentLines: ScanReport['documentLines'] = [];
+  const state = { generated: 0 };
   for (const input of inputs) {
-    const parsed = parseManifests(input.text, input.file);
-    objects.push(...parsed.objects);
-    origins.push(...parsed.origins);
-    parseErrors.push(...parsed.errors);
+    const parsed = parseManifests(input.text, input.file, { state });
+    // one by one: a 130k-item List must not become 130k call arguments
+    for (let i = 0; i < parsed.objects.length; i++) {
+      objects.push(parsed.objects[i]);
+      origins.push(parsed.origins[i]);
+    }
+    for (const e of parsed.errors) parseErrors.push(e);
+    documentLines.push({ file: input.file, lines: parsed.documents.map(d => d.line) });
   }
   const output = evaluate(
     { objects, origins, mode: 'manifest' },
@@ -46,5 +56,5 @@ export function scanManifests(
     weights: config.weights,
     pssLevelOf: id => pssLevels.get(id),
   });
-  return { ...output, parseErrors, summary };
+  return { ...output, parseErrors, summary, documentLines, objectCount: objects.length };
 }

@@ -7,10 +7,10 @@ import { version as packageVersion } from '../../package.json';
 import { CliIo, nodeFs } from './io';
 import { InputError, ReadInput, collectInputs } from './inputs';
 import { loadConfigFile } from './config';
-import { yamlDocuments } from './lines';
 import { JsonReport, buildJsonReport } from './report';
 import { crossedThresholds } from './thresholds';
 import { renderTable } from './formats/table';
+import { inert } from './formats/inert';
 import { renderSarif } from './formats/sarif';
 import { renderJunit } from './formats/junit';
 import { batched, jsonDocument } from './jsonStream';
@@ -24,6 +24,8 @@ export type Format = (typeof FORMATS)[number];
 export const EXIT = { ok: 0, threshold: 1, usage: 2 } as const;
 
 export const DEFAULT_MAX_FILE_MB = 10;
+export const DEFAULT_MAX_TOTAL_MB = 256;
+export const DEFAULT_MAX_FILES = 20_000;
 /** Input errors printed to stderr before the rest are summarised; all are in the report. */
 const MAX_WARNINGS = 50;
 
@@ -34,6 +36,9 @@ export interface ScanOptions {
   failOn?: Severity;
   output?: string;
   maxFileSize: number;
+  maxTotalSize: number;
+  maxFiles: number;
+  followSymlinks?: boolean;
   kubernetesVersion?: string;
 }
 
@@ -46,6 +51,14 @@ export function parseScore(v: string): number {
   const n = Number(v);
   if (v.trim() === '' || !Number.isFinite(n) || n < 0 || n > 100) {
     throw new InvalidArgumentError('expected a number from 0 to 100');
+  }
+  return n;
+}
+
+export function parseCount(v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n) || n <= 0) {
+    throw new InvalidArgumentError('expected a whole number greater than 0');
   }
   return n;
 }
@@ -112,23 +125,16 @@ function analyse(
   scanOpts: Parameters<typeof scanManifests>[1],
 ): Analysis {
   const scan = redactParseErrors(scanManifests(inputs, scanOpts));
-  const files = inputs.map(i => ({ file: i.file, docs: yamlDocuments(i.text) }));
   const report = buildJsonReport(scan, {
     version: VERSION,
-    files: files.map(f => ({ file: f.file, documentLines: f.docs.map(d => d.line) })),
+    files: scan.documentLines.map(f => ({ file: f.file ?? '', documentLines: f.lines })),
     problems,
   });
 
   // the engine scores one definition per object; a second one (two overlays, a release bundle beside its parts) is not
   const repeated = scan.repeatedWorkloads;
 
-  // a document with content that did not fail to parse gave at least one object
-  const failedDocs = new Set(scan.parseErrors.map(e => `${e.file}\u0000${e.documentIndex ?? '*'}`));
-  const parsedSomething = files.some(
-    f =>
-      !failedDocs.has(`${f.file}\u0000*`) &&
-      f.docs.some((d, i) => d.hasContent && !failedDocs.has(`${f.file}\u0000${i}`)),
-  );
+  const parsedSomething = scan.objectCount > 0;
   return { report, repeated, parsedSomething };
 }
 
@@ -139,14 +145,22 @@ export async function scanCommand(paths: string[], opts: ScanOptions, io: CliIo)
   const config = opts.kubernetesVersion ? { ...loaded, kubernetesVersion: opts.kubernetesVersion } : loaded;
   const maxBytes = Math.floor(opts.maxFileSize * 1024 * 1024);
   const { report, repeated, parsedSomething } = analyse(
-    await collectInputs(paths, { fs, cwd, stdin: io.stdin, maxBytes }),
+    await collectInputs(paths, {
+      fs,
+      cwd,
+      stdin: io.stdin,
+      maxBytes,
+      maxTotalBytes: Math.floor((opts.maxTotalSize ?? DEFAULT_MAX_TOTAL_MB) * 1024 * 1024),
+      maxFiles: opts.maxFiles ?? DEFAULT_MAX_FILES,
+      followSymlinks: opts.followSymlinks === true,
+    }),
     { config },
   );
 
   const shown = report.errors.slice(0, MAX_WARNINGS);
   for (const e of shown) {
     const where = e.file === undefined ? '' : `${e.file}${e.line !== undefined ? `:${e.line}` : ''}: `;
-    io.stderr.write(`posture: warning: ${where}${e.message}\n`);
+    io.stderr.write(`posture: warning: ${inert(`${where}${e.message}`)}\n`);
   }
   if (report.errors.length > shown.length) {
     io.stderr.write(`posture: warning: ${report.errors.length - shown.length} more input errors (all are in the report)\n`);
@@ -154,7 +168,7 @@ export async function scanCommand(paths: string[], opts: ScanOptions, io: CliIo)
   if (repeated.length > 0) {
     const [key, n] = repeated[0];
     io.stderr.write(
-      `posture: warning: ${repeated.length} workload${repeated.length === 1 ? ' is' : 's are'} defined more than once (${key} ${n} times); only the first definition of each is scored\n`,
+      `posture: warning: ${repeated.length} workload${repeated.length === 1 ? ' is' : 's are'} defined more than once (${inert(key)} ${n} times); only the first definition of each is scored\n`,
     );
   }
   if (!parsedSomething) {
@@ -178,7 +192,7 @@ export async function scanCommand(paths: string[], opts: ScanOptions, io: CliIo)
   }
 
   const reasons = crossedThresholds(report, { minScore: opts.minScore, failOn: opts.failOn });
-  for (const r of reasons) io.stderr.write(`posture: threshold crossed: ${r}\n`);
+  for (const r of reasons) io.stderr.write(`posture: threshold crossed: ${inert(r)}\n`);
   return reasons.length > 0 ? EXIT.threshold : EXIT.ok;
 }
 

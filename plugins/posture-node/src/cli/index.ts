@@ -1,13 +1,17 @@
 import { Command, CommanderError, Option } from 'commander';
 import { SEVERITIES, Severity } from '@posture-dev/backstage-plugin-posture-common';
 import { CliIo } from './io';
+import { inert } from './formats/inert';
 import { InputError, MANIFEST_EXTENSIONS } from './inputs';
 import {
   DEFAULT_MAX_FILE_MB,
+  DEFAULT_MAX_FILES,
+  DEFAULT_MAX_TOTAL_MB,
   EXIT,
   FORMATS,
   ScanOptions,
   VERSION,
+  parseCount,
   parseMegabytes,
   parseScore,
   scanCommand,
@@ -75,6 +79,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       parseMegabytes,
       DEFAULT_MAX_FILE_MB,
     )
+    .option('--max-total-size <MB>', 'refuse the input when all files together pass this', parseMegabytes, DEFAULT_MAX_TOTAL_MB)
+    .option('--max-files <n>', 'refuse the input when it holds more manifest files than this', parseCount, DEFAULT_MAX_FILES)
+    .option('--follow-symlinks', 'follow symbolic links that lead outside the paths named (off: reported and skipped)')
     .action(async (paths: string[], opts: ScanOptions) => {
       exitCode = await scanCommand(paths, opts, io);
     });
@@ -88,11 +95,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     if (e instanceof InputError) {
-      io.stderr.write(`posture: ${e.message}\n`);
+      io.stderr.write(`posture: ${inert(e.message)}\n`);
       return EXIT.usage;
     }
     const message = e instanceof Error ? e.message : String(e);
-    io.stderr.write(`posture: unexpected error: ${message}\n`);
+    io.stderr.write(`posture: unexpected error: ${inert(message)}\n`);
     if (env.POSTURE_DEBUG && e instanceof Error && e.stack) io.stderr.write(`${e.stack}\n`);
     return EXIT.usage;
   }

@@ -180,6 +180,7 @@ export function buildJsonReport(scan: ScanReport, ctx: ReportContext): JsonRepor
       const e: JsonError = { message: p.message };
       if (p.file !== undefined) e.file = p.file;
       if (p.documentIndex !== undefined) e.documentIndex = p.documentIndex;
+      // where the document starts, as documented; the message gives the line of the problem itself
       const line = lineOf(p.file, p.documentIndex);
       if (line !== undefined) e.line = line;
       return e;

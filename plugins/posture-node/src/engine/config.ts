@@ -10,6 +10,9 @@ export function parseKubernetesVersion(v: string | undefined): { major: number; 
   return m ? { major: Number(m[1]), minor: Number(m[2]) } : undefined;
 }
 
+/** The shortest reason an annotation exemption may give (a ticket id and a few words). */
+export const MIN_REASON_LENGTH = 10;
+
 const severity = z.enum(SEVERITIES as [Severity, ...Severity[]]);
 
 /** A configured exemption: by check, and by entity, namespace or cluster. */
@@ -73,6 +76,18 @@ export const engineConfigSchema = z
       .string()
       .regex(KUBERNETES_VERSION, 'kubernetesVersion must look like 1.29 or v1.29.3')
       .optional(),
+    /**
+     * What a workload may exempt itself from by its own annotation. Defaults are strict: a
+     * team cannot hide a critical failure, nor every check at once, without the platform's say.
+     */
+    annotationExemptions: z
+      .object({
+        allowCritical: z.boolean().default(false),
+        allowWildcard: z.boolean().default(false),
+        minReasonLength: z.number().int().min(1).max(500).default(MIN_REASON_LENGTH),
+      })
+      .strict()
+      .default({}),
   })
   .strict();
 
@@ -96,6 +111,7 @@ export interface EngineConfig {
   allowAnnotationExemptions: boolean;
   /** the cluster's Kubernetes version when known (live collection, or the CLI's --kubernetes-version) */
   kubernetesVersion?: string;
+  annotationExemptions: { allowCritical: boolean; allowWildcard: boolean; minReasonLength: number };
 }
 
 /** Validates and fills in defaults; throws a readable error for bad config. */
@@ -124,5 +140,10 @@ export function resolveEngineConfig(input: unknown = {}): EngineConfig {
     exemptions: c.exemptions,
     allowAnnotationExemptions: c.allowAnnotationExemptions,
     ...(c.kubernetesVersion !== undefined ? { kubernetesVersion: c.kubernetesVersion } : {}),
+    annotationExemptions: {
+      allowCritical: c.annotationExemptions.allowCritical ?? false,
+      allowWildcard: c.annotationExemptions.allowWildcard ?? false,
+      minReasonLength: c.annotationExemptions.minReasonLength ?? MIN_REASON_LENGTH,
+    },
   };
 }

@@ -82,6 +82,15 @@ spec: {containers: [{name: c, image: x:1}]}
 ---
 kind: Service
 metadata: {}
+---
+# the owned Pod's controller: a Pod is left to its controller only when that controller is in the input
+apiVersion: apps/v1
+kind: ReplicaSet
+metadata:
+  name: api-1
+  namespace: shop
+  ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: api, controller: true}]
+spec: {template: {spec: {containers: [{name: c, image: x:1}]}}}
 `;
 
 describe('evaluate', () => {

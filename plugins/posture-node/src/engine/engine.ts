@@ -199,7 +199,7 @@ export function evaluate(
   // objects that cannot be judged at all still get a result each
   for (const o of snapshot.objects) {
     if (!obj(o) || !kindOf(o) || !nameOf(o)) {
-      const what = !obj(o) ? 'not an object' : !kindOf(o) ? 'it has no kind' : 'it has no metadata.name';
+      const what = !obj(o) ? 'not an object' : !kindOf(o) ? describeMissing(o, 'kind') : describeMissingName(o);
       record(INPUT_CHECK, obj(o) ? o : {}, { status: 'error', message: `Object skipped: ${what}` });
     }
   }
@@ -358,4 +358,22 @@ export function resultsFor(output: {
   const ids = new Set<number>();
   for (const w of output.workloads) for (const id of w.resultIds) ids.add(id);
   return [...ids].sort((a, b) => a - b).map(id => output.results[id]);
+}
+
+/** Why a kind is unreadable: absent, or present with the wrong type (a number, a list). */
+function describeMissing(o: K8sObject, field: 'kind'): string {
+  const v = o[field];
+  return v === undefined || v === null || v === '' ? `it has no ${field}` : `its ${field} is ${typeName(v)}, not a string`;
+}
+
+/** Why metadata.name is unreadable: `name: 123` is a number, which the API server rejects. */
+function describeMissingName(o: K8sObject): string {
+  const meta = obj(o.metadata);
+  const v = meta?.name;
+  if (v === undefined || v === null || v === '') return 'it has no metadata.name';
+  return `its metadata.name is ${typeName(v)}, not a string (quote it)`;
+}
+
+function typeName(v: unknown): string {
+  return Array.isArray(v) ? 'a list' : v !== null && typeof v === 'object' ? 'a map' : `a ${typeof v}`;
 }

@@ -20,6 +20,12 @@ function isExpired(until: string | undefined, now: number): boolean {
   return Number.isNaN(t) || end <= now;
 }
 
+/** A reason with a minimum form: long enough, and at least two words with letters ("x", "..." or "ok" are not reasons). */
+export function isReasonShaped(reason: string, minLength: number): boolean {
+  if ([...reason].length < minLength) return false;
+  return reason.split(/\s+/).filter(w => /\p{L}{2}/u.test(w)).length >= 2;
+}
+
 /** Finds the exemption that covers a result, from the object's annotations or config. */
 export function findExemption(
   result: CheckResult,
@@ -53,13 +59,27 @@ export function findExemption(
     .split(',')
     .map(s => s.trim())
     .filter(Boolean);
-  if (!ids.includes(result.checkId) && !ids.includes('*')) return {};
+  const named = ids.includes(result.checkId);
+  if (!named && !ids.includes('*')) return {};
   if (!config.allowAnnotationExemptions) {
     return { note: `annotation ${EXEMPT_ANNOTATION} ignored: exemptions by annotation are disabled in config` };
+  }
+  // a workload's own annotation is written by the team the gate judges: the platform decides how far it reaches
+  const policy = config.annotationExemptions ?? { allowCritical: false, allowWildcard: false, minReasonLength: 10 };
+  if (!named && !policy.allowWildcard) {
+    return { note: `annotation ${EXEMPT_ANNOTATION} ignored: "*" is not allowed by config (name the checks)` };
+  }
+  if (result.severity === 'critical' && !policy.allowCritical) {
+    return { note: `annotation ${EXEMPT_ANNOTATION} ignored: a critical check can only be exempted in platform config` };
   }
   const reason = ann[EXEMPT_REASON_ANNOTATION]?.trim();
   if (!reason) {
     return { note: `annotation ${EXEMPT_ANNOTATION} ignored: ${EXEMPT_REASON_ANNOTATION} is required` };
+  }
+  if (!isReasonShaped(reason, policy.minReasonLength)) {
+    return {
+      note: `annotation ${EXEMPT_ANNOTATION} ignored: ${EXEMPT_REASON_ANNOTATION} must say why in at least ${policy.minReasonLength} characters and two words`,
+    };
   }
   const until = ann[EXEMPT_UNTIL_ANNOTATION]?.trim() || undefined;
   return { info: { reason, until, expired: isExpired(until, now), source: 'annotation' } };

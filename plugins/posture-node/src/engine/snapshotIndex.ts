@@ -79,6 +79,10 @@ export class SnapshotIndex {
     this.mode = snapshot.mode;
     this.cluster = snapshot.cluster;
     this.objects = snapshot.objects;
+    // workload keys in the input: a Pod or ReplicaSet is left to its controller only when that controller is here
+    const workloadKeys = new Set<string>();
+    for (const o of snapshot.objects) if (isWorkload(o)) workloadKeys.add(keyOf(o));
+    const present = (kind: string, namespace: string, name: string) => workloadKeys.has(`${kind}/${namespace}/${name}`);
     snapshot.objects.forEach((o, i) => {
       const origin = snapshot.origins?.[i];
       if (origin) this.origins.set(o, origin);
@@ -87,7 +91,7 @@ export class SnapshotIndex {
       this.byKey.set(key, o);
       push(this.byKind, kind, o);
       push(this.byKindNs, `${kind}/${namespaceOf(o)}`, o);
-      if (isWorkload(o) && !isControlled(o)) {
+      if (isWorkload(o) && !isControlled(o, present)) {
         // a workload defined twice (manifests repeat objects across files) is judged and listed
         // once, as its first definition, the one whose results the engine keeps
         if (this.workloadByKey.has(key)) {

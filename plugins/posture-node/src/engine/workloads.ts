@@ -1,5 +1,5 @@
 import { ObjectRef } from '@posture-dev/backstage-plugin-posture-common';
-import { K8sObject, arr, kindOf, labelsOf, obj, refOf, str, keyOf } from './k8s';
+import { K8sObject, arr, kindOf, labelsOf, namespaceOf, obj, refOf, str, keyOf } from './k8s';
 import { LabelSelector, mapSelector, parseLabelSelector } from './selectors';
 
 /** Where each workload kind keeps its pod template. */
@@ -66,11 +66,17 @@ export function isWorkload(o: K8sObject): boolean {
   return true;
 }
 
-/** Owned by another workload: its controller is scored instead. */
-export function isControlled(o: K8sObject): boolean {
-  return arr(obj(o.metadata)?.ownerReferences).some(
-    r => obj(r)?.controller === true && WORKLOAD_KINDS.has(String(obj(r)?.kind)),
-  );
+/**
+ * Owned by another workload: its controller is scored instead. With `present`,
+ * only a controller that is itself in the input counts: a Pod that names an
+ * absent controller would otherwise be judged by nobody.
+ */
+export function isControlled(o: K8sObject, present?: (kind: string, namespace: string, name: string) => boolean): boolean {
+  return arr(obj(o.metadata)?.ownerReferences).some(r => {
+    const ref = obj(r);
+    if (ref?.controller !== true || !WORKLOAD_KINDS.has(String(ref.kind))) return false;
+    return !present || (typeof ref.name === 'string' && present(String(ref.kind), namespaceOf(o), ref.name));
+  });
 }
 
 export function toWorkload(o: K8sObject): Workload {

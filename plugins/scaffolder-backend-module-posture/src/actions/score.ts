@@ -93,7 +93,7 @@ export function createPostureScoreAction(
       });
       if (report.parseErrors.length > 0) {
         throw new Error(
-          `Manifests do not parse:\n${report.parseErrors.map(e => `  ${e.file}#${e.documentIndex ?? 0}: ${e.message}`).join('\n')}`,
+          `Manifests do not parse:\n${report.parseErrors.map(e => `  ${e.file}${e.line !== undefined ? `:${e.line}` : ''}: ${e.message}`).join('\n')}`,
         );
       }
       const { summary } = report;

@@ -1,5 +1,6 @@
 import { Grade, SEVERITIES, Severity } from '@posture-dev/backstage-plugin-posture-common';
 import { JsonReport, JsonResult, JsonScores, JsonSubject } from '../report';
+import { inert } from './inert';
 
 export interface TableOptions {
   color: boolean;
@@ -37,7 +38,7 @@ function gradeStyle(g: Grade | null): Style {
 }
 
 function subjectText(s: JsonSubject): string {
-  return `${s.kind}/${s.name}`;
+  return inert(`${s.kind}/${s.name}`);
 }
 
 function pad(s: string, n: number): string {
@@ -47,7 +48,7 @@ function pad(s: string, n: number): string {
 /** `k8s/web.yaml:12`, or the file alone when the line is unknown. */
 function locationOf(r: JsonResult): string | undefined {
   if (r.file === undefined) return undefined;
-  return r.line !== undefined ? `${r.file}:${r.line}` : r.file;
+  return inert(r.line !== undefined ? `${r.file}:${r.line}` : r.file);
 }
 
 /**
@@ -80,19 +81,22 @@ export function renderTable(report: JsonReport, opts: TableOptions): string {
         (a, b) =>
           order(a) - order(b) || severityRank(a) - severityRank(b) || a.checkId.localeCompare(b.checkId),
       );
-    const wSev = Math.max(0, ...shown.map(r => (r.status === 'error' ? 5 : r.severity.length)));
-    const wCheck = Math.max(0, ...shown.map(r => r.checkId.length));
-    const wSubject = Math.max(0, ...shown.map(r => subjectText(r.subject).length));
+    let wSev = 0;
+    for (const r of shown) wSev = Math.max(wSev, r.status === 'error' ? 5 : r.severity.length);
+    let wCheck = 0;
+    for (const r of shown) wCheck = Math.max(wCheck, inert(r.checkId).length);
+    let wSubject = 0;
+    for (const r of shown) wSubject = Math.max(wSubject, subjectText(r.subject).length);
     for (const r of shown) {
       const sev =
         r.status === 'error'
           ? paint('dim', pad('error', wSev))
           : paint(SEVERITY_STYLE[r.severity], pad(r.severity, wSev));
       const paths = r.evidence.map(e => e.path).filter(Boolean);
-      const evidence = paths.length > 1 ? `${paths[0]} (+${paths.length - 1} more)` : paths[0] ?? '';
-      out.push(`  ${sev}  ${pad(r.checkId, wCheck)}  ${pad(subjectText(r.subject), wSubject)}  ${evidence}`.trimEnd());
+      const evidence = inert(paths.length > 1 ? `${paths[0]} (+${paths.length - 1} more)` : paths[0] ?? '');
+      out.push(`  ${sev}  ${pad(inert(r.checkId), wCheck)}  ${pad(subjectText(r.subject), wSubject)}  ${evidence}`.trimEnd());
       const where = locationOf(r);
-      out.push(paint('dim', `      ${r.message}${where ? `  (${where})` : ''}`));
+      out.push(paint('dim', `      ${inert(r.message)}${where ? `  (${where})` : ''}`));
     }
     const exempt = results.filter(r => r.status === 'exempt').length;
     if (exempt > 0) out.push(paint('dim', `  ${exempt} exempt`));
@@ -102,7 +106,7 @@ export function renderTable(report: JsonReport, opts: TableOptions): string {
   for (const s of report.services) {
     for (const id of s.results) attributed.add(id);
     const workloads = s.workloads.map(subjectText).join(', ');
-    out.push(`${paint('bold', `${s.namespace}/${s.name}`)}  ${paint('dim', `(${workloads})`)}`);
+    out.push(`${paint('bold', inert(`${s.namespace}/${s.name}`))}  ${paint('dim', `(${workloads})`)}`);
     out.push(`  ${scoreLine(s)}`);
     listResults(s.results.map(id => report.results[id]));
     out.push('');
@@ -114,6 +118,19 @@ export function renderTable(report: JsonReport, opts: TableOptions): string {
   if (others.length > 0) {
     out.push(paint('bold', 'Not related to a workload'));
     listResults(others);
+    out.push('');
+  }
+
+  // every exemption in force or expired, where the platform team can audit it
+  const exemptions = report.results.filter(r => r.exemption);
+  if (exemptions.length > 0) {
+    out.push(paint('bold', `Exemptions (${exemptions.length})`));
+    for (const r of exemptions) {
+      const e = r.exemption!;
+      const state = r.status === 'exempt' ? 'exempt' : 'expired';
+      const until = e.until ? ` until ${inert(e.until)}` : '';
+      out.push(`  ${state}  ${inert(r.checkId)}  ${subjectText(r.subject)}  by ${e.source}${until}: ${inert(e.reason)}`);
+    }
     out.push('');
   }
 
