@@ -388,8 +388,15 @@ describe('posture scan', () => {
     it('is 0 below every threshold and 1 when one is crossed', async () => {
       const cfg = ['--config', 'only-known.yaml'];
       expect((await run(['app/good.yaml', ...cfg, '--min-score', '100', '--fail-on', 'low'])).code).toBe(0);
-      expect((await run(['app/multi.yaml', ...cfg, '--fail-on', 'critical'])).code).toBe(0);
-      expect((await run(['app/multi.yaml', ...cfg, '--min-score', '0'])).code).toBe(0);
+      // multi.yaml holds one broken document: no score falls short, but a gate does not pass over
+      // input it could not judge
+      for (const gate of [['--fail-on', 'critical'], ['--min-score', '0']]) {
+        const r = await run(['app/multi.yaml', ...cfg, ...gate]);
+        expect(r.code).toBe(1);
+        expect(r.stderr).toContain('posture: threshold crossed: 1 input error: input that was not judged fails the gate');
+      }
+      // without a gate the same input reports and exits 0
+      expect((await run(['app/multi.yaml', ...cfg])).code).toBe(0);
 
       const high = await run(['app/multi.yaml', ...cfg, '--fail-on', 'high']);
       expect(high.code).toBe(1);

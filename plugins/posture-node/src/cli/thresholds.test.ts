@@ -79,3 +79,26 @@ describe('crossedThresholds', () => {
     expect(crossedThresholds(many, { minScore: 50 })[0]).toMatch(/ns\/s4 scalability 10 and 2 more$/);
   });
 });
+
+describe('input errors under a gate', () => {
+  const report = (errors: { message: string }[]) =>
+    ({
+      services: [],
+      results: [],
+      summary: { scores: { scalability: 100, security: 100 } },
+      errors,
+    }) as any;
+
+  it('fail the gate: a document the engine never saw was not judged', () => {
+    const bad = report([{ message: 'duplicate key at line 12' }]);
+    expect(crossedThresholds(bad, { failOn: 'critical' })).toEqual([
+      '1 input error: input that was not judged fails the gate (the errors are listed above)',
+    ]);
+    expect(crossedThresholds(bad, { minScore: 0 })).toHaveLength(1);
+  });
+
+  it('do not turn a report into a failure when no gate is set', () => {
+    expect(crossedThresholds(report([{ message: 'x' }]), {})).toEqual([]);
+    expect(crossedThresholds(report([]), { failOn: 'low', minScore: 100 })).toEqual([]);
+  });
+});

@@ -40,5 +40,11 @@ export function crossedThresholds(report: JsonReport, t: Thresholds): string[] {
       );
     }
   }
+  // input that could not be read or parsed (a duplicate key, a file over the size cap, invalid
+  // UTF-8) was not judged: a gate that passed over it could be slipped by breaking a file on purpose
+  if ((t.minScore !== undefined || t.failOn !== undefined) && report.errors.length > 0) {
+    const n = report.errors.length;
+    reasons.push(`${n} input error${n === 1 ? '' : 's'}: input that was not judged fails the gate (the errors are listed above)`);
+  }
   return reasons;
 }
