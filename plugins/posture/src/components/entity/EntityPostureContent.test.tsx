@@ -1,4 +1,5 @@
 import { ReactNode } from 'react';
+import { SWRConfig } from 'swr';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
@@ -56,7 +57,11 @@ async function renderTab(
         ],
       ]}
     >
-      <EntityProvider entity={entity}>{children}</EntityProvider>
+      {/* usePermission caches answers in SWR's global cache: a fresh cache per render, or one test's
+          DENY answers the next test's question */}
+      <SWRConfig value={{ provider: () => new Map() }}>
+        <EntityProvider entity={entity}>{children}</EntityProvider>
+      </SWRConfig>
     </TestApiProvider>
   );
   await renderInTestApp(wrap(<EntityPostureContent />), {
