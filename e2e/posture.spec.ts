@@ -16,7 +16,8 @@ test("a demo service's Posture tab shows its real grade and a failing check's ev
   await signIn(page, '/catalog/default/component/ops-console/posture');
   await expect(page.getByTestId('posture-grade').first()).toHaveText(/F/);
   await expect(page.getByTestId('posture-pss-level').first()).toHaveText(/privileged/i);
-  const row = page.locator('[data-testid="posture-check-row"][data-check-id="pss-privileged"]');
+  // the failing check is listed twice: in the fix-first card at the top, and under all checks
+  const row = page.locator('[data-testid="posture-check-row"][data-check-id="pss-privileged"]').first();
   await expect(row).toHaveAttribute('data-status', 'fail');
   await row.getByRole('button').first().click();
   await expect(row.getByTestId('posture-evidence-path').first()).toHaveText(

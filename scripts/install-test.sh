@@ -119,7 +119,16 @@ do_pack() {
 do_create_app() {
   # the published generator, today's release; it asks for the app's name on stdin
   (cd "$work" && echo posture-install-test | npx -y @backstage/create-app@latest --path "$app" --skip-install) || return 1
-  (cd "$app" && yarn install) || return 1
+  (cd "$app" && yarn install) 2>&1 | tee "$work/app-install.log"
+  local rc=${PIPESTATUS[0]}
+  # The generator pins exact versions of its own dependencies (e.g. playwright-core); for a few days after such a
+  # version is published, Yarn's age gate refuses it (YN0016 "quarantined"). That is the generator's state today,
+  # not something Posture can change: the steps that need the app are then skipped, with this message.
+  if [ "$rc" -ne 0 ] && grep -q 'YN0016' "$work/app-install.log"; then
+    log "create-app: skipped: the generated app pins a version Yarn's age gate still quarantines: $(grep -o 'YN0016: .*' "$work/app-install.log" | head -1)"
+    QUARANTINED=1
+  fi
+  return "$rc"
 }
 
 do_install_posture() {
@@ -267,7 +276,12 @@ if [ -n "${POSTURE_INSTALL_TEST_APP:-}" ]; then
   RESULT[create-app]=reused
   create_step() { true; }
 else
-  create_step() { step create-app do_create_app; }
+  create_step() {
+    step create-app do_create_app && return 0
+    # counted as skipped, never as passed (see do_create_app)
+    if [ "${QUARANTINED:-}" = 1 ]; then RESULT[create-app]=skipped; fi
+    return 1
+  }
 fi
 
 if pack_step && create_step && step install-posture do_install_posture; then
