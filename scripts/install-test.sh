@@ -117,6 +117,8 @@ do_pack() {
 }
 
 do_create_app() {
+  # the generated app has no lockfile yet: it must write one even where CI=true makes installs immutable
+  export YARN_ENABLE_IMMUTABLE_INSTALLS=false
   # the published generator, today's release; it asks for the app's name on stdin
   (cd "$work" && echo posture-install-test | npx -y @backstage/create-app@latest --path "$app" --skip-install) || return 1
   (cd "$app" && yarn install) 2>&1 | tee "$work/app-install.log"
