@@ -16,7 +16,21 @@ export const MIN_REASON_LENGTH = 10;
 const severity = z.enum(SEVERITIES as [Severity, ...Severity[]]);
 
 /** A configured exemption: by check, and by entity, namespace or cluster. */
-export const configExemptionSchema = z
+export interface ConfigExemption {
+  checks: string[];
+  entity?: string;
+  namespace?: string;
+  cluster?: string;
+  /** object name within the namespace */
+  name?: string;
+  reason: string;
+  /** ISO date after which the exemption lapses */
+  until?: string;
+}
+
+// The schemas stay module-private: their zod-inferred types are not a stable public API (API Extractor
+// printed their members in a different order from one checkout to the next). The interfaces are the API.
+const configExemptionSchema = z
   .object({
     checks: z.array(z.string().min(1)).min(1),
     entity: z.string().optional(),
@@ -32,7 +46,7 @@ export const configExemptionSchema = z
   })
   .strict();
 
-export const engineConfigSchema = z
+const engineConfigSchema = z
   .object({
     /** per-check severity overrides */
     severities: z.record(z.string(), severity).default({}),
@@ -91,8 +105,27 @@ export const engineConfigSchema = z
   })
   .strict();
 
-export type EngineConfigInput = z.input<typeof engineConfigSchema>;
-export type ConfigExemption = z.infer<typeof configExemptionSchema>;
+/** What `posture.engine` config (or the CLI's config file) may hold; every field is optional. */
+export interface EngineConfigInput {
+  severities?: Record<string, Severity>;
+  weights?: Partial<Record<Severity, number>>;
+  disabledChecks?: string[];
+  enabledChecks?: string[];
+  thresholds?: Partial<Omit<EngineConfig['thresholds'], 'vulnerabilitySeverities'>> & {
+    vulnerabilitySeverities?: Array<'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW'>;
+  };
+  exemptions?: ConfigExemption[];
+  allowAnnotationExemptions?: boolean;
+  kubernetesVersion?: string;
+  annotationExemptions?: Partial<EngineConfig['annotationExemptions']>;
+}
+
+// compile-time proof that the interfaces and the schemas agree
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const exemptionTypesAgree: Same<ConfigExemption, z.infer<typeof configExemptionSchema>> = true;
+const inputTypesAgree: [EngineConfigInput] extends [z.input<typeof engineConfigSchema>] ? true : false = true;
+void exemptionTypesAgree;
+void inputTypesAgree;
 
 export interface EngineConfig {
   severities: Record<string, Severity>;
