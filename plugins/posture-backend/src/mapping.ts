@@ -130,17 +130,17 @@ export function clusterScorecardFor(
     applyExemption({ ...r, cluster }, undefined, config, { entity: entityRef, cluster }, now),
   );
   const pss = new Map(output.checks.map(c => [c.id, c.pssLevel]));
-  return {
-    results,
-    scorecard: {
-      cluster,
-      collectedAt,
-      stale: false,
-      error: null,
-      workloads: workloads.map(w => w.ref),
-      scorecard: scoreResults(results, { weights: config.weights, pssLevelOf: id => pss.get(id) }),
-    },
+  const scorecard: ClusterScorecard = {
+    cluster,
+    collectedAt,
+    stale: false,
+    error: null,
+    workloads: workloads.map(w => w.ref),
+    scorecard: scoreResults(results, { weights: config.weights, pssLevelOf: id => pss.get(id) }),
   };
+  const resources = workloads.flatMap(w => (w.resources ? [w.resources] : []));
+  if (resources.length > 0) scorecard.resources = resources;
+  return { results, scorecard };
 }
 
 /** Where a workload runs and what it is: the key two entities' claims are compared on. */

@@ -8,7 +8,9 @@ import {
   ObjectRef,
   PssLevel,
   Scorecard,
+  WorkloadResources,
 } from './types';
+import { ResourceAmount } from './resources';
 
 /** Status of one cluster source, as of its latest collection attempt. */
 export interface ClusterStatus {
@@ -33,6 +35,8 @@ export interface ClusterScorecard {
   error: string | null;
   workloads: ObjectRef[];
   scorecard: Scorecard;
+  /** requested against used, for the workloads a usage source (Prometheus, a VPA) covers */
+  resources?: WorkloadResources[];
 }
 
 /** How an entity was matched to workloads, so the UI can explain an empty result. */
@@ -305,4 +309,22 @@ export interface ExemptionsQuery {
 export interface ExemptionsResponse {
   total: number;
   exemptions: ExemptionEntry[];
+}
+
+/** One team's share of the right-sizing estimate (see `overRequest`). */
+export interface RightSizingTeam {
+  /** the owning group's ref; null for services without an owner */
+  owner: string | null;
+  /** services with at least one measured workload */
+  services: number;
+  /** what the measured containers request, over all replicas */
+  requested: ResourceAmount;
+  /** requested above use: CPU above p95 use, memory above peak use */
+  overRequested: ResourceAmount;
+}
+
+/** GET /right-sizing: the over-requested CPU and memory per team, biggest first. */
+export interface RightSizingResponse {
+  teams: RightSizingTeam[];
+  total: Omit<RightSizingTeam, 'owner'>;
 }

@@ -14,6 +14,7 @@ import {
   HistoryPoint,
   OverviewQuery,
   OverviewResponse,
+  RightSizingResponse,
 } from './api';
 
 /** The subset of Backstage's DiscoveryApi / DiscoveryService the client needs. */
@@ -35,6 +36,8 @@ export interface PostureApi {
   getOverview(query?: OverviewQuery): Promise<OverviewResponse>;
   getOverviewCsvUrl(query?: OverviewQuery): Promise<string>;
   getOverviewCsv(query?: OverviewQuery): Promise<string>;
+  /** over-requested CPU and memory per team, over the services the overview filter matches */
+  getRightSizing?(query?: OverviewQuery): Promise<RightSizingResponse>;
   getGroupRollup(ref: { namespace: string; name: string }, options?: { scope?: GroupScope }): Promise<GroupRollup>;
   /** average scores over time, for every readable entity or for a group's roll-up */
   getTrend?(options?: { group?: { namespace: string; name: string }; scope?: GroupScope; from?: string }): Promise<TrendResponse>;
@@ -89,6 +92,11 @@ export class PostureClient implements PostureApi {
 
   async getOverview(query: OverviewQuery = {}) {
     return this.get<OverviewResponse>(`/overview${overviewQueryString(query)}`);
+  }
+
+  async getRightSizing(query: OverviewQuery = {}) {
+    const { sort: _sort, order: _order, limit: _limit, offset: _offset, ...filter } = query;
+    return this.get<RightSizingResponse>(`/right-sizing${overviewQueryString(filter)}`);
   }
 
   async getOverviewCsvUrl(query: OverviewQuery = {}) {

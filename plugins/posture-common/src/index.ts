@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 export * from './types';
+export * from './resources';
 export * from './scoring';
 export * from './permissions';
 export * from './api';

@@ -120,3 +120,26 @@ export interface Scorecard {
   counts: Record<CheckStatus, number>;
   failingBySeverity: Record<Severity, number>;
 }
+
+/** One container's requests and limits (API-server defaults counted) against its measured use; cores and bytes. */
+export interface ContainerResources {
+  name: string;
+  requests: { cpu?: number; memory?: number };
+  limits: { cpu?: number; memory?: number };
+  /** over the usage source's window, in the busiest pod */
+  used: { cpuP95?: number; cpuMax?: number; memoryP95?: number; memoryMax?: number };
+}
+
+/** Requested against used for one workload; only for workloads with a usage source. */
+export interface WorkloadResources {
+  workload: ObjectRef;
+  /** pods the totals count */
+  replicas: number;
+  /** where `replicas` comes from: `spec.replicas`, `HorizontalPodAutoscaler minimum`, `default`, ... */
+  replicasFrom: string;
+  /** `prometheus`, or `VerticalPodAutoscaler <name>` */
+  source: string;
+  /** the query window, e.g. `7d`; empty for a VPA */
+  window: string;
+  containers: ContainerResources[];
+}

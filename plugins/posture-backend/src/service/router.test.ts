@@ -59,6 +59,7 @@ describe('posture REST API', () => {
       'GET /health',
       'GET /overview',
       'GET /overview.csv',
+      'GET /right-sizing',
       'GET /setup',
       'POST /refresh',
       'GET /trend',

@@ -237,6 +237,11 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     res.type('text/csv; charset=utf-8').attachment('posture-overview.csv').send(overviewCsv(rows));
   });
 
+  // the overview's filters apply; sorting and paging do not (one row per team)
+  router.get('/right-sizing', async (req, res) => {
+    res.json(await store.getRightSizing(await overviewQuery(req)));
+  });
+
   router.get('/groups/:namespace/:name', async (req, res) => {
     const p = parseInput(entityParamsSchema, { kind: 'group', ...req.params }, 'group reference');
     const groupRef = `group:${p.namespace}/${p.name}`.toLocaleLowerCase('en-US');

@@ -9,6 +9,7 @@ import {
   OverviewQuery,
   OverviewResponse,
   OverviewRow,
+  RightSizingResponse,
 } from '@posture-dev/backstage-plugin-posture-common';
 import type { HistoryRow } from '../store/types';
 
@@ -28,6 +29,8 @@ export interface PostureStoreApi {
     options: { allowedRefs?: Set<string> },
   ): Promise<CheckSummary[]>;
   getClusterStatuses(): Promise<ClusterStatus[]>;
+  /** over-requested CPU and memory per owning team, over the entities the query matches */
+  getRightSizing(query: OverviewQuery & { allowedRefs?: Set<string> }): Promise<RightSizingResponse>;
   /** entity ref -> other entities claiming one of its workloads (only entities that share any) */
   sharedClaims?(): Promise<Map<string, string[]>>;
   /** failing checks per entity (lower-case refs), for campaign blockers */

@@ -18,6 +18,7 @@ import {
   OverviewResponse,
   OverviewRow,
   PssLevel,
+  RightSizingResponse,
   Scorecard,
   gradeDrop,
   levelDrop,
@@ -53,6 +54,7 @@ import {
   toIso,
   toOverviewRow,
 } from './rows';
+import { resourceColumns, rightSizingByOwner } from './rightSizing';
 import {
   DEFAULT_RETENTION_DAYS,
   GroupRollupOptions,
@@ -462,6 +464,7 @@ export class PostureStore {
           workloads: JSON.stringify(c.workloads ?? []),
           scorecard: JSON.stringify(c.scorecard),
           results: JSON.stringify(perCluster.get(c.cluster) ?? []),
+          ...resourceColumns(c.resources),
         });
       }
 
@@ -744,6 +747,7 @@ export class PostureStore {
         error: status?.error ?? c.error,
         workloads: JSON.parse(c.workloads),
         scorecard: JSON.parse(c.scorecard),
+        ...(c.resources ? { resources: JSON.parse(c.resources) } : {}),
       };
     });
     const results: CheckResult[] = [
@@ -862,6 +866,13 @@ export class PostureStore {
       return serialised(JSON.stringify(emptyOverview()), false);
     const snapshot = await this.overviewSnapshot();
     return snapshot.page(query, allowed, paging);
+  }
+
+  /** Over-requested CPU and memory per owning team, over the entities the query matches. */
+  async getRightSizing(query: OverviewStoreQuery): Promise<RightSizingResponse> {
+    // name and title too: the text filter reads them
+    const rows = await this.matchingRows(query, ['entity_ref', 'owner', 'name', 'title']);
+    return rightSizingByOwner(this.db, rows, query.cluster);
   }
 
   /** Every matching row, sorted, for a CSV export: `limit` and `offset` are ignored. */

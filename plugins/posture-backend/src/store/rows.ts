@@ -78,6 +78,12 @@ export interface EntityClusterDbRow {
   workloads: string;
   scorecard: string;
   results: string;
+  /** WorkloadResources[] as JSON; null without a usage source */
+  resources?: string | null;
+  over_cpu_cores?: number | string | null;
+  over_memory_bytes?: number | string | null;
+  requested_cpu_cores?: number | string | null;
+  requested_memory_bytes?: number | string | null;
 }
 
 export interface ClusterDbRow {

@@ -3,6 +3,7 @@ import {
   CheckResult,
   ObjectRef,
   Scorecard,
+  WorkloadResources,
   scoreResults,
 } from '@posture-dev/backstage-plugin-posture-common';
 import { Check, CheckContext, Outcome } from './check';
@@ -10,6 +11,7 @@ import { EngineConfig, resolveEngineConfig } from './config';
 import { EXEMPT_ANNOTATION, ExemptionScope, applyExemption } from './exemptions';
 import { K8sObject, annotationsOf, kindOf, labelsOf, nameOf, obj, refKey, refOf } from './k8s';
 import { workloadsRelatedTo } from './relations';
+import { workloadResources } from './resources';
 import { serviceNameOf } from './services';
 import { Snapshot, SnapshotIndex } from './snapshotIndex';
 
@@ -38,6 +40,8 @@ export interface WorkloadReport {
   podLabels: Record<string, string>;
   /** indexes into `results` for this workload and the objects related to it */
   resultIds: number[];
+  /** requested against used, when a usage source (Prometheus, a VPA) covers the workload */
+  resources?: WorkloadResources;
 }
 
 export interface ServiceReport {
@@ -266,14 +270,19 @@ export function evaluate(
 
   const workloads: WorkloadReport[] = index.workloads
     .filter(w => w.name)
-    .map(w => ({
-      key: w.key,
-      ref: w.ref,
-      service: serviceNameOf(w),
-      labels: labelsOf(w.object),
-      podLabels: w.podLabels,
-      resultIds: sortedUnique(byWorkload.get(w.key)),
-    }));
+    .map(w => {
+      const report: WorkloadReport = {
+        key: w.key,
+        ref: w.ref,
+        service: serviceNameOf(w),
+        labels: labelsOf(w.object),
+        podLabels: w.podLabels,
+        resultIds: sortedUnique(byWorkload.get(w.key)),
+      };
+      const resources = resourcesOf(w, ctx);
+      if (resources) report.resources = resources;
+      return report;
+    });
 
   const groups = new Map<string, WorkloadReport[]>();
   for (const w of workloads) {
@@ -296,6 +305,15 @@ export function evaluate(
     services,
     repeatedWorkloads: [...index.repeatedWorkloads],
   };
+}
+
+/** A summary that cannot be worked out (hostile numbers) is left out; it never fails the run. */
+function resourcesOf(w: Parameters<typeof workloadResources>[0], ctx: CheckContext): WorkloadResources | undefined {
+  try {
+    return workloadResources(w, ctx);
+  } catch {
+    return undefined;
+  }
 }
 
 const NO_EVIDENCE: CheckResult['evidence'] = Object.freeze([]) as unknown as CheckResult['evidence'];

@@ -19,6 +19,7 @@ import { ClusterStatusCard } from './ClusterStatusCard';
 import { NoAnnotations, NoWorkloads, NotCollectedYet } from './EmptyStates';
 import { GoldenPathSuggestions } from './GoldenPathSuggestions';
 import { HistoryCard } from './HistoryCard';
+import { ResourceUsageCard } from './ResourceUsageCard';
 import { EntityCampaignsCard } from '../campaigns/EntityCampaignsCard';
 import { SummaryCard } from './SummaryCard';
 
@@ -67,6 +68,11 @@ function ScorecardView(props: { scorecard: EntityScorecard; entityRef: EntityRef
           />
         )}
       </Grid>
+      {scorecard.clusters.some(c => c.resources?.length) && (
+        <Grid item xs={12}>
+          <ResourceUsageCard clusters={scorecard.clusters} />
+        </Grid>
+      )}
       <Grid item xs={12}>
         <HistoryCard entityRef={entityRef} />
       </Grid>

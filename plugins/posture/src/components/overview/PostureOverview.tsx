@@ -16,6 +16,7 @@ import { DistributionBars } from '../charts/DistributionBars';
 import { QuadrantChart, QuadrantPoint } from '../charts/QuadrantChart';
 import { RequestError } from '../common/RequestError';
 import { ExportCsvButton } from './ExportCsvButton';
+import { TeamRightSizingCard } from './TeamRightSizingCard';
 import { GoldenPathsSection } from './GoldenPathsSection';
 import { NoClustersBanner } from './NoClustersBanner';
 import { OverviewFilters } from './OverviewFilters';
@@ -150,6 +151,7 @@ export function PostureOverview() {
           </Grid>
         </>
       )}
+      <TeamRightSizingCard query={toFilterQuery(state)} gridItem />
       <Grid item xs={12}>
         <Box>
           <GoldenPathsSection />
