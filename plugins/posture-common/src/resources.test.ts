@@ -41,6 +41,7 @@ describe('formatting', () => {
   it('reads like kubectl top', () => {
     expect(formatCores(0.05)).toBe('50m');
     expect(formatCores(2.456)).toBe('2.46 cores');
+    expect(formatCores(1)).toBe('1 core');
     expect(formatMemory(512 * 2 ** 20)).toBe('512 MiB');
     expect(formatMemory(8.8 * 2 ** 30)).toBe('8.8 GiB');
   });

@@ -37,10 +37,11 @@ export function measuredRequest(w: WorkloadResources): ResourceAmount {
   return { cpuCores: cpu * n, memoryBytes: memory * n };
 }
 
-/** `1.25 cores`, `120m` below a tenth of a core. */
+/** `1.25 cores`, `1 core`, `120m` below a tenth of a core. */
 export function formatCores(n: number): string {
   if (n > 0 && n < 0.1) return `${Math.round(n * 1000)}m`;
-  return `${Number(n.toFixed(2))} cores`;
+  const v = Number(n.toFixed(2));
+  return `${v} core${v === 1 ? '' : 's'}`;
 }
 
 /** `8.8 GiB`, `512 MiB`. */
