@@ -206,7 +206,11 @@ do_backend_overview() {
     if [ -n "$token" ]; then
       body=$(curl -sf -H "Authorization: Bearer $token" "$base/api/posture/overview?limit=100" || true)
       if echo "$body" | node "$POSTURE_ROOT/scripts/install-test/check-overview.mjs"; then
-        return 0
+        # the published package must find its worker thread entry (threads/ folder, ./worker export)
+        grep -q "collections run in worker threads" "$logf" && return 0
+        log "the installed backend did not find its worker thread entry"
+        grep -i "worker" "$logf" | head -5
+        return 1
       fi
       # the catalog reads its locations after start: ask for a new collection now and then
       [ $((i % 5)) = 1 ] && curl -sf -o /dev/null -X POST -H "Authorization: Bearer $token" "$base/api/posture/refresh"

@@ -20,6 +20,7 @@ import { PostureStore } from './store';
 import { notifyRegressions } from './notify';
 import { collectionTaskId, lockSchedulerRoutes, refreshTrigger, staggeredDelay } from './scheduling';
 import { CatalogOrgDirectory } from './org/directory';
+import { workerEntry } from './worker/runInWorker';
 import { readCampaigns } from './campaigns/config';
 import { CampaignService } from './campaigns/service';
 import { notifyCampaignDeadlines } from './campaigns/notify';
@@ -84,6 +85,15 @@ export const posturePlugin = createBackendPlugin({
               'kubernetes.clusterLocatorMethods with posture.useKubernetesClusters left on. ' +
               'See the README of @posture-dev/backstage-plugin-posture-backend.',
           );
+        }
+        if (postureConfig.workerThreads && sources.length > 0) {
+          if (workerEntry()) logger.info('Posture: collections run in worker threads');
+          else
+            logger.warn(
+              'Posture: the worker thread entry of @posture-dev/backstage-plugin-posture-backend was not found ' +
+                '(a bundler that left out its threads/ folder?); collections run on the main thread, where a large cluster ' +
+                'delays other requests while it is evaluated',
+            );
         }
         permissionsRegistry.addPermissions(posturePermissions);
 

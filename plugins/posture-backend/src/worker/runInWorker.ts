@@ -75,30 +75,38 @@ function abortError(reason: unknown): Error {
 
 let cached: { file: string; jobModule: string; transform?: string } | null | undefined;
 
+const PACKAGE = '@posture-dev/backstage-plugin-posture-backend';
+
 /**
- * Where the thread's entry and the job module are. From TypeScript sources (dev, tests) the job
- * module is `clusterJob.ts` and needs backstage-cli's transform; without the entry file (a bundle
- * that did not copy it) there is none, and the caller runs the job in process.
+ * Where the thread's entry and the job module are. The entry is a plain JavaScript file shipped in
+ * the package's `threads/` folder (not `worker/`: backstage-cli's postpack deletes a folder named
+ * like a subpath export); the job module is the package's `./worker` entry point: the built
+ * `dist/worker.cjs.js` in an installed package, `src/worker/clusterJob.ts` in this repository, which
+ * then needs backstage-cli's transform. Without either there is none, and the caller runs the job in
+ * process (and the plugin says so at start-up).
  */
 export function workerEntry(): { file: string; jobModule: string; transform?: string } | undefined {
   if (cached !== undefined) return cached ?? undefined;
-  const file = path.join(__dirname, 'threadEntry.js');
-  const ts = path.join(__dirname, 'clusterJob.ts');
-  const js = path.join(__dirname, 'clusterJob.js');
-  if (!fs.existsSync(file) || (!fs.existsSync(ts) && !fs.existsSync(js))) {
-    cached = null;
+  cached = findEntry() ?? null;
+  return cached ?? undefined;
+}
+
+function findEntry(): { file: string; jobModule: string; transform?: string } | undefined {
+  let file: string;
+  let jobModule: string;
+  try {
+    file = path.join(path.dirname(require.resolve(`${PACKAGE}/package.json`)), 'threads', 'collectionThread.js');
+    jobModule = require.resolve(`${PACKAGE}/worker`);
+  } catch {
+    // a bundler that inlined this package: fall back to the files beside this module, if any
+    file = path.join(__dirname, '..', '..', 'threads', 'collectionThread.js');
+    jobModule = path.join(__dirname, 'clusterJob.ts');
+  }
+  if (!fs.existsSync(file) || !fs.existsSync(jobModule)) return undefined;
+  if (!jobModule.endsWith('.ts')) return { file, jobModule };
+  try {
+    return { file, jobModule, transform: require.resolve('@backstage/cli/config/nodeTransform.cjs') };
+  } catch {
     return undefined;
   }
-  if (fs.existsSync(js)) {
-    cached = { file, jobModule: js };
-  } else {
-    let transform: string | undefined;
-    try {
-      transform = require.resolve('@backstage/cli/config/nodeTransform.cjs');
-    } catch {
-      transform = undefined;
-    }
-    cached = transform ? { file, jobModule: ts, transform } : null;
-  }
-  return cached ?? undefined;
 }
