@@ -180,10 +180,11 @@ describe('posture backend', () => {
     // eslint-disable-next-line no-console
     console.log(`requests for 3 clusters x 1000 entities: ${large.total}`);
     expect(large.total).toBe(large.expected);
-    // at most 500 objects per kind per cluster here, so one page each: discovery + one LIST per kind
-    expect(large.total).toBe(3 * (1 + LISTED_KINDS.length));
+    // at most 500 objects per kind per cluster here, so one page each: discovery, version, one LIST per kind
+    expect(large.total).toBe(3 * (2 + LISTED_KINDS.length));
     for (const c of large.clusters) {
       expect(c.server.stats.count({ verb: 'discovery' })).toBe(1);
+      expect(c.server.stats.count({ verb: 'version' })).toBe(1);
       expect(c.server.stats.count({ verb: 'list' })).toBe(LISTED_KINDS.length);
       expect(c.server.stats.count({ verb: 'get' })).toBe(0);
     }

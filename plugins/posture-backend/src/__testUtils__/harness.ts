@@ -291,7 +291,8 @@ export function expectedRequests(server: KubeApiTestServer, pageSize: number): n
   for (const o of server.objects()) counts.set(o.kind as string, (counts.get(o.kind as string) ?? 0) + 1);
   let pages = 0;
   for (const k of LISTED_KINDS) pages += Math.max(1, Math.ceil((counts.get(k.kind) ?? 0) / pageSize));
-  return 1 + pages;
+  // discovery (GET /apis) and the server's version (GET /version), then the pages
+  return 2 + pages;
 }
 
 export const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));

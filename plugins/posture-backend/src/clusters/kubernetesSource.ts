@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { KubeConfig } from '@kubernetes/client-node';
-import { K8sObject } from '@posture-dev/backstage-plugin-posture-node';
+import { K8sObject, KUBERNETES_VERSION } from '@posture-dev/backstage-plugin-posture-node';
 import { KubernetesClusterConfig } from '../config';
 import { COLLECTED_KINDS, CollectedKind, listPath, objectPath } from './kinds';
 import { ClusterSource, CollectedSnapshot, countByKind } from './types';
@@ -86,7 +86,10 @@ export class KubernetesClusterSource implements ClusterSource {
   async collect(signal: AbortSignal): Promise<CollectedSnapshot> {
     const warnings: string[] = [];
     const meter: Meter = { bytes: 0 };
-    const groups = await this.discoverGroups(signal, meter);
+    const [groups, kubernetesVersion] = await Promise.all([
+      this.discoverGroups(signal, meter),
+      this.serverVersion(signal, meter, warnings),
+    ]);
     const kinds = COLLECTED_KINDS.filter(k => {
       if (!k.optional) return true;
       const present = groups.has(`${k.group}/${k.version}`);
@@ -102,7 +105,26 @@ export class KubernetesClusterSource implements ClusterSource {
       objectCounts: countByKind(objects),
       warnings,
       bytesRead: meter.bytes,
+      ...(kubernetesVersion ? { kubernetesVersion } : {}),
     };
+  }
+
+  /**
+   * The server's version (GET /version, readable by any authenticated client), for checks that
+   * depend on it (api-version-stable). A server that refuses it or answers nonsense costs a
+   * warning, not the collection.
+   */
+  private async serverVersion(signal: AbortSignal, meter: Meter, warnings: string[]): Promise<string | undefined> {
+    try {
+      const body = await this.get('/version', signal, meter);
+      const v = typeof body?.gitVersion === 'string' ? body.gitVersion.trim() : '';
+      if (KUBERNETES_VERSION.test(v)) return v;
+      warnings.push('the server version (GET /version) is not a Kubernetes version; version-dependent checks use posture.engine.kubernetesVersion');
+    } catch (e) {
+      signal.throwIfAborted();
+      warnings.push(`could not read the server version (GET /version): ${e instanceof Error ? e.message : String(e)}`);
+    }
+    return undefined;
   }
 
   private async discoverGroups(signal: AbortSignal, meter: Meter): Promise<Set<string>> {

@@ -12,6 +12,8 @@ export interface CollectedSnapshot {
   warnings: string[];
   /** response bytes read from the API server (live clusters only) */
   bytesRead?: number;
+  /** the API server's version (`v1.31.4`), live clusters only */
+  kubernetesVersion?: string;
 }
 
 export interface ClusterSource {

@@ -47,7 +47,10 @@ export async function runClusterJob(
   const source = options.source ?? createClusterSource(job.cluster);
   const snapshot = await source.collect(signal);
   signal.throwIfAborted();
-  const output = evaluate(snapshot, options.checks ?? builtInChecks, { config: job.engine, now: job.now });
+  // a live cluster's own version is the truth for version-dependent checks; the configured one
+  // (posture.engine.kubernetesVersion) stands for sources that cannot say (manifests)
+  const engine = snapshot.kubernetesVersion ? { ...job.engine, kubernetesVersion: snapshot.kubernetesVersion } : job.engine;
+  const output = evaluate(snapshot, options.checks ?? builtInChecks, { config: engine, now: job.now });
   const lookup = new WorkloadLookup(output.workloads);
   const entities: [string, EntityInCluster][] = [];
   for (const e of job.entities) {
@@ -55,7 +58,7 @@ export async function runClusterJob(
     if (!sel.selector || !e.match.clusters.includes(source.name)) continue;
     const workloads = lookup.find(sel);
     if (workloads.length === 0) continue;
-    const scored = clusterScorecardFor(e.entityRef, source.name, output, workloads, job.engine, job.collectedAt, job.now);
+    const scored = clusterScorecardFor(e.entityRef, source.name, output, workloads, engine, job.collectedAt, job.now);
     entities.push([e.entityRef, scored]);
   }
   return {

@@ -206,3 +206,47 @@ describe('evaluate', () => {
     expect(() => resolveEngineConfig({ bogus: true })).toThrow(/Invalid posture engine config/);
   });
 });
+
+describe('attribution of object checks on workload kinds', () => {
+  it("counts an object check's result on a workload towards that workload", () => {
+    const byKind = defineCheck({
+      meta: {
+        id: 'object-on-cronjob',
+        title: 'an object check that targets a workload kind',
+        pillar: 'scalability',
+        category: 'Test',
+        severity: 'medium',
+        rationale: 'test',
+        remediation: { text: 'test' },
+        references: {},
+      },
+      target: 'object',
+      kinds: ['CronJob'],
+      evaluate: () => fail('written with a deprecated apiVersion'),
+      fixtures: [],
+    });
+    const parsed = parseManifests(
+      `apiVersion: batch/v1
+kind: CronJob
+metadata: {name: nightly, namespace: jobs}
+spec:
+  schedule: "0 3 * * *"
+  jobTemplate: {spec: {template: {spec: {restartPolicy: Never, containers: [{name: a, image: a:1}]}}}}
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: other, namespace: jobs}
+spec:
+  schedule: "0 4 * * *"
+  jobTemplate: {spec: {template: {spec: {restartPolicy: Never, containers: [{name: a, image: a:1}]}}}}
+`,
+      'jobs.yaml',
+    );
+    const out = evaluate({ objects: parsed.objects, mode: 'manifest' }, [byKind]);
+    const nightly = out.workloads.find(w => w.ref.name === 'nightly')!;
+    // its own result only, not the other CronJob's
+    expect(resultsFor({ results: out.results, workloads: [nightly] }).map(r => [r.checkId, r.subject.name])).toEqual([
+      ['object-on-cronjob', 'nightly'],
+    ]);
+  });
+});

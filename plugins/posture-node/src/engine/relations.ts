@@ -46,8 +46,11 @@ export function workloadsRelatedTo(o: K8sObject, index: SnapshotIndex): Workload
     case 'Role':
     case 'ClusterRole':
       return index.bindingsForRole(o).flatMap(b => serviceAccountSubjects(b, index));
-    default:
-      return [];
+    default: {
+      // an object check on a workload kind (api-version-stable on a CronJob) belongs to that workload
+      const w = index.workload(`${kind}/${ns}/${nameOf(o)}`);
+      return w && w.object === o ? [w] : [];
+    }
   }
 }
 

@@ -92,7 +92,7 @@ export default defineCheck({
     },
     references: { kubeScore: ['stable-version'] },
     defaults:
-      'The cluster\'s Kubernetes version comes from the engine config (kubernetesVersion; the CLI flag --kubernetes-version). An apiVersion fails when its replacement is available in that version (as kube-score judges), and the message says whether the version still serves it. Without a version the newest release this table knows (1.32) is assumed. Objects of a listed kind at a current apiVersion pass. Live objects come back at whatever version the collector asks for, so the version they were written with is read from the kubectl last-applied-configuration annotation and managedFields[].apiVersion.',
+      'The cluster\'s Kubernetes version is the live cluster\'s own (GET /version, in the backend), else the engine config (kubernetesVersion; the CLI flag --kubernetes-version). An apiVersion fails when its replacement is available in that version (as kube-score judges), and the message says whether the version still serves it. Without a version the newest release this table knows (1.32) is assumed. Objects of a listed kind at a current apiVersion pass. Live objects come back at whatever version the collector asks for, so the version they were written with is read from the kubectl last-applied-configuration annotation and managedFields[].apiVersion.',
   },
   target: 'object',
   kinds: KINDS,
