@@ -67,6 +67,9 @@ test("the catalog table shows each service's grade from one batched request", as
   await signIn(page, '/catalog?filters%5Bkind%5D=component&filters%5Buser%5D=all');
   const rowOf = (title: string) => page.getByRole('row').filter({ has: page.getByRole('link', { name: title, exact: true }) });
   await expect(page.getByRole('columnheader', { name: 'Posture' })).toBeVisible();
+  // right after the name column
+  const headers = (await page.getByRole('columnheader').allTextContents()).map(h => h.trim().toLowerCase());
+  expect(headers[headers.indexOf('posture') - 1]).toBe('name');
   await expect(rowOf('Ops console').getByTestId('posture-grade-cell')).toHaveAttribute('data-grade', 'F');
   await expect(rowOf('Checkout API').getByTestId('posture-grade-cell')).toHaveAttribute('data-grade', 'A');
   const cells = page.getByTestId('posture-grade-cell');
@@ -83,7 +86,7 @@ test("the catalog table shows each service's grade from one batched request", as
 
 test("the overview's distribution charts have readable, whole, separate labels at 1440x900", async ({ page }) => {
   await signIn(page, '/posture');
-  const charts = page.locator('[data-testid^="posture-distribution-"]');
+  const charts = page.locator('figure[data-testid^="posture-distribution-"]');
   await expect(charts.first()).toBeVisible();
   expect(await charts.count()).toBe(5);
   for (const chart of await charts.all()) {

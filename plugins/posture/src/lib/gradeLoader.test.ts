@@ -44,6 +44,22 @@ describe('PostureGradeLoader', () => {
     expect(api.getOverview).toHaveBeenCalledTimes(3);
   });
 
+  it('answers loads made while a request is in flight from its rows, not with a second request', async () => {
+    let answer: (value: ReturnType<typeof overviewResponse>) => void = () => {};
+    const getOverview = jest.fn().mockReturnValueOnce(new Promise(resolve => (answer = resolve)));
+    const loader = new PostureGradeLoader(mockPostureApi({ getOverview }));
+    const first = loader.load(ref('checkout'));
+    await new Promise(resolve => setTimeout(resolve, 5));
+    expect(getOverview).toHaveBeenCalledTimes(1);
+    // the table re-renders and its cells ask again before the answer is in
+    const again = [loader.load(ref('checkout')), loader.load(ref('cart'))];
+    await new Promise(resolve => setTimeout(resolve, 5));
+    answer(overviewResponse());
+    expect((await first)?.grade).toBe('C');
+    expect((await Promise.all(again)).map(r => r?.grade)).toEqual(['C', 'A']);
+    expect(getOverview).toHaveBeenCalledTimes(1);
+  });
+
   it('reads a further overview page only while a requested entity is still missing', async () => {
     const first = Array.from({ length: OVERVIEW_PAGE_SIZE }, (_, i) => overviewRow({ name: `svc-${String(i).padStart(3, '0')}` }));
     const late = overviewRow({ name: 'zz-late', grade: 'D' });

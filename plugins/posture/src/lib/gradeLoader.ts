@@ -23,7 +23,8 @@ export function gradeKey(ref: EntityRefParts): string {
  * Reads the posture of many entities with as few overview requests as possible: every `load` made
  * in the same tick (one catalog table page mounting its cells) is answered by ONE
  * `GET /overview?kind=…&limit=500`, and the rows it returns answer later loads too until they are
- * `ttlMs` old, so paging through the table asks again only when the data may have changed. Only a
+ * `ttlMs` old, so paging through the table asks again only when the data may have changed. Batches
+ * run one at a time: loads made while a request is in flight wait for its rows before asking. Only a
  * page of more than 500 scored entities of those kinds needs a second request, and only when a
  * requested entity was not on the first.
  *
@@ -33,6 +34,8 @@ export class PostureGradeLoader {
   private readonly cache = new Map<string, { row: OverviewRow | null; at: number }>();
   private readonly pending = new Map<string, { kind: string; waiters: Waiter[] }>();
   private timer: ReturnType<typeof setTimeout> | undefined;
+  // batches run one after another, so a batch made while one is in flight can be answered by its rows
+  private queue: Promise<void> = Promise.resolve();
   private readonly ttlMs: number;
   private readonly now: () => number;
 
@@ -55,14 +58,25 @@ export class PostureGradeLoader {
       // a macrotask, not a microtask: every cell of the page has made its request by then
       this.timer ??= setTimeout(() => {
         this.timer = undefined;
-        void this.flush();
+        this.queue = this.queue.then(() => this.flush());
       }, 0);
     });
   }
 
+  /** Never rejects: a failure is handed to the batch's waiters, and the queue goes on. */
   private async flush(): Promise<void> {
     const batch = new Map(this.pending);
     this.pending.clear();
+    // a table that re-renders while the first request is in flight asks again for the same rows:
+    // answer those from what the previous batch brought
+    for (const [key, entry] of batch) {
+      const cached = this.cache.get(key);
+      if (cached && this.now() - cached.at < this.ttlMs) {
+        entry.waiters.forEach(w => w.resolve(cached.row));
+        batch.delete(key);
+      }
+    }
+    if (batch.size === 0) return;
     const kinds = [...new Set([...batch.values()].map(e => e.kind))].sort();
     const found = new Map<string, OverviewRow>();
     try {

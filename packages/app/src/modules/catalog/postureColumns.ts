@@ -12,6 +12,8 @@ export const postureCatalogColumns: CatalogTableColumnsFunc = context => {
   const columns = CatalogTable.defaultColumnsFunc(context);
   const kind = context.filters.kind?.value?.toLocaleLowerCase('en-US');
   if (kind && !SCORED_KINDS.includes(kind)) return columns;
-  const [name, ...rest] = columns;
-  return [name, createPostureGradeColumn(), ...rest];
+  // after the name column (the catalog puts a hidden title column before it)
+  const name = columns.findIndex(c => c.field === 'resolved.entityRef');
+  const at = name < 0 ? columns.length : name + 1;
+  return [...columns.slice(0, at), createPostureGradeColumn(), ...columns.slice(at)];
 };
