@@ -14,5 +14,7 @@ export {
   EntityPostureCampaignsCard,
 } from './plugin';
 export { postureApiRef, postureApiFactory } from './api';
+export { createPostureGradeColumn } from './components/column/createPostureGradeColumn';
+export type { PostureGradeColumnOptions } from './components/column/createPostureGradeColumn';
 export { rootRouteRef, checksRouteRef } from './routes';
 export { campaignRouteRef } from './routes';

@@ -1,11 +1,14 @@
 import { HistoryPoint, Pillar } from '@posture-dev/backstage-plugin-posture-common';
 
+/** A line of the history chart: a pillar's score, or the overall score they make up. */
+export type HistorySeriesKey = Pillar | 'overall';
+
 export interface PlottedPoint {
   x: number;
   y: number;
   at: string;
   score: number;
-  /** this pillar's score fell from the previous scored point */
+  /** this series' score fell from the previous scored point */
   dropped: boolean;
   index: number;
 }
@@ -37,8 +40,8 @@ export function yPosition(score: number, area: PlotArea): number {
   return area.top + (1 - Math.max(0, Math.min(100, score)) / 100) * h;
 }
 
-/** The pillar's scored points; a null score (no check applied) leaves a gap in the line. */
-export function plotPillar(points: HistoryPoint[], pillar: Pillar, area: PlotArea): PlottedPoint[][] {
+/** The series' scored points; a null score (no check applied) leaves a gap in the line. */
+export function plotPillar(points: HistoryPoint[], pillar: HistorySeriesKey, area: PlotArea): PlottedPoint[][] {
   const xs = xPositions(points, area);
   const segments: PlottedPoint[][] = [];
   let current: PlottedPoint[] = [];

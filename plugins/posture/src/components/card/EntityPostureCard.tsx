@@ -10,8 +10,8 @@ import { postureApiRef } from '../../api';
 import { isForbidden, isNotFound } from '../../lib/errors';
 import { formatScore, scoreColor } from '../../lib/format';
 import { usePostureTabLink } from '../../lib/links';
-import { GradeBadge, LevelBadge, PssBadge } from '../common/Badges';
 import { RequestError } from '../common/RequestError';
+import { PostureChips } from './PostureChips';
 
 function Score(props: { label: string; score: number | null | undefined; id: string }) {
   return (
@@ -24,7 +24,10 @@ function Score(props: { label: string; score: number | null | undefined; id: str
   );
 }
 
-/** Compact summary for the entity overview, linking to the Posture tab. */
+/**
+ * Compact summary for the entity overview, linking to the Posture tab: a labelled verdict line
+ * ("Grade F · no level · 5 critical") above the two pillar scores.
+ */
 export function EntityPostureCard() {
   const { entity } = useEntity();
   const api = useApi(postureApiRef);
@@ -48,13 +51,11 @@ export function EntityPostureCard() {
   else if (value) {
     const c = value.combined;
     body = (
-      <Box display="flex" alignItems="center" justifyContent="space-around" flexWrap="wrap" style={{ gap: 16 }}>
-        <Score label="Scalability" id="scalability" score={c?.scores.scalability} />
-        <Score label="Security" id="security" score={c?.scores.security} />
-        <Box display="flex" flexDirection="column" alignItems="center" style={{ gap: 6 }}>
-          <GradeBadge grade={c?.grades.overall} testId="posture-grade" label="Overall grade" />
-          <LevelBadge level={c?.level} testId="posture-level" />
-          <PssBadge level={c?.pssLevel} testId="posture-pss-level" />
+      <Box display="flex" flexDirection="column" style={{ gap: 16 }}>
+        <PostureChips scorecard={c} />
+        <Box display="flex" alignItems="center" justifyContent="space-around" flexWrap="wrap" style={{ gap: 16 }}>
+          <Score label="Scalability" id="scalability" score={c?.scores.scalability} />
+          <Score label="Security" id="security" score={c?.scores.security} />
         </Box>
       </Box>
     );

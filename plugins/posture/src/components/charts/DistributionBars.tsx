@@ -11,46 +11,61 @@ export interface DistributionBarsProps {
   labels?: Partial<Record<string, string>>;
 }
 
-const ROW = 22;
-const LABEL_W = 70;
-const BAR_W = 200;
-
-/** Horizontal bars, one per bucket; the counts are printed so no reading of lengths is needed. */
+/**
+ * Horizontal bars, one per bucket; the counts are printed so no reading of lengths is needed.
+ *
+ * Laid out in HTML, not a scaled SVG: an SVG's text shrinks with its container, so in a narrow
+ * grid column its labels became too small to read. Here the label column is as wide as its
+ * longest label, text keeps the body size, and only the bars take what width is left.
+ */
 export function DistributionBars(props: DistributionBarsProps) {
   const { title, id, order, counts, colors = {}, labels = {} } = props;
   // bounded-spread: `order` is the fixed list of buckets (grades or levels)
   const max = Math.max(1, ...order.map(k => counts[k] ?? 0));
   const summary = `${title}: ${order.map(k => `${labels[k] ?? k} ${counts[k] ?? 0}`).join(', ')}`;
   return (
-    <figure style={{ margin: 0 }} data-testid={`posture-distribution-${id}`}>
-      <Typography component="figcaption" variant="subtitle2">
+    <figure style={{ margin: 0, minWidth: 0 }} data-testid={`posture-distribution-${id}`}>
+      <Typography component="figcaption" variant="subtitle2" gutterBottom>
         {title}
       </Typography>
-      <svg
-        width="100%"
-        viewBox={`0 0 ${LABEL_W + BAR_W + 50} ${order.length * ROW}`}
-        style={{ maxWidth: 360 }}
+      <div
         role="img"
         aria-label={summary}
+        title={summary}
+        style={{
+          display: 'grid',
+          gridTemplateColumns: 'max-content minmax(40px, 1fr) max-content',
+          alignItems: 'center',
+          columnGap: 8,
+          rowGap: 4,
+        }}
       >
-        <title>{summary}</title>
-        {order.map((key, i) => {
+        {order.map(key => {
           const n = counts[key] ?? 0;
-          const w = (n / max) * BAR_W;
-          const y = i * ROW;
           return (
-            <g key={key} data-bucket={key} data-count={n}>
-              <text x={0} y={y + 15} fontSize={12} fill="currentColor">
+            <div key={key} data-bucket={key} data-count={n} style={{ display: 'contents' }}>
+              <Typography variant="body2" component="span" style={{ whiteSpace: 'nowrap' }} data-testid="posture-distribution-label">
                 {labels[key] ?? key}
-              </text>
-              <rect x={LABEL_W} y={y + 4} width={Math.max(w, n > 0 ? 2 : 0)} height={ROW - 8} fill={colors[key] ?? '#1976d2'} rx={2} />
-              <text x={LABEL_W + w + 6} y={y + 15} fontSize={12} fill="currentColor">
+              </Typography>
+              <span style={{ display: 'block', height: 12 }}>
+                <span
+                  style={{
+                    display: 'block',
+                    height: '100%',
+                    width: `${(n / max) * 100}%`,
+                    minWidth: n > 0 ? 2 : 0,
+                    backgroundColor: colors[key] ?? '#1976d2',
+                    borderRadius: 2,
+                  }}
+                />
+              </span>
+              <Typography variant="body2" component="span" style={{ fontVariantNumeric: 'tabular-nums', textAlign: 'right' }}>
                 {n}
-              </text>
-            </g>
+              </Typography>
+            </div>
           );
         })}
-      </svg>
+      </div>
     </figure>
   );
 }

@@ -195,17 +195,24 @@ describe('EntityPostureContent', () => {
     expect(screen.queryByTestId('posture-golden-path-suggestion')).not.toBeInTheDocument();
   });
 
-  it('draws the score history per pillar with regressions marked', async () => {
+  it('draws overall, scalability and security history in one chart, with the regression marked once', async () => {
     const api = mockPostureApi();
     await renderTab(api);
-    expect(await screen.findByTestId('posture-history-scalability')).toBeInTheDocument();
-    expect(screen.getByTestId('posture-history-security')).toBeInTheDocument();
-    // one regression point, drawn on both charts
-    expect(screen.getAllByTestId('posture-regression')).toHaveLength(2);
-    expect(screen.getAllByTestId('posture-history-drop')).toHaveLength(2);
+    const chart = await screen.findByTestId('posture-history');
+    expect(screen.getAllByTestId('posture-history')).toHaveLength(1);
+    for (const key of ['overall', 'scalability', 'security']) {
+      expect(within(chart).getByTestId(`posture-history-${key}`)).toBeInTheDocument();
+    }
+    expect(within(chart).getByTestId('posture-history-legend-overall')).toHaveTextContent('Overall 74');
+    expect(within(chart).getAllByTestId('posture-regression')).toHaveLength(1);
+    // overall fell twice, scalability and security once each
+    expect(within(chart).getAllByTestId('posture-history-drop')).toHaveLength(4);
     expect(
-      screen.getByRole('img', { name: /Scalability score history: 3 points, latest 62, 1 drop, 1 regression/ }),
+      screen.getByRole('img', {
+        name: 'Score history: 3 collections from 2024-05-01 to 2024-05-20; latest overall 74, scalability 62, security 85; 4 drops, 1 regression',
+      }),
     ).toBeInTheDocument();
+    expect(screen.queryByTestId('posture-history-single')).not.toBeInTheDocument();
   });
 
   it('explains which annotation to add when the entity has none', async () => {

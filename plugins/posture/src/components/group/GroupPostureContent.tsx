@@ -180,7 +180,7 @@ export function GroupPostureContent() {
             order={LEVEL_ORDER}
             counts={value.levels}
             colors={{ ...LEVEL_COLORS, none: '#bdbdbd' }}
-            labels={{ none: 'not scored' }}
+            labels={{ None: 'No level', none: 'not scored' }}
           />
         </InfoCard>
       </Grid>

@@ -28,6 +28,8 @@ const GRADE_ORDER = ['A', 'B', 'C', 'D', 'F', 'none'] as const;
 const LEVEL_ORDER = ['Gold', 'Silver', 'Bronze', 'None', 'none'] as const;
 const PSS_ORDER = ['restricted', 'baseline', 'privileged', 'none'] as const;
 const NONE_LABEL = { none: 'not scored' };
+// the level "None" is a result (a critical check fails), not missing data
+const LEVEL_LABELS = { None: 'No level', none: 'not scored' };
 
 function Distributions(props: { distribution: Distribution }) {
   const { grades, levels, pssLevels } = props.distribution;
@@ -35,7 +37,7 @@ function Distributions(props: { distribution: Distribution }) {
   return (
     <Grid container spacing={2}>
       {(['scalability', 'security', 'overall'] as const).map(p => (
-        <Grid item xs={12} sm={6} md={4} key={p}>
+        <Grid item xs={12} sm={6} md={4} lg={6} key={p}>
           <DistributionBars
             id={`grades-${p}`}
             title={`${p[0].toUpperCase()}${p.slice(1)} grades`}
@@ -46,17 +48,17 @@ function Distributions(props: { distribution: Distribution }) {
           />
         </Grid>
       ))}
-      <Grid item xs={12} sm={6} md={4}>
+      <Grid item xs={12} sm={6} md={4} lg={6}>
         <DistributionBars
           id="levels"
           title="Levels"
           order={LEVEL_ORDER}
           counts={levels}
           colors={{ ...LEVEL_COLORS, none: '#bdbdbd' }}
-          labels={NONE_LABEL}
+          labels={LEVEL_LABELS}
         />
       </Grid>
-      <Grid item xs={12} sm={6} md={4}>
+      <Grid item xs={12} sm={6} md={4} lg={6}>
         <DistributionBars
           id="pss"
           title="Pod Security levels"

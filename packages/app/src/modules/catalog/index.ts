@@ -1,0 +1,1 @@
+export { catalogPageWithPosture } from './catalogPageWithPosture';
