@@ -82,8 +82,8 @@ function useColor(io: CliIo, toFile: boolean): boolean {
 export function render(report: JsonReport, format: Format, color = false): Iterable<string> {
   switch (format) {
     case 'json':
-      // results[i] is two levels down
-      return jsonDocument(report, 2);
+      // results[i] is two levels down: one result per line (a 10,000-workload scan wrote 390 MB indented)
+      return jsonDocument(report, 2, true);
     case 'sarif':
       return renderSarif(report);
     case 'junit':

@@ -22,4 +22,11 @@ describe('prettyJson', () => {
     expect([...batched(pieces, 1024)].every((b, i, all) => i === all.length - 1 || b.length >= 1024)).toBe(true);
     expect([...batched(pieces, 1024)].join('')).toBe(pieces.join(''));
   });
+
+  it('writes rows compact, one per line, and still parses to the same value', () => {
+    const value = { a: [{ x: { y: [1, 2] } }, { x: null }], b: { c: 'd' } };
+    const text = [...prettyJson(value, 2, 0, true)].join('');
+    expect(JSON.parse(text)).toEqual(value);
+    expect(text).toBe('{\n  "a": [\n    {"x":{"y":[1,2]}},\n    {"x":null}\n  ],\n  "b": {\n    "c": "d"\n  }\n}');
+  });
 });
