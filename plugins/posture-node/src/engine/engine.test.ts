@@ -217,7 +217,7 @@ describe('attribution of object checks on workload kinds', () => {
         category: 'Test',
         severity: 'medium',
         rationale: 'test',
-        remediation: { text: 'test' },
+        remediation: { text: 'test', patch: 'apiVersion: batch/v1\n' },
         references: {},
       },
       target: 'object',
