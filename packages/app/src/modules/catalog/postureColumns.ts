@@ -15,5 +15,9 @@ export const postureCatalogColumns: CatalogTableColumnsFunc = context => {
   // after the name column (the catalog puts a hidden title column before it)
   const name = columns.findIndex(c => c.field === 'resolved.entityRef');
   const at = name < 0 ? columns.length : name + 1;
-  return [...columns.slice(0, at), createPostureGradeColumn(), ...columns.slice(at)];
+  // one more column squeezed the names until they broke mid-word ("Check out API"): keep names whole
+  const named = columns.map((c, i) =>
+    i === name ? { ...c, cellStyle: { ...(typeof c.cellStyle === 'object' ? c.cellStyle : {}), minWidth: 170 } } : c,
+  );
+  return [...named.slice(0, at), createPostureGradeColumn(), ...named.slice(at)];
 };
