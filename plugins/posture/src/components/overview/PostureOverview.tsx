@@ -22,6 +22,7 @@ import { OverviewFilters } from './OverviewFilters';
 import { OverviewTable } from './OverviewTable';
 import { useFilterOptions } from './useFilterOptions';
 import { useOverviewUrlState } from './useOverviewUrlState';
+import { QuadrantId } from '../../lib/quadrant';
 
 const GRADE_ORDER = ['A', 'B', 'C', 'D', 'F', 'none'] as const;
 const LEVEL_ORDER = ['Gold', 'Silver', 'Bronze', 'None', 'none'] as const;
@@ -94,10 +95,40 @@ export function PostureOverview() {
     [update],
   );
   const onSelectPoint = useCallback((p: QuadrantPoint) => navigate(tabLink(p.entityRef)), [navigate, tabLink]);
+  const onQuadrant = useCallback(
+    (quadrant: QuadrantId | undefined) => update(s => ({ ...s, quadrant, page: 0 })),
+    [update],
+  );
 
   return (
     <Grid container spacing={3}>
       <NoClustersBanner />
+      {value && !error && (
+        <>
+          <Grid item xs={12} lg={7}>
+            <InfoCard
+              title="Balance"
+              subheader="Scalability against security for every matching service. Pick a quadrant to list its services in the table below; pick a marker to open a service."
+            >
+              {value.points.length === 0 ? (
+                <Typography variant="body2">No scored services match these filters.</Typography>
+              ) : (
+                <QuadrantChart
+                  points={value.points}
+                  onSelect={onSelectPoint}
+                  selected={state.quadrant}
+                  onSelectQuadrant={onQuadrant}
+                />
+              )}
+            </InfoCard>
+          </Grid>
+          <Grid item xs={12} lg={5}>
+            <InfoCard title="Distribution" subheader="Services per grade and level, over all matching services">
+              <Distributions distribution={value.distribution} />
+            </InfoCard>
+          </Grid>
+        </>
+      )}
       <Grid item xs={12}>
         <InfoCard
           title="Services"
@@ -109,7 +140,16 @@ export function PostureOverview() {
             options={options}
             onFilter={setFilter}
             onText={setText}
-            onClear={() => update(s => ({ ...s, filters: { owner: [], system: [], kind: [], lifecycle: [], cluster: [], grade: [], level: [] }, q: '', page: 0 }))}
+            onClear={() =>
+              update(s => ({
+                ...s,
+                filters: { owner: [], system: [], kind: [], lifecycle: [], cluster: [], grade: [], level: [] },
+                quadrant: undefined,
+                q: '',
+                page: 0,
+              }))
+            }
+            onQuadrant={onQuadrant}
           />
           {loading && value && <LinearProgress aria-label="Updating" />}
           {loading && !value && <Progress />}
@@ -129,27 +169,6 @@ export function PostureOverview() {
           )}
         </InfoCard>
       </Grid>
-      {value && !error && (
-        <>
-          <Grid item xs={12} lg={7}>
-            <InfoCard
-              title="Balance"
-              subheader="Scalability against security for every matching service. Click a point to open its posture."
-            >
-              {value.points.length === 0 ? (
-                <Typography variant="body2">No scored services match these filters.</Typography>
-              ) : (
-                <QuadrantChart points={value.points} onSelect={onSelectPoint} />
-              )}
-            </InfoCard>
-          </Grid>
-          <Grid item xs={12} lg={5}>
-            <InfoCard title="Distribution" subheader="Services per grade and level, over all matching services">
-              <Distributions distribution={value.distribution} />
-            </InfoCard>
-          </Grid>
-        </>
-      )}
       <Grid item xs={12}>
         <Box>
           <GoldenPathsSection />
