@@ -191,7 +191,9 @@ export interface CheckSummary extends CheckMetadata {
 export interface CheckOwnerFailures {
   /** the owner's entity ref; null for entities without an owner */
   owner: string | null;
+  /** how many of the owner's entities fail the check (the full count) */
   failing: number;
+  /** those entities, or the first of them (see `CheckSummary.failingByOwner`) */
   entityRefs: string[];
 }
 

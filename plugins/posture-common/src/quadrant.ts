@@ -5,6 +5,7 @@
  */
 export type QuadrantId = 'balanced' | 'secure-fragile' | 'scalable-exposed' | 'at-risk';
 
+/** Every quadrant, balanced first. */
 export const QUADRANT_IDS: readonly QuadrantId[] = ['balanced', 'secure-fragile', 'scalable-exposed', 'at-risk'];
 
 /**

@@ -106,6 +106,8 @@ const MarkersLayer = memo(function Markers(props: {
               data-count={g.points.length}
               data-quadrant={g.quadrant}
               data-entity-refs={g.points.map(p => p.entityRef).join(' ')}
+              // one service's marker carries its ref alone, as the chart's single points always did
+              data-entity-ref={g.points.length === 1 ? g.points[0].entityRef : undefined}
               data-index={i}
             />
             {g.points.length > 1 && (

@@ -113,6 +113,8 @@ function CheckEntry(props: {
       TransitionProps={{ unmountOnExit: true }}
       data-testid="posture-catalog-check"
       data-check-id={c.id}
+      data-severity={c.severity}
+      data-failing={c.failingEntities}
     >
       <AccordionSummary expandIcon={<ExpandMoreIcon />}>
         <Box display="flex" alignItems="center" flexWrap="wrap" width="100%" style={{ gap: 8 }}>
