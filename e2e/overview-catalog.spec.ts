@@ -1,8 +1,16 @@
 import { Page, expect, test } from '@playwright/test';
-import { expectNoErrorPanel, screenshot, signIn } from './fixtures';
+import fs from 'node:fs';
+import path from 'node:path';
+import { SCREENSHOTS, expectNoErrorPanel, screenshot, signIn } from './fixtures';
 
 // The balance quadrant and the check catalog, against the running demo app (scripts/e2e.sh
 // starts it); the demo's scores come from examples/cluster through the real collector.
+
+/** The whole page: the table a quadrant filters is below the chart, past the fold. */
+async function fullPageScreenshot(page: Page, name: string) {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
 
 type Quadrant = 'balanced' | 'secure-fragile' | 'scalable-exposed' | 'at-risk';
 
@@ -81,10 +89,14 @@ test('a click on a balance quadrant filters the table below to its services, kep
   await expect(page.getByTestId('quadrant-region-balanced')).toHaveAttribute('aria-pressed', 'true');
   await expect(rows).toHaveCount(balanced.length);
   expect(await tableRefs(page)).toEqual(balanced);
+  // said beside the chart too, since the table is out of sight
+  await expect(page.getByTestId('posture-quadrant-status')).toHaveText(
+    `The table below lists the ${balanced.length} service${balanced.length === 1 ? '' : 's'} in Balanced.`,
+  );
   // the chart still offers the other quadrants
   await expect(markers).toHaveCount(drawn.length);
   await expectNoErrorPanel(page);
-  await screenshot(page, 'overview-quadrant-filtered');
+  await fullPageScreenshot(page, 'overview-quadrant-filtered');
 
   // the URL is the state: a reload (or a shared link) shows the same view
   await page.reload();
@@ -125,7 +137,7 @@ test('the balance quadrant is operable by keyboard, with a visible focus ring', 
   expect(await tableRefs(page)).toEqual(atRisk);
   await expect(atRiskRegion).toBeFocused();
   await expect(atRiskRegion).toHaveAttribute('aria-pressed', 'true');
-  await screenshot(page, 'overview-quadrant-keyboard');
+  await fullPageScreenshot(page, 'overview-quadrant-keyboard');
   // Space on the same quadrant shows all again
   await page.keyboard.press(' ');
   await expect(page).not.toHaveURL(/quadrant=/);
@@ -189,6 +201,7 @@ test('the check catalog puts the most urgent first, with the denominator and the
   const listed = perTeam.reduce((n, t) => n + Number(/\((\d+)\)/.exec(t)![1]), 0);
   expect(listed).toBe(checks[0].failing);
   await expectNoErrorPanel(page);
+  await teams.last().scrollIntoViewIfNeeded();
   await screenshot(page, 'checks-catalog');
 });
 
@@ -224,6 +237,7 @@ test("the check catalog's filters are in the URL, so a link reproduces the view"
   }
   await entries.first().getByRole('button').first().click();
   await expect(page).toHaveURL(/[?&]check=/);
+  await expect(entries.first().getByTestId('posture-catalog-team').first()).toBeVisible();
   await screenshot(page, 'checks-catalog-filtered');
 
   // the same link in a fresh page: same checks, same filters, the same check open

@@ -222,6 +222,9 @@ describe('PostureOverview', () => {
     await waitFor(() =>
       expect(api.getOverview).toHaveBeenLastCalledWith({ quadrant: ['secure-fragile'], limit: 25, offset: 0 }),
     );
+    expect(screen.getByTestId('posture-quadrant-status')).toHaveTextContent(
+      'The table below lists the 2 services in Secure but fragile.',
+    );
     const chip = screen.getByTestId('posture-filter-quadrant');
     expect(chip).toHaveTextContent('Quadrant: Secure but fragile');
     expect(screen.getByTestId('quadrant-region-secure-fragile')).toHaveAttribute('aria-pressed', 'true');
@@ -233,13 +236,17 @@ describe('PostureOverview', () => {
     await waitFor(() => expect(api.getOverview).toHaveBeenLastCalledWith({ limit: 25, offset: 0 }));
   });
 
-  it('reads the quadrant from a shared link, and "Clear filters" clears it with the rest', async () => {
+  it('reads the quadrant from a shared link; "Show all" clears it alone, "Clear filters" with the rest', async () => {
     const api = mockPostureApi();
     await renderOverview(api, '/posture?quadrant=balanced&grade=A&page=2');
     await waitFor(() =>
       expect(api.getOverview).toHaveBeenLastCalledWith({ grade: ['A'], quadrant: ['balanced'], limit: 25, offset: 25 }),
     );
     expect(await screen.findByTestId('posture-filter-quadrant')).toHaveTextContent('Quadrant: Balanced');
+    await userEvent.click(screen.getByRole('button', { name: 'Show all' }));
+    await waitFor(() => expect(searchParams().has('quadrant')).toBe(false));
+    expect(searchParams().get('grade')).toBe('A');
+    expect(screen.getByTestId('posture-quadrant-status')).toHaveTextContent('');
     await userEvent.click(screen.getByTestId('posture-filter-clear'));
     await waitFor(() => expect(location()).toBe('/posture'));
     expect(screen.queryByTestId('posture-filter-quadrant')).not.toBeInTheDocument();

@@ -1,7 +1,8 @@
-import { useCallback, useMemo } from 'react';
+import { useCallback, useMemo, useRef } from 'react';
 import { InfoCard, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
 import LinearProgress from '@material-ui/core/LinearProgress';
 import Typography from '@material-ui/core/Typography';
@@ -22,7 +23,7 @@ import { OverviewFilters } from './OverviewFilters';
 import { OverviewTable } from './OverviewTable';
 import { useFilterOptions } from './useFilterOptions';
 import { useOverviewUrlState } from './useOverviewUrlState';
-import { QuadrantId } from '../../lib/quadrant';
+import { QUADRANTS, QuadrantId } from '../../lib/quadrant';
 
 const GRADE_ORDER = ['A', 'B', 'C', 'D', 'F', 'none'] as const;
 const LEVEL_ORDER = ['Gold', 'Silver', 'Bronze', 'None', 'none'] as const;
@@ -95,6 +96,7 @@ export function PostureOverview() {
     [update],
   );
   const onSelectPoint = useCallback((p: QuadrantPoint) => navigate(tabLink(p.entityRef)), [navigate, tabLink]);
+  const servicesRef = useRef<HTMLDivElement>(null);
   const onQuadrant = useCallback(
     (quadrant: QuadrantId | undefined) => update(s => ({ ...s, quadrant, page: 0 })),
     [update],
@@ -120,6 +122,31 @@ export function PostureOverview() {
                   onSelectQuadrant={onQuadrant}
                 />
               )}
+              {/* the table is below the fold: say here what a pick did, and announce it */}
+              <Box display="flex" flexWrap="wrap" alignItems="center" style={{ gap: 8 }} minHeight={30}>
+                <Typography variant="body2" role="status" data-testid="posture-quadrant-status">
+                  {state.quadrant && loading && `Finding the services in ${QUADRANTS[state.quadrant].label}…`}
+                  {state.quadrant &&
+                    !loading &&
+                    `The table below lists the ${value.total} service${value.total === 1 ? '' : 's'} in ${
+                      QUADRANTS[state.quadrant].label
+                    }.`}
+                </Typography>
+                {state.quadrant && (
+                  <>
+                    <Button
+                      size="small"
+                      color="primary"
+                      onClick={() => servicesRef.current?.scrollIntoView?.({ behavior: 'smooth', block: 'start' })}
+                    >
+                      Go to the table
+                    </Button>
+                    <Button size="small" onClick={() => onQuadrant(undefined)}>
+                      Show all
+                    </Button>
+                  </>
+                )}
+              </Box>
             </InfoCard>
           </Grid>
           <Grid item xs={12} lg={5}>
@@ -129,7 +156,7 @@ export function PostureOverview() {
           </Grid>
         </>
       )}
-      <Grid item xs={12}>
+      <Grid item xs={12} ref={servicesRef}>
         <InfoCard
           title="Services"
           subheader={value ? `${value.total} service${value.total === 1 ? '' : 's'} match` : undefined}
