@@ -50,16 +50,15 @@ export const CHECK_ENTITY_REFS_LIMIT = 50;
 export function shareRefs(groups: CheckOwnerFailures[], limit: number): CheckOwnerFailures[] {
   const kept = groups.map(() => 0);
   let left = limit;
-  for (let round = 0; left > 0; round++) {
-    let took = false;
-    groups.forEach((g, i) => {
-      if (left > 0 && round < g.entityRefs.length) {
+  for (let round = 0, took = true; left > 0 && took; round++) {
+    took = false;
+    for (let i = 0; i < groups.length && left > 0; i++) {
+      if (round < groups[i].entityRefs.length) {
         kept[i]++;
         left--;
         took = true;
       }
-    });
-    if (!took) break;
+    }
   }
   return groups.map((g, i) => ({ ...g, entityRefs: g.entityRefs.slice(0, kept[i]) }));
 }

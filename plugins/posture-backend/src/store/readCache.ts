@@ -224,9 +224,11 @@ export class FilteredView {
     const page = this.sortedBy(paging.sort, paging.order)
       .slice(paging.offset, paging.offset + paging.limit)
       .map(r => snapshot.row(r));
-    return `{"total":${this.rows.length},"rows":${JSON.stringify(page)},"distribution":${
-      this.distribution().json
-    },"points":${pointsFrom.points().json}}`;
+    return `{"total":${this.rows.length},"rows":${JSON.stringify(
+      page,
+    )},"distribution":${this.distribution().json},"points":${
+      pointsFrom.points().json
+    }}`;
   }
 }
 
