@@ -78,11 +78,14 @@ async function once(browser) {
         .first()
         .textContent()
         .catch(() => '')) ?? '';
+    // services plotted: a marker holds every service on its spot and says how many (data-count)
     const points = await page
       .locator(
         'svg[data-testid="posture-quadrant"] [data-testid="quadrant-point"]',
       )
-      .count();
+      .evaluateAll(els =>
+        els.reduce((n, e) => n + Number(e.getAttribute('data-count') ?? 1), 0),
+      );
     return {
       tableMs: t,
       quadrantMs: q,

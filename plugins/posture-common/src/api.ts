@@ -11,6 +11,7 @@ import {
   WorkloadResources,
 } from './types';
 import { ResourceAmount } from './resources';
+import { QuadrantId } from './quadrant';
 
 /** Status of one cluster source, as of its latest collection attempt. */
 export interface ClusterStatus {
@@ -131,6 +132,11 @@ export interface OverviewQuery {
   cluster?: string[];
   grade?: Grade[];
   level?: Level[];
+  /**
+   * Only scored services in these balance quadrants. It narrows rows, total and distribution but
+   * not `points`: the chart keeps every quadrant to click on, like a facet.
+   */
+  quadrant?: QuadrantId[];
   q?: string;
   sort?: OverviewSortField;
   order?: 'asc' | 'desc';
@@ -152,7 +158,10 @@ export interface OverviewResponse {
   rows: OverviewRow[];
   /** over every row that matches the filter, not just this page */
   distribution: Distribution;
-  /** scalability × security for every matching row, for the balance quadrant */
+  /**
+   * scalability × security for every matching row, for the balance quadrant; the `quadrant`
+   * filter is the one filter not applied here
+   */
   points: { entityRef: string; name: string; scalability: number; security: number; grade: Grade | null }[];
 }
 
@@ -168,6 +177,27 @@ export interface GroupRollup extends Partial<GroupRollupCoverage> {
 export interface CheckSummary extends CheckMetadata {
   /** how many scored entities fail it */
   failingEntities: number;
+  /** the failing entities (GET /checks lists the first 50 only; `failingEntities` has the count) */
+  entityRefs: string[];
+  /**
+   * The scored entities the caller may read, failing or not: the denominator of
+   * `failingEntities` ("fails in 7 of 8 scored services"). Absent from older backends.
+   */
+  scoredEntities?: number;
+  /**
+   * The failing entities by owner, the owners with most failing first. `failing` is the full count;
+   * GET /checks shares its 50 listed refs among the owners. Absent from older backends.
+   */
+  failingByOwner?: CheckOwnerFailures[];
+}
+
+/** One owner's share of a check's failures. */
+export interface CheckOwnerFailures {
+  /** the owner's entity ref; null for entities without an owner */
+  owner: string | null;
+  /** how many of the owner's entities fail the check (the full count) */
+  failing: number;
+  /** those entities, or the first of them (see `CheckSummary.failingByOwner`) */
   entityRefs: string[];
 }
 

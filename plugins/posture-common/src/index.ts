@@ -10,3 +10,4 @@ export * from './scoring';
 export * from './permissions';
 export * from './api';
 export * from './client';
+export * from './quadrant';

@@ -185,6 +185,33 @@ describe('posture REST API', () => {
       expect(byText.body.total).toBe(0);
     });
 
+    it('overview by quadrant: readable entities only, and the points stay those of the other filters', async () => {
+      // web fails replicas (scalability) and passes run-as-non-root (security): secure but fragile
+      const fragile = await get('/overview?quadrant=secure-fragile');
+      expect(fragile.status).toBe(200);
+      expect(fragile.body.rows.map((r: any) => r.entityRef)).toEqual(['component:default/web']);
+      // api fails both security checks, but it is not the caller's to see
+      const atRisk = await get('/overview?quadrant=at-risk&quadrant=scalable-exposed');
+      expect(atRisk.body).toMatchObject({ total: 0, rows: [] });
+      expect(atRisk.body.points.map((p: any) => p.entityRef)).toEqual(['component:default/web']);
+      expect(JSON.stringify(atRisk.body)).not.toMatch(hidden);
+      const csv = await get('/overview.csv?quadrant=at-risk');
+      expect(csv.text.trimEnd().split('\r\n')).toHaveLength(1);
+    });
+
+    it('checks: the denominator and the failing entities by owner count readable entities only', async () => {
+      const { checks } = (await get('/checks')).body;
+      const replicas = checks.find((c: any) => c.id === 'replicas');
+      expect(replicas).toMatchObject({
+        failingEntities: 1,
+        scoredEntities: 2,
+        failingByOwner: [{ owner: 'group:default/team-a', failing: 1, entityRefs: ['component:default/web'] }],
+      });
+      // only api, which the caller may not read, fails it
+      const privileged = checks.find((c: any) => c.id === 'pss-privileged');
+      expect(privileged).toMatchObject({ failingEntities: 0, scoredEntities: 2, failingByOwner: [] });
+    });
+
     it('overview.csv: no line for an entity the user may not read', async () => {
       const csv = await get('/overview.csv');
       expect(csv.status).toBe(200);
@@ -280,6 +307,7 @@ describe('hostile input', () => {
     ['order=sideways', /order: /],
     ['grade=Z', /grade.*: /],
     ['level=Platinum', /level.*: /],
+    ['quadrant=top-left', /quadrant.*: /],
     ['limit=-1', /limit: must be at least 1/],
     ['limit=0', /limit: must be at least 1/],
     ['limit=99999999999999999999999', /limit: must be at most 500/],

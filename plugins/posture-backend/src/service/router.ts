@@ -9,6 +9,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   CampaignDefinition,
   CheckMetadata,
+  CheckOwnerFailures,
   postureClusterReadPermission,
   postureRefreshPermission,
   postureScorecardReadPermission,
@@ -40,6 +41,27 @@ interface SerialisedReads {
 
 /** Failing entities listed per check in GET /checks; `failingEntities` always has the full count. */
 export const CHECK_ENTITY_REFS_LIMIT = 50;
+
+/**
+ * Keeps `limit` refs over all owners, taken in turns (one per owner per round), so that every
+ * owner with failures gets some of its services named, not only the owner with the most.
+ * The counts stay whole.
+ */
+export function shareRefs(groups: CheckOwnerFailures[], limit: number): CheckOwnerFailures[] {
+  const kept = groups.map(() => 0);
+  let left = limit;
+  for (let round = 0, took = true; left > 0 && took; round++) {
+    took = false;
+    for (let i = 0; i < groups.length && left > 0; i++) {
+      if (round < groups[i].entityRefs.length) {
+        kept[i]++;
+        left--;
+        took = true;
+      }
+    }
+  }
+  return groups.map((g, i) => ({ ...g, entityRefs: g.entityRefs.slice(0, kept[i]) }));
+}
 
 /**
  * Sends JSON the store serialised once, without parsing, serialising or hashing it again. With the
@@ -261,7 +283,11 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const summaries = await store.listCheckSummaries(options.checks(), { allowedRefs });
     // the full lists ran to megabytes; the UI links to the first few and shows the count
     res.json({
-      checks: summaries.map(s => ({ ...s, entityRefs: s.entityRefs.slice(0, CHECK_ENTITY_REFS_LIMIT) })),
+      checks: summaries.map(s => ({
+        ...s,
+        entityRefs: s.entityRefs.slice(0, CHECK_ENTITY_REFS_LIMIT),
+        ...(s.failingByOwner && { failingByOwner: shareRefs(s.failingByOwner, CHECK_ENTITY_REFS_LIMIT) }),
+      })),
     });
   });
 

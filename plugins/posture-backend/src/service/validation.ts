@@ -25,6 +25,7 @@ export const overviewQuerySchema = z
     cluster: list.optional(),
     grade: list.pipe(z.array(z.enum(['A', 'B', 'C', 'D', 'F']))).optional(),
     level: list.pipe(z.array(z.enum(['Gold', 'Silver', 'Bronze', 'None']))).optional(),
+    quadrant: list.pipe(z.array(z.enum(['balanced', 'secure-fragile', 'scalable-exposed', 'at-risk']))).optional(),
     q: z.string().max(MAX_VALUE, `q is at most ${MAX_VALUE} characters`).optional(),
     sort: z
       .enum(['name', 'owner', 'system', 'scalability', 'security', 'overall', 'grade', 'level', 'lastChangedAt'])

@@ -5,6 +5,7 @@ import {
 import { InputError } from '@backstage/errors';
 import {
   CheckMetadata,
+  CheckOwnerFailures,
   CheckResult,
   CheckSummary,
   ClusterScorecard,
@@ -35,6 +36,7 @@ import {
   distributionOf,
   levelDistribution,
   matchesText,
+  quadrantOfRow,
   normaliseOverviewQuery,
   sortRows,
 } from './overview';
@@ -845,7 +847,8 @@ export class PostureStore {
     if (allowed && allowed.size === 0) return emptyOverview();
     const snapshot = await this.overviewSnapshot();
     const view = snapshot.view(query, allowed);
-    const { distribution, points } = view.aggregates();
+    const { distribution } = view.distribution();
+    const { points } = snapshot.pointsView(query, allowed).points();
     return {
       total: view.rows.length,
       rows: view
@@ -870,8 +873,8 @@ export class PostureStore {
 
   /** Over-requested CPU and memory per owning team, over the entities the query matches. */
   async getRightSizing(query: OverviewStoreQuery): Promise<RightSizingResponse> {
-    // name and title too: the text filter reads them
-    const rows = await this.matchingRows(query, ['entity_ref', 'owner', 'name', 'title']);
+    // the columns the in-memory filters read too: name and title (text), the scores (quadrant)
+    const rows = await this.matchingRows(query, ['entity_ref', 'owner', 'name', 'title', 'scalability', 'security']);
     return rightSizingByOwner(this.db, rows, query.cluster);
   }
 
@@ -972,9 +975,24 @@ export class PostureStore {
           allowed ? refs.filter(r => allowed.has(r)) : [...refs],
         );
     }
+    // owners and the denominator come from the overview rows, which are cached per data version
+    const { rows } = await this.overviewSnapshot();
+    const ownerOf = new Map<string, string | null>();
+    let scoredEntities = 0;
+    for (const r of rows) {
+      if (allowed && !allowed.has(r.entity_ref)) continue;
+      ownerOf.set(r.entity_ref, r.owner);
+      if (r.state === 'scored') scoredEntities++;
+    }
     return checks.map(c => {
       const entityRefs = failing.get(c.id) ?? [];
-      return { ...c, failingEntities: entityRefs.length, entityRefs };
+      return {
+        ...c,
+        failingEntities: entityRefs.length,
+        entityRefs,
+        scoredEntities,
+        failingByOwner: byOwner(entityRefs, ownerOf),
+      };
     });
   }
 
@@ -1150,6 +1168,13 @@ export class PostureStore {
     if (allowed && allowed.size > WHERE_IN_BATCH)
       rows = rows.filter(r => allowed.has(r.entity_ref));
     if (query.q) rows = rows.filter(r => matchesText(r, query.q!));
+    const quadrants = list(query.quadrant);
+    if (quadrants) {
+      rows = rows.filter(r => {
+        const quadrant = quadrantOfRow(r);
+        return quadrant !== null && quadrants.includes(quadrant);
+      });
+    }
     return rows;
   }
 
@@ -1294,6 +1319,23 @@ interface CachedEntity {
   body?: SerialisedBody;
   /** collectedAt of the clusters not already stale, for the router's age check */
   fresh: (string | null)[];
+}
+
+/** Failing entities grouped by owner: most failing first, then by owner ref, no owner last. */
+function byOwner(
+  entityRefs: string[],
+  ownerOf: Map<string, string | null>,
+): CheckOwnerFailures[] {
+  const groups = new Map<string | null, string[]>();
+  for (const ref of entityRefs) pushTo(groups, ownerOf.get(ref) ?? null, ref);
+  return [...groups.entries()]
+    .map(([owner, refs]) => ({ owner, failing: refs.length, entityRefs: refs }))
+    .sort(
+      (a, b) =>
+        b.failing - a.failing ||
+        (a.owner === null ? 1 : 0) - (b.owner === null ? 1 : 0) ||
+        compareText(a.owner ?? '', b.owner ?? ''),
+    );
 }
 
 function emptyOverview(): OverviewResponse {

@@ -536,6 +536,124 @@ describe('PostureStore overview and rollups', () => {
       expect(scoped.map(s => s.failingEntities)).toEqual([1, 1, 0, 0]);
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'gives each check its denominator and its failing entities by owner, readable ones only, %p',
+    async id => {
+      const store = await seeded(id);
+      const checks = [meta('probes'), meta('hpa', 'low'), meta('replicas')];
+      const [probes, hpa, replicas] = await store.listCheckSummaries(checks);
+      // alpha, beta, gamma and zeta are scored; delta (no workloads) and epsilon (no annotations) are not
+      expect(probes.scoredEntities).toBe(4);
+      expect(probes.failingByOwner).toEqual([
+        {
+          owner: 'group:default/team-a',
+          failing: 1,
+          entityRefs: ['component:default/beta'],
+        },
+        {
+          owner: 'group:default/team-b',
+          failing: 1,
+          entityRefs: ['component:default/gamma'],
+        },
+      ]);
+      expect(hpa.failingByOwner).toEqual([
+        {
+          owner: 'group:default/team-c',
+          failing: 1,
+          entityRefs: ['component:default/zeta'],
+        },
+      ]);
+      expect(replicas).toMatchObject({
+        failingEntities: 0,
+        scoredEntities: 4,
+        failingByOwner: [],
+      });
+
+      const [scoped] = await store.listCheckSummaries(checks, {
+        allowedRefs: new Set([
+          'component:default/gamma',
+          'component:default/delta',
+        ]),
+      });
+      // the denominator counts only what the caller may read, and scored: gamma
+      expect(scoped.scoredEntities).toBe(1);
+      expect(scoped.failingByOwner).toEqual([
+        {
+          owner: 'group:default/team-b',
+          failing: 1,
+          entityRefs: ['component:default/gamma'],
+        },
+      ]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'filters by balance quadrant, but keeps every point for the chart, %p',
+    async id => {
+      const store = await seeded(id);
+      const all = await store.listOverview({});
+      // zeta has no security result, so no point; delta and epsilon are unscored
+      expect(all.points.map(p => p.name)).toEqual(['alpha', 'beta', 'gamma']);
+
+      const atRisk = await store.listOverview({ quadrant: ['at-risk'] });
+      expect(atRisk.rows.map(r => r.name)).toEqual(['gamma']);
+      expect(atRisk.total).toBe(1);
+      expect(atRisk.distribution.levels).toEqual({
+        Gold: 0,
+        Silver: 0,
+        Bronze: 0,
+        None: 1,
+        none: 0,
+      });
+      // the quadrant is a facet: the points are those of the other filters
+      expect(atRisk.points).toEqual(all.points);
+
+      expect(
+        await names(store, { quadrant: ['balanced', 'secure-fragile'] }),
+      ).toEqual(['alpha', 'beta']);
+      expect(await names(store, { quadrant: ['scalable-exposed'] })).toEqual(
+        [],
+      );
+      // with the other filters, points follow those
+      const shop = await store.listOverview({
+        quadrant: ['balanced'],
+        system: ['system:default/shop'],
+      });
+      expect(shop.rows.map(r => r.name)).toEqual(['alpha']);
+      expect(shop.points.map(p => p.name)).toEqual(['alpha', 'beta']);
+
+      // the cached JSON says the same as the object API, for shared and per-user views
+      for (const allowedRefs of [
+        undefined,
+        new Set(['component:default/alpha', 'component:default/gamma']),
+      ]) {
+        const query = { quadrant: ['at-risk' as const], allowedRefs };
+        const json = await store.listOverviewJson(query);
+        expect(JSON.parse(json.body.toString('utf8'))).toEqual(
+          await store.listOverview(query),
+        );
+      }
+      const scoped = await store.listOverview({
+        quadrant: ['secure-fragile'],
+        allowedRefs: new Set([
+          'component:default/alpha',
+          'component:default/gamma',
+        ]),
+      });
+      expect(scoped.total).toBe(0);
+      expect(scoped.points.map(p => p.name)).toEqual(['alpha', 'gamma']);
+      expect(
+        (await store.overviewCsvRows({ quadrant: ['at-risk'] })).map(
+          r => r.name,
+        ),
+      ).toEqual(['gamma']);
+
+      await expect(
+        store.listOverview({ quadrant: ['nowhere' as never] }),
+      ).rejects.toThrow(InputError);
+    },
+  );
 });
 
 describe('PostureStore at scale', () => {

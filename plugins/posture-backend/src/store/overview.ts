@@ -7,6 +7,9 @@ import {
   OverviewResponse,
   OverviewSortField,
   PssLevel,
+  QUADRANT_IDS,
+  QuadrantId,
+  quadrantOf,
 } from '@posture-dev/backstage-plugin-posture-common';
 import { OverviewDbRow, num } from './rows';
 import { DEFAULT_OVERVIEW_LIMIT, MAX_OVERVIEW_LIMIT } from './types';
@@ -88,6 +91,7 @@ export function normaliseOverviewQuery(
   }
   checkEnum(query.grade, GRADES, 'grade');
   checkEnum(query.level, LEVELS, 'level');
+  checkEnum(query.quadrant, QUADRANT_IDS, 'quadrant');
   for (const key of [
     'owner',
     'system',
@@ -131,6 +135,14 @@ export function matchesText(r: OverviewDbRow, q: string): boolean {
     (r.title ?? '').toLocaleLowerCase('en-US').includes(needle) ||
     r.entity_ref.includes(needle)
   );
+}
+
+/** The balance quadrant of a row, or null when it lacks either pillar score (it is in none). */
+export function quadrantOfRow(r: OverviewDbRow): QuadrantId | null {
+  const scalability = num(r.scalability);
+  const security = num(r.security);
+  if (scalability === null || security === null) return null;
+  return quadrantOf({ scalability, security });
 }
 
 function compare<T extends string | number>(a: T, b: T): number {

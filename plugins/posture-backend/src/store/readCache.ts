@@ -10,6 +10,7 @@ import {
   matchesText,
   NormalisedPaging,
   pointsOf,
+  quadrantOfRow,
   sortRows,
 } from './overview';
 import { OverviewDbRow, normRef, toOverviewRow } from './rows';
@@ -112,24 +113,34 @@ export class OverviewSnapshot {
     return v;
   }
 
+  /**
+   * The rows whose points the response carries: every filter but the quadrant, so that the
+   * chart keeps showing the other quadrants to pick instead (the quadrant is a facet).
+   */
+  pointsView(
+    query: OverviewStoreQuery,
+    allowed: Set<string> | undefined,
+  ): FilteredView {
+    return this.view({ ...query, quadrant: undefined }, allowed);
+  }
+
   /** one overview page, serialised; shared pages (no permission set) are cached */
   page(
     query: OverviewStoreQuery,
     allowed: Set<string> | undefined,
     paging: NormalisedPaging,
   ): SerialisedBody {
-    if (allowed)
-      return serialised(
-        this.view(query, allowed).pageJson(this, paging),
-        false,
+    const json = () =>
+      this.view(query, allowed).pageJson(
+        this,
+        paging,
+        this.pointsView(query, allowed),
       );
+    if (allowed) return serialised(json(), false);
     const key = JSON.stringify([normaliseFilter(query), paging]);
     let page = this.pages.get(key);
     if (!page) {
-      page = serialised(
-        this.view(query, undefined).pageJson(this, paging),
-        true,
-      );
+      page = serialised(json(), true);
       this.pages.set(key, page);
     }
     return page;
@@ -150,6 +161,10 @@ export class OverviewSnapshot {
       return false;
     if (f.level && (r.level === null || !f.level.includes(r.level)))
       return false;
+    if (f.quadrant) {
+      const quadrant = quadrantOfRow(r);
+      if (quadrant === null || !f.quadrant.includes(quadrant)) return false;
+    }
     if (f.cluster) {
       const has = this.clustersOf.get(r.entity_ref);
       if (!has || !f.cluster.some(c => has.has(c))) return false;
@@ -161,11 +176,8 @@ export class OverviewSnapshot {
 /** One filtered set of rows, with what is computed over all of them done once. */
 export class FilteredView {
   private readonly sorted = new Map<string, OverviewDbRow[]>();
-  private summary?: {
-    distribution: Distribution;
-    points: OverviewResponse['points'];
-    json: string;
-  };
+  private distributionSummary?: { distribution: Distribution; json: string };
+  private pointsSummary?: { points: OverviewResponse['points']; json: string };
 
   constructor(readonly rows: OverviewDbRow[]) {}
 
@@ -179,29 +191,43 @@ export class FilteredView {
     return s;
   }
 
-  /** distribution and points, and their JSON (`"distribution":…,"points":…`) */
-  aggregates() {
-    if (!this.summary) {
+  /** the distribution over these rows, and its JSON */
+  distribution() {
+    if (!this.distributionSummary) {
       const distribution = distributionOf(this.rows);
-      const points = pointsOf(this.rows);
-      this.summary = {
+      this.distributionSummary = {
         distribution,
-        points,
-        json: `"distribution":${JSON.stringify(
-          distribution,
-        )},"points":${JSON.stringify(points)}`,
+        json: JSON.stringify(distribution),
       };
     }
-    return this.summary;
+    return this.distributionSummary;
   }
 
-  /** the overview response as JSON, key for key what JSON.stringify(listOverview(...)) gives */
-  pageJson(snapshot: OverviewSnapshot, paging: NormalisedPaging): string {
+  /** the quadrant points of these rows, and their JSON */
+  points() {
+    if (!this.pointsSummary) {
+      const points = pointsOf(this.rows);
+      this.pointsSummary = { points, json: JSON.stringify(points) };
+    }
+    return this.pointsSummary;
+  }
+
+  /**
+   * The overview response as JSON, key for key what JSON.stringify(listOverview(...)) gives;
+   * the points are those of `pointsFrom` (the view without the quadrant filter).
+   */
+  pageJson(
+    snapshot: OverviewSnapshot,
+    paging: NormalisedPaging,
+    pointsFrom: FilteredView = this,
+  ): string {
     const page = this.sortedBy(paging.sort, paging.order)
       .slice(paging.offset, paging.offset + paging.limit)
       .map(r => snapshot.row(r));
-    return `{"total":${this.rows.length},"rows":${JSON.stringify(page)},${
-      this.aggregates().json
+    return `{"total":${this.rows.length},"rows":${JSON.stringify(
+      page,
+    )},"distribution":${this.distribution().json},"points":${
+      pointsFrom.points().json
     }}`;
   }
 }
@@ -214,6 +240,7 @@ interface Filter {
   grade?: string[];
   level?: string[];
   cluster?: string[];
+  quadrant?: string[];
   q?: string;
 }
 
@@ -231,6 +258,7 @@ function normaliseFilter(query: OverviewStoreQuery): Filter {
     grade: list(query.grade),
     level: list(query.level),
     cluster: list(query.cluster),
+    quadrant: list(query.quadrant),
   };
   if (query.q && query.q.trim()) f.q = query.q;
   return f;

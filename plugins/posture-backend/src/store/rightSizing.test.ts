@@ -34,7 +34,7 @@ function withResources(e: EntityScorecard, perCluster: Record<string, WorkloadRe
   return { ...e, clusters: e.clusters.map(c => (perCluster[c.cluster] ? { ...c, resources: perCluster[c.cluster] } : c)) };
 }
 
-const ok = [result('run-as-non-root', 'pass')];
+const ok = [result('run-as-non-root', 'pass'), result('replicas', 'pass', { pillar: 'scalability' })];
 
 describe('right-sizing', () => {
   it('sums nothing without a usage source', () => {
@@ -94,6 +94,9 @@ describe('right-sizing', () => {
     expect(readable.teams.map(t => t.owner)).toEqual(['group:default/team-growth']);
     const west = await store.getRightSizing({ cluster: ['west'] });
     expect(west.total.overRequested.cpuCores).toBeCloseTo(0.5);
+    // the quadrant filter reads the scores: every entity here scores 100 on both pillars
+    expect((await store.getRightSizing({ quadrant: ['balanced'] })).total).toMatchObject({ services: 3 });
+    expect((await store.getRightSizing({ quadrant: ['at-risk'] })).total).toMatchObject({ services: 0 });
     const owner = await store.getRightSizing({ owner: ['group:default/team-growth'] });
     expect(owner.total).toMatchObject({ services: 1 });
     expect(await store.getRightSizing({ allowedRefs: new Set() })).toEqual({

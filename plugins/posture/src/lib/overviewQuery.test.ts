@@ -48,6 +48,15 @@ describe('overview URL state', () => {
     expect(hasFilters(parseOverviewParams(new URLSearchParams('sort=name&page=2')))).toBe(false);
   });
 
+  it('keeps the quadrant picked on the chart, sends it as a list, and drops an unknown one', () => {
+    const state = parseOverviewParams(new URLSearchParams('quadrant=at-risk&grade=F'));
+    expect(state.quadrant).toBe('at-risk');
+    expect(writeOverviewParams(state).toString()).toBe('grade=F&quadrant=at-risk');
+    expect(toOverviewQuery(state)).toMatchObject({ quadrant: ['at-risk'], grade: ['F'] });
+    expect(hasFilters(parseOverviewParams(new URLSearchParams('quadrant=balanced')))).toBe(true);
+    expect(parseOverviewParams(new URLSearchParams('quadrant=top-left')).quadrant).toBeUndefined();
+  });
+
   it('writes nothing for the defaults', () => {
     expect(writeOverviewParams(parseOverviewParams(new URLSearchParams(''))).toString()).toBe('');
   });

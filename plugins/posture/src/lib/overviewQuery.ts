@@ -4,6 +4,7 @@ import {
   OverviewQuery,
   OverviewSortField,
 } from '@posture-dev/backstage-plugin-posture-common';
+import { QuadrantId, isQuadrantId } from './quadrant';
 
 export const LIST_FILTERS = ['owner', 'system', 'kind', 'lifecycle', 'cluster', 'grade', 'level'] as const;
 export type ListFilter = (typeof LIST_FILTERS)[number];
@@ -27,6 +28,8 @@ export const DEFAULT_PAGE_SIZE = 25;
 /** The overview's whole view state; it lives in the URL so a view can be shared. */
 export interface OverviewUrlState {
   filters: Record<ListFilter, string[]>;
+  /** the balance quadrant picked on the chart */
+  quadrant?: QuadrantId;
   q: string;
   sort?: OverviewSortField;
   order?: 'asc' | 'desc';
@@ -56,13 +59,16 @@ export function parseOverviewParams(params: URLSearchParams): OverviewUrlState {
   const page = Number.isInteger(pageNum) && pageNum >= 1 ? pageNum - 1 : 0;
   const sizeNum = Number(params.get('pageSize'));
   const pageSize = (PAGE_SIZES as readonly number[]).includes(sizeNum) ? sizeNum : DEFAULT_PAGE_SIZE;
-  return { filters, q: params.get('q') ?? '', sort, order, page, pageSize };
+  const quadrantParam = params.get('quadrant');
+  const quadrant = isQuadrantId(quadrantParam) ? quadrantParam : undefined;
+  return { filters, quadrant, q: params.get('q') ?? '', sort, order, page, pageSize };
 }
 
 /** Writes only what differs from the defaults, so shared URLs stay short. */
 export function writeOverviewParams(state: OverviewUrlState): URLSearchParams {
   const params = new URLSearchParams();
   for (const key of LIST_FILTERS) state.filters[key].forEach(v => params.append(key, v));
+  if (state.quadrant) params.set('quadrant', state.quadrant);
   if (state.q.trim()) params.set('q', state.q);
   if (state.sort) params.set('sort', state.sort);
   if (state.order) params.set('order', state.order);
@@ -77,6 +83,7 @@ export function toFilterQuery(state: OverviewUrlState): OverviewQuery {
   for (const key of LIST_FILTERS) {
     if (state.filters[key].length) (query as Record<string, unknown>)[key] = state.filters[key];
   }
+  if (state.quadrant) query.quadrant = [state.quadrant];
   if (state.q.trim()) query.q = state.q.trim();
   if (state.sort) query.sort = state.sort;
   if (state.order) query.order = state.order;
@@ -92,5 +99,5 @@ export function toOverviewQuery(state: OverviewUrlState): OverviewQuery {
 }
 
 export function hasFilters(state: OverviewUrlState): boolean {
-  return LIST_FILTERS.some(k => state.filters[k].length > 0) || state.q.trim() !== '';
+  return LIST_FILTERS.some(k => state.filters[k].length > 0) || state.quadrant !== undefined || state.q.trim() !== '';
 }

@@ -126,6 +126,8 @@ export function checkMeta(overrides: Partial<CheckSummary> & Pick<CheckSummary, 
     references: {},
     failingEntities: 0,
     entityRefs: [],
+    scoredEntities: 3,
+    failingByOwner: [],
     ...overrides,
   };
 }
@@ -141,6 +143,10 @@ export const CHECKS: CheckSummary[] = [
     references: { polaris: ['deploymentMissingReplicas'], kubeScore: ['deployment-replicas'] },
     failingEntities: 2,
     entityRefs: ['component:default/checkout', 'component:default/cart'],
+    failingByOwner: [
+      { owner: 'group:default/team-a', failing: 1, entityRefs: ['component:default/checkout'] },
+      { owner: null, failing: 1, entityRefs: ['component:default/cart'] },
+    ],
   }),
   checkMeta({ id: 'pdb', title: 'Has a PodDisruptionBudget', pillar: 'scalability', category: 'availability' }),
   checkMeta({
@@ -150,6 +156,7 @@ export const CHECKS: CheckSummary[] = [
     references: { kubescape: ['C-0017'], nsa: ['immutable-containers'], cis: ['5.7.3'] },
     failingEntities: 1,
     entityRefs: ['component:default/checkout'],
+    failingByOwner: [{ owner: 'group:default/team-a', failing: 1, entityRefs: ['component:default/checkout'] }],
   }),
   checkMeta({
     id: 'run-as-non-root',

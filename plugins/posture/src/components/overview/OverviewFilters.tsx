@@ -13,6 +13,7 @@ import { GRADES, LEVELS, ListFilter, OverviewUrlState, hasFilters } from '../../
 import { FilterOptions, toFullRef } from './useFilterOptions';
 import { levelName } from '../../lib/fixFirst';
 import { useDisplayNames } from '../../lib/useDisplayNames';
+import { QUADRANTS, QuadrantId } from '../../lib/quadrant';
 
 const LABELS: Record<ListFilter, string> = {
   owner: 'Owner',
@@ -107,10 +108,12 @@ export interface OverviewFiltersProps {
   onFilter: (key: ListFilter, values: string[]) => void;
   onText: (q: string) => void;
   onClear: () => void;
+  /** clears the quadrant picked on the chart */
+  onQuadrant?: (quadrant: QuadrantId | undefined) => void;
 }
 
 export function OverviewFilters(props: OverviewFiltersProps) {
-  const { state, options, onFilter, onText, onClear } = props;
+  const { state, options, onFilter, onText, onClear, onQuadrant } = props;
   // typing edits a local copy; the URL (and the request) follow once typing pauses
   const [text, setText] = useState(state.q);
   useEffect(() => setText(state.q), [state.q]);
@@ -147,6 +150,17 @@ export function OverviewFilters(props: OverviewFiltersProps) {
       ))}
       <MultiSelect name="grade" value={state.filters.grade} options={GRADES} onChange={v => onFilter('grade', v)} />
       <MultiSelect name="level" value={state.filters.level} options={LEVELS} onChange={v => onFilter('level', v)} />
+      {state.quadrant && (
+        // picked on the chart, so shown here where the other filters are, and cleared like them
+        <Chip
+          label={`Quadrant: ${QUADRANTS[state.quadrant].label}`}
+          aria-label={`Quadrant filter: ${QUADRANTS[state.quadrant].label}. Press Delete to clear it.`}
+          color="primary"
+          variant="outlined"
+          onDelete={onQuadrant ? () => onQuadrant(undefined) : undefined}
+          data-testid="posture-filter-quadrant"
+        />
+      )}
       {hasFilters(state) && (
         <Button size="small" onClick={onClear} data-testid="posture-filter-clear">
           Clear filters

@@ -194,11 +194,10 @@ describe('PostureOverview', () => {
 
   it('plots the balance quadrant; hovering shows the service and a click opens its Posture tab', async () => {
     await renderOverview(mockPostureApi());
-    const points = await screen.findAllByTestId('quadrant-point');
-    expect(points.map(p => p.getAttribute('data-entity-ref'))).toEqual([
-      'component:default/checkout',
-      'component:default/cart',
-    ]);
+    const markers = await screen.findAllByTestId('quadrant-point');
+    const byRef = (ref: string) => markers.find(m => m.getAttribute('data-entity-refs') === ref)!;
+    expect(markers).toHaveLength(2);
+    const points = [byRef('component:default/checkout'), byRef('component:default/cart')];
     expect(screen.getByTestId('quadrant-label-balanced')).toHaveTextContent('Balanced (1)');
     expect(screen.getByTestId('quadrant-label-secure-fragile')).toHaveTextContent('Secure but fragile (1)');
 
@@ -210,6 +209,47 @@ describe('PostureOverview', () => {
 
     await userEvent.click(points[1]);
     await waitFor(() => expect(location()).toBe('/catalog/default/component/cart/posture'));
+  });
+
+  it('filters the table to the quadrant picked on the chart, shows it as a filter and keeps it in the URL', async () => {
+    const api = mockPostureApi();
+    await renderOverview(api);
+    await screen.findAllByTestId('posture-overview-row');
+    expect(screen.queryByTestId('posture-filter-quadrant')).not.toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('button', { name: /^Secure but fragile: 1 service,/ }));
+    await waitFor(() => expect(searchParams().get('quadrant')).toBe('secure-fragile'));
+    await waitFor(() =>
+      expect(api.getOverview).toHaveBeenLastCalledWith({ quadrant: ['secure-fragile'], limit: 25, offset: 0 }),
+    );
+    expect(screen.getByTestId('posture-quadrant-status')).toHaveTextContent(
+      'The table below lists the 2 services in Secure but fragile.',
+    );
+    const chip = screen.getByTestId('posture-filter-quadrant');
+    expect(chip).toHaveTextContent('Quadrant: Secure but fragile');
+    expect(screen.getByTestId('quadrant-region-secure-fragile')).toHaveAttribute('aria-pressed', 'true');
+
+    // the chip clears it, by keyboard too
+    chip.focus();
+    await userEvent.keyboard('{Delete}');
+    await waitFor(() => expect(searchParams().has('quadrant')).toBe(false));
+    await waitFor(() => expect(api.getOverview).toHaveBeenLastCalledWith({ limit: 25, offset: 0 }));
+  });
+
+  it('reads the quadrant from a shared link; "Show all" clears it alone, "Clear filters" with the rest', async () => {
+    const api = mockPostureApi();
+    await renderOverview(api, '/posture?quadrant=balanced&grade=A&page=2');
+    await waitFor(() =>
+      expect(api.getOverview).toHaveBeenLastCalledWith({ grade: ['A'], quadrant: ['balanced'], limit: 25, offset: 25 }),
+    );
+    expect(await screen.findByTestId('posture-filter-quadrant')).toHaveTextContent('Quadrant: Balanced');
+    await userEvent.click(screen.getByRole('button', { name: 'Show all' }));
+    await waitFor(() => expect(searchParams().has('quadrant')).toBe(false));
+    expect(searchParams().get('grade')).toBe('A');
+    expect(screen.getByTestId('posture-quadrant-status')).toHaveTextContent('');
+    await userEvent.click(screen.getByTestId('posture-filter-clear'));
+    await waitFor(() => expect(location()).toBe('/posture'));
+    expect(screen.queryByTestId('posture-filter-quadrant')).not.toBeInTheDocument();
   });
 
   it('shows distributions per grade for each pillar and per level', async () => {

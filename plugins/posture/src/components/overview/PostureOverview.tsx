@@ -1,7 +1,8 @@
-import { useCallback, useMemo } from 'react';
+import { useCallback, useMemo, useRef } from 'react';
 import { InfoCard, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
 import LinearProgress from '@material-ui/core/LinearProgress';
 import Typography from '@material-ui/core/Typography';
@@ -23,6 +24,7 @@ import { OverviewFilters } from './OverviewFilters';
 import { OverviewTable } from './OverviewTable';
 import { useFilterOptions } from './useFilterOptions';
 import { useOverviewUrlState } from './useOverviewUrlState';
+import { QUADRANTS, QuadrantId } from '../../lib/quadrant';
 
 const GRADE_ORDER = ['A', 'B', 'C', 'D', 'F', 'none'] as const;
 const LEVEL_ORDER = ['Gold', 'Silver', 'Bronze', 'None', 'none'] as const;
@@ -97,11 +99,67 @@ export function PostureOverview() {
     [update],
   );
   const onSelectPoint = useCallback((p: QuadrantPoint) => navigate(tabLink(p.entityRef)), [navigate, tabLink]);
+  const servicesRef = useRef<HTMLDivElement>(null);
+  const onQuadrant = useCallback(
+    (quadrant: QuadrantId | undefined) => update(s => ({ ...s, quadrant, page: 0 })),
+    [update],
+  );
 
   return (
     <Grid container spacing={3}>
       <NoClustersBanner />
-      <Grid item xs={12}>
+      {value && !error && (
+        <>
+          <Grid item xs={12} lg={7}>
+            <InfoCard
+              title="Balance"
+              subheader="Scalability against security for every matching service. Pick a quadrant to list its services in the table below; pick a marker to open a service."
+            >
+              {value.points.length === 0 ? (
+                <Typography variant="body2">No scored services match these filters.</Typography>
+              ) : (
+                <QuadrantChart
+                  points={value.points}
+                  onSelect={onSelectPoint}
+                  selected={state.quadrant}
+                  onSelectQuadrant={onQuadrant}
+                />
+              )}
+              {/* the table is below the fold: say here what a pick did, and announce it */}
+              <Box display="flex" flexWrap="wrap" alignItems="center" style={{ gap: 8 }} minHeight={30}>
+                <Typography variant="body2" role="status" data-testid="posture-quadrant-status">
+                  {state.quadrant && loading && `Finding the services in ${QUADRANTS[state.quadrant].label}…`}
+                  {state.quadrant &&
+                    !loading &&
+                    `The table below lists the ${value.total} service${value.total === 1 ? '' : 's'} in ${
+                      QUADRANTS[state.quadrant].label
+                    }.`}
+                </Typography>
+                {state.quadrant && (
+                  <>
+                    <Button
+                      size="small"
+                      color="primary"
+                      onClick={() => servicesRef.current?.scrollIntoView?.({ behavior: 'smooth', block: 'start' })}
+                    >
+                      Go to the table
+                    </Button>
+                    <Button size="small" onClick={() => onQuadrant(undefined)}>
+                      Show all
+                    </Button>
+                  </>
+                )}
+              </Box>
+            </InfoCard>
+          </Grid>
+          <Grid item xs={12} lg={5}>
+            <InfoCard title="Distribution" subheader="Services per grade and level, over all matching services">
+              <Distributions distribution={value.distribution} />
+            </InfoCard>
+          </Grid>
+        </>
+      )}
+      <Grid item xs={12} ref={servicesRef}>
         <InfoCard
           title="Services"
           subheader={value ? `${value.total} service${value.total === 1 ? '' : 's'} match` : undefined}
@@ -112,7 +170,16 @@ export function PostureOverview() {
             options={options}
             onFilter={setFilter}
             onText={setText}
-            onClear={() => update(s => ({ ...s, filters: { owner: [], system: [], kind: [], lifecycle: [], cluster: [], grade: [], level: [] }, q: '', page: 0 }))}
+            onClear={() =>
+              update(s => ({
+                ...s,
+                filters: { owner: [], system: [], kind: [], lifecycle: [], cluster: [], grade: [], level: [] },
+                quadrant: undefined,
+                q: '',
+                page: 0,
+              }))
+            }
+            onQuadrant={onQuadrant}
           />
           {loading && value && <LinearProgress aria-label="Updating" />}
           {loading && !value && <Progress />}
@@ -132,27 +199,6 @@ export function PostureOverview() {
           )}
         </InfoCard>
       </Grid>
-      {value && !error && (
-        <>
-          <Grid item xs={12} lg={7}>
-            <InfoCard
-              title="Balance"
-              subheader="Scalability against security for every matching service. Click a point to open its posture."
-            >
-              {value.points.length === 0 ? (
-                <Typography variant="body2">No scored services match these filters.</Typography>
-              ) : (
-                <QuadrantChart points={value.points} onSelect={onSelectPoint} />
-              )}
-            </InfoCard>
-          </Grid>
-          <Grid item xs={12} lg={5}>
-            <InfoCard title="Distribution" subheader="Services per grade and level, over all matching services">
-              <Distributions distribution={value.distribution} />
-            </InfoCard>
-          </Grid>
-        </>
-      )}
       <TeamRightSizingCard query={toFilterQuery(state)} gridItem />
       <Grid item xs={12}>
         <Box>
