@@ -46,6 +46,11 @@ export interface Config {
           name: string;
           /** a directory of YAML, e.g. a GitOps checkout; relative to the backend's working directory */
           path: string;
+          /**
+           * what the reader accepts; a larger file, or more in all, is refused with one clear error
+           * (defaults: 10 MB per file, 256 MB in all, 20,000 files, as the CLI's)
+           */
+          limits?: { maxFileSizeMb?: number; maxTotalSizeMb?: number; maxFiles?: number };
         }
     >;
     /** also collect from `kubernetes.clusterLocatorMethods` config clusters; default true */

@@ -23,6 +23,8 @@ export interface ManifestsClusterConfig {
   type: 'manifests';
   name: string;
   path: string;
+  /** the reader's limits; defaults as the CLI's (10 MB per file, 256 MB in all, 20,000 files) */
+  limits?: { maxFileBytes?: number; maxTotalBytes?: number; maxFiles?: number };
 }
 
 export type ClusterConfig = KubernetesClusterConfig | ManifestsClusterConfig;
@@ -108,7 +110,7 @@ export function readPostureConfig(root: Config): PostureConfig {
   for (const c of p?.getOptionalConfigArray('clusters') ?? []) {
     const name = c.getString('name');
     const type = c.getString('type');
-    if (type === 'manifests') clusters.push({ type, name, path: c.getString('path') });
+    if (type === 'manifests') clusters.push({ type, name, path: c.getString('path'), ...manifestLimits(c, name) });
     else if (type === 'kubernetes') clusters.push(readKubernetesCluster(c, name));
     else throw new Error(`posture cluster "${name}": unknown type "${type}" (kubernetes or manifests)`);
   }
@@ -141,3 +143,27 @@ export function readPostureConfig(root: Config): PostureConfig {
 }
 
 export { durationMs };
+
+const MB = 1024 * 1024;
+
+/** `limits: {maxFileSizeMb, maxTotalSizeMb, maxFiles}` of a manifests cluster; each a positive whole number. */
+function manifestLimits(c: Config, name: string): Pick<ManifestsClusterConfig, 'limits'> {
+  const l = c.getOptionalConfig('limits');
+  if (!l) return {};
+  const positive = (key: string) => {
+    const v = l.getOptionalNumber(key);
+    if (v !== undefined && (!Number.isInteger(v) || v < 1))
+      throw new Error(`posture cluster "${name}": limits.${key} must be a whole number of at least 1, got ${v}`);
+    return v;
+  };
+  const fileMb = positive('maxFileSizeMb');
+  const totalMb = positive('maxTotalSizeMb');
+  const files = positive('maxFiles');
+  return {
+    limits: {
+      ...(fileMb !== undefined ? { maxFileBytes: fileMb * MB } : {}),
+      ...(totalMb !== undefined ? { maxTotalBytes: totalMb * MB } : {}),
+      ...(files !== undefined ? { maxFiles: files } : {}),
+    },
+  };
+}

@@ -8,7 +8,7 @@ import { PrometheusUsageSource, prometheusServes } from './usageSource';
 export function createClusterSource(config: ClusterConfig, prometheus?: PrometheusConfig): ClusterSource {
   const source =
     config.type === 'manifests'
-      ? new ManifestsClusterSource(config)
+      ? new ManifestsClusterSource(config, undefined, config.limits)
       : new KubernetesClusterSource(config);
   return prometheus && prometheusServes(prometheus, config)
     ? new PrometheusUsageSource(source, prometheus)

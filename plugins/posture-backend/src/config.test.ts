@@ -1,0 +1,47 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigReader } from '@backstage/config';
+import { createClusterSource } from './clusters/createSource';
+import { readPostureConfig } from './config';
+
+const config = (cluster: object) => new ConfigReader({ posture: { clusters: [cluster], useKubernetesClusters: false } });
+
+describe('a manifests cluster in app-config', () => {
+  it('takes the reader limits, in megabytes and files', () => {
+    const c = readPostureConfig(
+      config({ type: 'manifests', name: 'gitops', path: 'deploy', limits: { maxFileSizeMb: 40, maxTotalSizeMb: 1024, maxFiles: 50000 } }),
+    );
+    expect(c.clusters).toEqual([
+      {
+        type: 'manifests',
+        name: 'gitops',
+        path: 'deploy',
+        limits: { maxFileBytes: 40 * 2 ** 20, maxTotalBytes: 2 ** 30, maxFiles: 50000 },
+      },
+    ]);
+    // without limits, the reader's defaults apply
+    expect(readPostureConfig(config({ type: 'manifests', name: 'gitops', path: 'deploy' })).clusters[0]).not.toHaveProperty('limits');
+  });
+
+  it.each([0, -1, 1.5])('refuses a limit of %p with the key in the message', v => {
+    expect(() => readPostureConfig(config({ type: 'manifests', name: 'gitops', path: 'deploy', limits: { maxFiles: v } }))).toThrow(
+      `posture cluster "gitops": limits.maxFiles must be a whole number of at least 1, got ${v}`,
+    );
+  });
+
+  it('applies them to the collection', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'posture-limits-'));
+    try {
+      for (let i = 0; i < 3; i++) {
+        fs.writeFileSync(path.join(dir, `m${i}.yaml`), `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: m${i}}\n`);
+      }
+      const [cluster] = readPostureConfig(config({ type: 'manifests', name: 'gitops', path: dir, limits: { maxFiles: 2 } })).clusters;
+      await expect(createClusterSource(cluster).collect(new AbortController().signal)).rejects.toThrow(
+        'more than 2 manifest files: the input is refused',
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
