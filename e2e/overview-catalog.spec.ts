@@ -254,3 +254,26 @@ test("the check catalog's filters are in the URL, so a link reproduces the view"
   await page.getByTestId('posture-catalog-clear').click();
   await expect(entries).toHaveCount(before);
 });
+
+test('services on the same spot share one counted marker that lists them', async ({ page }) => {
+  // the demo has no two services at the same scores: the browser gets an overview where two do
+  // (the real response, with one point moved onto another), and draws what the app would
+  await page.route(url => url.pathname.endsWith('/api/posture/overview'), async route => {
+    const response = await route.fetch();
+    const body = await response.json();
+    const [a, b] = body.points;
+    if (a && b) body.points[1] = { ...b, scalability: a.scalability, security: a.security };
+    await route.fulfill({ response, json: body });
+  });
+  await signIn(page, '/posture');
+  const shared = page.locator('[data-testid="quadrant-point"][data-count="2"]');
+  await expect(shared).toHaveCount(1);
+  const refs = (await shared.getAttribute('data-entity-refs'))!.split(' ');
+  expect(refs).toHaveLength(2);
+  await shared.click();
+  // a shared marker opens a menu to pick one of its services
+  const menu = page.getByTestId('quadrant-group-menu');
+  await expect(menu).toBeVisible();
+  await expect(menu.getByRole('menuitem')).toHaveCount(2);
+  await screenshot(page, 'overview-quadrant-shared-marker');
+});
