@@ -24,6 +24,16 @@ export function* prettyJson(value: unknown, streamDepth = 2, depth = 0, rows = f
       return;
     }
     yield '[\n';
+    if (rows && depth + 1 >= streamDepth) {
+      // the rows of a report (hundreds of thousands): one piece each, not three generator steps
+      for (let i = 0; i < value.length; i++) {
+        const v = value[i];
+        const row = JSON.stringify(v === undefined || typeof v === 'function' ? null : v) ?? 'null';
+        yield i < value.length - 1 ? `${inner}${row},\n` : `${inner}${row}\n`;
+      }
+      yield `${outer}]`;
+      return;
+    }
     for (let i = 0; i < value.length; i++) {
       const v = value[i];
       yield inner;
