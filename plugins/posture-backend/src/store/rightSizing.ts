@@ -9,6 +9,12 @@ import {
 import { Knex } from 'knex';
 import { OverviewDbRow, T, chunk, num } from './rows';
 
+const zero = (): ResourceAmount => ({ cpuCores: 0, memoryBytes: 0 });
+function add(to: ResourceAmount, a: ResourceAmount) {
+  to.cpuCores += a.cpuCores;
+  to.memoryBytes += a.memoryBytes;
+}
+
 /**
  * The right-sizing columns of an entity's row in one cluster: the workloads' requested-vs-used
  * table as JSON, and its totals over all replicas, so that the per-team estimate is a grouped
@@ -43,12 +49,6 @@ export function resourceColumns(resources: WorkloadResources[] | undefined): {
     requested_cpu_cores: requested.cpuCores,
     requested_memory_bytes: requested.memoryBytes,
   };
-}
-
-const zero = (): ResourceAmount => ({ cpuCores: 0, memoryBytes: 0 });
-function add(to: ResourceAmount, a: ResourceAmount) {
-  to.cpuCores += a.cpuCores;
-  to.memoryBytes += a.memoryBytes;
 }
 
 interface TotalsRow {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { ClusterJob, ClusterJobResult } from './clusterJob';
 
 /**
@@ -95,12 +95,11 @@ function findEntry(): { file: string; jobModule: string; transform?: string } | 
   let file: string;
   let jobModule: string;
   try {
-    file = path.join(path.dirname(require.resolve(`${PACKAGE}/package.json`)), 'threads', 'collectionThread.js');
+    file = resolvePackagePath(PACKAGE, 'threads', 'collectionThread.js');
     jobModule = require.resolve(`${PACKAGE}/worker`);
   } catch {
-    // a bundler that inlined this package: fall back to the files beside this module, if any
-    file = path.join(__dirname, '..', '..', 'threads', 'collectionThread.js');
-    jobModule = path.join(__dirname, 'clusterJob.ts');
+    // a bundler that inlined this package and left its files behind: collections run in process
+    return undefined;
   }
   if (!fs.existsSync(file) || !fs.existsSync(jobModule)) return undefined;
   if (!jobModule.endsWith('.ts')) return { file, jobModule };

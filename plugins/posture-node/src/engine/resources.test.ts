@@ -67,7 +67,7 @@ describe('workload resources', () => {
   });
 
   it("counts an HPA's floor when the manifest leaves replicas to the HPA", () => {
-    const yaml = DEPLOY().replace('  replicas: 3\n', '') + USAGE + `---
+    const yaml = `${DEPLOY().replace('  replicas: 3\n', '')}${USAGE}---
 apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
 metadata: {name: web, namespace: shop}
@@ -103,7 +103,7 @@ status:
   });
 
   it('ignores hostile replica counts and numbers', () => {
-    const yaml = DEPLOY().replace('replicas: 3', 'replicas: "999999"') + USAGE.replace('p95: 0.5', 'p95: -4');
+    const yaml = `${DEPLOY().replace('replicas: 3', 'replicas: "999999"')}${USAGE.replace('p95: 0.5', 'p95: -4')}`;
     const [w] = run(yaml).workloads;
     expect(w.resources).toMatchObject({ replicas: 1, replicasFrom: 'default' });
     expect(w.resources?.containers[0].used.cpuP95).toBeUndefined();
