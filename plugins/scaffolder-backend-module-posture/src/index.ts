@@ -5,3 +5,4 @@
  */
 export { scaffolderModulePosture as default } from './module';
 export { createPostureScoreAction } from './actions/score';
+export type { PostureScoreInput, PostureScoreOutput } from './actions/score';

@@ -1,5 +1,5 @@
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { TemplateAction, createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { SEVERITIES, Severity, levelDrop } from '@posture-dev/backstage-plugin-posture-common';
 import {
   Check,
@@ -12,12 +12,41 @@ import { readManifests } from './readManifests';
 const LEVELS = ['Gold', 'Silver', 'Bronze', 'None'] as const;
 
 /**
+ * What `posture:score` takes. Written out rather than inferred from the zod schema, so that the
+ * published API is the same in every checkout (API Extractor printed the inferred members in a
+ * different order from one clone to the next).
+ *
+ * @public
+ */
+export type PostureScoreInput = {
+  path: string;
+  minScore: { scalability?: number; security?: number };
+  minLevel?: 'Gold' | 'Silver' | 'Bronze' | 'None';
+  failOn?: Severity;
+};
+
+/**
+ * What `posture:score` returns.
+ *
+ * @public
+ */
+export type PostureScoreOutput = {
+  scores: { scalability: number | null; security: number | null };
+  grades: { scalability: string | null; security: string | null; overall: string | null };
+  level: string;
+  pssLevel: string;
+  failingChecks: { checkId: string; severity: string; subject: string; message: string; evidence: string[] }[];
+};
+
+/**
  * `posture:score`: scores the manifests a template rendered with the same
  * engine as the backend and the CLI, and fails the task when they fall short.
+ *
+ * @public
  */
 export function createPostureScoreAction(
   options: { engineConfig?: EngineConfig; checks?: Check[] } = {},
-) {
+): TemplateAction<PostureScoreInput, PostureScoreOutput, 'v2'> {
   return createTemplateAction({
     id: 'posture:score',
     description:
