@@ -341,7 +341,7 @@ export interface ExemptionsResponse {
   exemptions: ExemptionEntry[];
 }
 
-/** One team's share of the right-sizing estimate (see `overRequest`). */
+/** One team's share of the right-sizing estimate (see `rightSizingOf`). */
 export interface RightSizingTeam {
   /** the owning group's ref; null for services without an owner */
   owner: string | null;

@@ -1,4 +1,4 @@
-import { formatCores, formatMemory, measuredRequest, overRequest } from './resources';
+import { formatCores, formatMemory, rightSizingOf } from './resources';
 import { WorkloadResources } from './types';
 
 const w = (replicas: number, containers: WorkloadResources['containers']): WorkloadResources => ({
@@ -10,13 +10,15 @@ const w = (replicas: number, containers: WorkloadResources['containers']): Workl
   containers,
 });
 
-describe('overRequest', () => {
+describe('rightSizingOf', () => {
   it('counts CPU above p95 use and memory above peak use, times the replicas', () => {
     const r = w(2, [
       { name: 'a', requests: { cpu: 1, memory: 1000 }, limits: {}, used: { cpuP95: 0.25, cpuMax: 0.9, memoryP95: 100, memoryMax: 600 } },
     ]);
-    expect(overRequest(r)).toEqual({ cpuCores: 1.5, memoryBytes: 800 });
-    expect(measuredRequest(r)).toEqual({ cpuCores: 2, memoryBytes: 2000 });
+    expect(rightSizingOf(r)).toEqual({
+      requested: { cpuCores: 2, memoryBytes: 2000 },
+      overRequested: { cpuCores: 1.5, memoryBytes: 800 },
+    });
   });
 
   it('never goes negative, and leaves out what is not both requested and measured', () => {
@@ -25,15 +27,16 @@ describe('overRequest', () => {
       { name: 'unmeasured', requests: { cpu: 4, memory: 4000 }, limits: {}, used: {} },
       { name: 'no-request', requests: {}, limits: {}, used: { cpuP95: 0.1, memoryMax: 10 } },
     ]);
-    expect(overRequest(r)).toEqual({ cpuCores: 0, memoryBytes: 0 });
-    expect(measuredRequest(r).cpuCores).toBeCloseTo(0.3);
-    expect(measuredRequest(r).memoryBytes).toBe(300);
+    const { requested, overRequested } = rightSizingOf(r);
+    expect(overRequested).toEqual({ cpuCores: 0, memoryBytes: 0 });
+    expect(requested.cpuCores).toBeCloseTo(0.3);
+    expect(requested.memoryBytes).toBe(300);
   });
 
   it('counts nothing for a workload scaled to zero or with a nonsense replica count', () => {
     const c = [{ name: 'a', requests: { cpu: 1 }, limits: {}, used: { cpuP95: 0 } }];
-    expect(overRequest(w(0, c)).cpuCores).toBe(0);
-    expect(overRequest(w(Number.NaN, c)).cpuCores).toBe(0);
+    expect(rightSizingOf(w(0, c)).overRequested.cpuCores).toBe(0);
+    expect(rightSizingOf(w(Number.NaN, c)).overRequested.cpuCores).toBe(0);
   });
 });
 

@@ -7,34 +7,28 @@ export interface ResourceAmount {
 }
 
 /**
- * What a workload reserves and does not use, over all its replicas: the budget-meeting number.
- * CPU counts the request above p95 use (CPU is throttled, not killed, above its request); memory
- * counts the request above peak use, because memory given back below the peak means OOM kills.
- * A container without a request or a measurement adds nothing: the estimate is a floor.
+ * What a workload requests, and reserves without using, over all its replicas: the budget-meeting
+ * number. Only containers with both a request and a measurement count, in both figures, so the
+ * share over-requested compares like with like and the estimate is a floor. CPU counts the request
+ * above p95 use (CPU is throttled, not killed, above its request); memory counts the request above
+ * peak use, because memory given back below the peak means OOM kills.
  */
-export function overRequest(w: WorkloadResources): ResourceAmount {
-  let cpu = 0;
-  let memory = 0;
+export function rightSizingOf(w: WorkloadResources): { requested: ResourceAmount; overRequested: ResourceAmount } {
+  const requested = { cpuCores: 0, memoryBytes: 0 };
+  const overRequested = { cpuCores: 0, memoryBytes: 0 };
   for (const c of w.containers) {
-    if (c.requests.cpu !== undefined && c.used.cpuP95 !== undefined)
-      cpu += Math.max(0, c.requests.cpu - c.used.cpuP95);
-    if (c.requests.memory !== undefined && c.used.memoryMax !== undefined)
-      memory += Math.max(0, c.requests.memory - c.used.memoryMax);
+    if (c.requests.cpu !== undefined && c.used.cpuP95 !== undefined) {
+      requested.cpuCores += c.requests.cpu;
+      overRequested.cpuCores += Math.max(0, c.requests.cpu - c.used.cpuP95);
+    }
+    if (c.requests.memory !== undefined && c.used.memoryMax !== undefined) {
+      requested.memoryBytes += c.requests.memory;
+      overRequested.memoryBytes += Math.max(0, c.requests.memory - c.used.memoryMax);
+    }
   }
   const n = Number.isFinite(w.replicas) && w.replicas > 0 ? w.replicas : 0;
-  return { cpuCores: cpu * n, memoryBytes: memory * n };
-}
-
-/** What the workload requests over all its replicas, counting only containers with a measurement. */
-export function measuredRequest(w: WorkloadResources): ResourceAmount {
-  let cpu = 0;
-  let memory = 0;
-  for (const c of w.containers) {
-    if (c.requests.cpu !== undefined && c.used.cpuP95 !== undefined) cpu += c.requests.cpu;
-    if (c.requests.memory !== undefined && c.used.memoryMax !== undefined) memory += c.requests.memory;
-  }
-  const n = Number.isFinite(w.replicas) && w.replicas > 0 ? w.replicas : 0;
-  return { cpuCores: cpu * n, memoryBytes: memory * n };
+  const times = (a: ResourceAmount) => ({ cpuCores: a.cpuCores * n, memoryBytes: a.memoryBytes * n });
+  return { requested: times(requested), overRequested: times(overRequested) };
 }
 
 /** `1.25 cores`, `1 core`, `120m` below a tenth of a core. */

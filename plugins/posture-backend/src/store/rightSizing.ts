@@ -3,8 +3,7 @@ import {
   RightSizingResponse,
   RightSizingTeam,
   WorkloadResources,
-  measuredRequest,
-  overRequest,
+  rightSizingOf,
 } from '@posture-dev/backstage-plugin-posture-common';
 import { Knex } from 'knex';
 import { OverviewDbRow, T, chunk, num } from './rows';
@@ -39,8 +38,9 @@ export function resourceColumns(resources: WorkloadResources[] | undefined): {
   const over = zero();
   const requested = zero();
   for (const w of resources) {
-    add(over, overRequest(w));
-    add(requested, measuredRequest(w));
+    const r = rightSizingOf(w);
+    add(over, r.overRequested);
+    add(requested, r.requested);
   }
   return {
     resources: JSON.stringify(resources),

@@ -25,6 +25,11 @@ export function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
+/** A finite number; numeric strings from a manifest are not accepted. */
+export function num(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
 export function obj(v: unknown): Record<string, any> | undefined {
   return v !== null && typeof v === 'object' && !Array.isArray(v)
     ? (v as Record<string, any>)

@@ -1,4 +1,4 @@
-import { overRequest } from '@posture-dev/backstage-plugin-posture-common';
+import { rightSizingOf } from '@posture-dev/backstage-plugin-posture-common';
 import { builtInChecks } from '../checks/catalog';
 import { evaluate } from './engine';
 import { parseManifests } from './manifests';
@@ -59,7 +59,7 @@ describe('workload resources', () => {
       ],
     });
     // (2 - 0.5) cores and (1 GiB - 512 MiB) per pod, three pods; the unmeasured proxy adds nothing
-    expect(overRequest(w.resources!)).toEqual({ cpuCores: 4.5, memoryBytes: 3 * 2 ** 29 });
+    expect(rightSizingOf(w.resources!).overRequested).toEqual({ cpuCores: 4.5, memoryBytes: 3 * 2 ** 29 });
   });
 
   it('is absent without a usage source: requests alone say nothing about waste', () => {

@@ -1,14 +1,9 @@
 import { ContainerResources, WorkloadResources } from '@posture-dev/backstage-plugin-posture-common';
 import { CheckContext } from './check';
-import { obj } from './k8s';
+import { num, obj } from './k8s';
 import { Workload } from './workloads';
 // The right-sizing checks and this summary must read requests and use the same way; the helpers live with the checks.
 import { effective, longRunningContainers, usageFor } from '../checks/signals/_usage';
-
-/** A finite number; numeric strings from a manifest are not accepted. */
-function num(v: unknown): number | undefined {
-  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
-}
 
 /**
  * How many pods the workload runs, for totals: what a live object says (an HPA writes

@@ -1,4 +1,4 @@
-import { K8sObject, arr, nameOf, obj, str } from './k8s';
+import { K8sObject, arr, nameOf, num, obj, str } from './k8s';
 import { parseQuantity } from './quantity';
 import { Workload } from './workloads';
 
@@ -66,13 +66,15 @@ export function usageObject(
   };
 }
 
-function num(v: unknown): number | undefined {
-  return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined;
+/** Use cannot be negative: a negative number is as unusable as a string. */
+function amount(v: unknown): number | undefined {
+  const n = num(v);
+  return n !== undefined && n >= 0 ? n : undefined;
 }
 
 function stat(v: unknown): Stat {
   const o = obj(v);
-  return { p95: num(o?.p95), max: num(o?.max) };
+  return { p95: amount(o?.p95), max: amount(o?.max) };
 }
 
 /** The measured use of a workload, when its snapshot carries a usage object for it. */
@@ -93,8 +95,8 @@ export function measuredUsage(
     containers.set(name, { name, cpu: stat(obj(c)?.cpu), memory: stat(obj(c)?.memory) });
   }
   const t = obj(spec?.targets);
-  const count = num(t?.count);
-  const upRatio = num(t?.upRatio);
+  const count = amount(t?.count);
+  const upRatio = amount(t?.upRatio);
   return {
     object: o,
     source: str(spec?.source) ?? 'prometheus',

@@ -13,7 +13,7 @@ import {
   WorkloadResources,
   formatCores,
   formatMemory,
-  overRequest,
+  rightSizingOf,
 } from '@posture-dev/backstage-plugin-posture-common';
 
 const dash = '–';
@@ -96,7 +96,7 @@ export function ResourceUsageCard(props: { clusters: ClusterScorecard[] }) {
   let memory = 0;
   let pods = 0;
   for (const { w } of measured) {
-    const o = overRequest(w);
+    const o = rightSizingOf(w).overRequested;
     cpu += o.cpuCores;
     memory += o.memoryBytes;
     pods += w.replicas;

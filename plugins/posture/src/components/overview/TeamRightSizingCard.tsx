@@ -24,7 +24,7 @@ function share(part: number, whole: number): string {
   return whole > 0 ? ` (${Math.round((part / whole) * 100)} %)` : '';
 }
 
-function TeamRow(props: { team: RightSizingTeam | (Omit<RightSizingTeam, 'owner'> & { owner?: undefined }); name: string; total?: boolean }) {
+function TeamRow(props: { team: Omit<RightSizingTeam, 'owner'> & { owner?: string | null }; name: string; total?: boolean }) {
   const { team, name, total } = props;
   const weight = total ? { fontWeight: 600 } : undefined;
   return (
