@@ -25,7 +25,6 @@ import {
   PILLARS,
   Pillar,
   SEVERITIES,
-  Severity,
 } from '@posture-dev/backstage-plugin-posture-common';
 import { postureApiRef } from '../../api';
 import {
@@ -37,6 +36,7 @@ import {
   writeCatalogParams,
 } from '../../lib/catalogQuery';
 import { capitalize } from '../../lib/format';
+import { SeveritySelect } from '../common/SeveritySelect';
 import { usePostureTabLink } from '../../lib/links';
 import { shortRef, useDisplayNames } from '../../lib/useDisplayNames';
 import { SeverityChip } from '../common/Badges';
@@ -213,24 +213,14 @@ function CatalogFilters(props: {
           ))}
         </Select>
       </FormControl>
-      <FormControl variant="outlined" size="small" style={{ minWidth: 160 }}>
-        <InputLabel id="posture-catalog-severity">Severity</InputLabel>
-        <Select
-          labelId="posture-catalog-severity"
-          label="Severity"
-          multiple
-          value={state.severity}
-          onChange={e => onChange({ severity: SEVERITIES.filter(s => (e.target.value as Severity[]).includes(s)) })}
-          renderValue={v => (v as Severity[]).map(capitalize).join(', ')}
-          data-testid="posture-catalog-severity"
-        >
-          {SEVERITIES.map(s => (
-            <MenuItem key={s} value={s}>
-              {capitalize(s)}
-            </MenuItem>
-          ))}
-        </Select>
-      </FormControl>
+      <SeveritySelect
+        id="posture-catalog-severity"
+        variant="outlined"
+        minWidth={160}
+        value={state.severity}
+        onChange={severity => onChange({ severity })}
+        testId="posture-catalog-severity"
+      />
       <FormControlLabel
         control={
           <Switch

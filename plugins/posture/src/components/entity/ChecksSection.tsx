@@ -11,11 +11,11 @@ import Typography from '@material-ui/core/Typography';
 import {
   CheckMetadata,
   CheckResult,
-  SEVERITIES,
   Severity,
 } from '@posture-dev/backstage-plugin-posture-common';
 import { filterResults, groupResults } from '../../lib/checks';
 import { capitalize } from '../../lib/format';
+import { SeveritySelect } from '../common/SeveritySelect';
 import { CheckRow } from './CheckRow';
 
 export interface ChecksSectionProps {
@@ -53,23 +53,12 @@ export function ChecksSection(props: ChecksSectionProps) {
           }
           label="Failing only"
         />
-        <FormControl style={{ minWidth: 180 }} size="small">
-          <InputLabel id="posture-severity-label">Severity</InputLabel>
-          <Select
-            labelId="posture-severity-label"
-            multiple
-            value={severities}
-            onChange={e => setSeverities(e.target.value as Severity[])}
-            renderValue={v => (v as string[]).map(capitalize).join(', ')}
-            data-testid="posture-filter-severity"
-          >
-            {SEVERITIES.map(s => (
-              <MenuItem key={s} value={s}>
-                {capitalize(s)}
-              </MenuItem>
-            ))}
-          </Select>
-        </FormControl>
+        <SeveritySelect
+          id="posture-severity-label"
+          value={severities}
+          onChange={setSeverities}
+          testId="posture-filter-severity"
+        />
         {clusters.length > 1 && (
           <FormControl style={{ minWidth: 180 }} size="small">
             <InputLabel id="posture-cluster-label">Cluster</InputLabel>
