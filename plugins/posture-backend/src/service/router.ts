@@ -327,6 +327,8 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       res.set('Retry-After', String(seconds));
       res.status(429).json({
         error: { name: 'TooManyRequestsError', message: `A collection was triggered moments ago; retry in ${seconds} s` },
+        // Backstage's error body shape, so that ResponseError hands the message above to the UI
+        response: { statusCode: 429 },
       });
       return;
     }

@@ -15,3 +15,9 @@ export const isNotFound = (error: unknown) => statusOf(error) === 404;
 export function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
+
+/** What the server said went wrong (a Backstage error body's message), else the error's own message. */
+export function serverMessage(error: unknown): string {
+  if (ResponseError.is(error) && error.body?.error?.message) return error.body.error.message;
+  return asError(error).message;
+}

@@ -7,6 +7,7 @@ import LinearProgress from '@material-ui/core/LinearProgress';
 import Typography from '@material-ui/core/Typography';
 import { EntityScorecard, postureRefreshPermission } from '@posture-dev/backstage-plugin-posture-common';
 import { postureApiRef } from '../../api';
+import { serverMessage } from '../../lib/errors';
 import { levelName } from '../../lib/fixFirst';
 
 type EntityRefParts = { kind: string; namespace: string; name: string };
@@ -81,7 +82,7 @@ export function CollectNowButton(props: {
       }
       if (alive.current) setState({ phase: 'failed', text: 'No new collection was stored yet; the clusters card shows each cluster’s last attempt.' });
     } catch (e) {
-      if (alive.current) setState({ phase: 'failed', text: `Collection could not be started: ${(e as Error).message}` });
+      if (alive.current) setState({ phase: 'failed', text: `Collection could not be started: ${serverMessage(e)}` });
     }
   };
 

@@ -388,4 +388,15 @@ describe('EntityPostureContent', () => {
       'Collected: now grade B, Silver (was grade C, Bronze).',
     );
   }, 20_000);
+
+  it("says when to retry when a collection was triggered moments ago (the server's message, not the status)", async () => {
+    const api = mockPostureApi({
+      refresh: jest.fn().mockRejectedValue(await responseError(429, 'A collection was triggered moments ago; retry in 42 s')),
+    });
+    await renderTab(api, componentEntity, TEMPLATES, true);
+    await userEvent.click(await screen.findByRole('button', { name: 'Collect now' }, { timeout: 5000 }));
+    expect(await screen.findByTestId('posture-collect-result')).toHaveTextContent(
+      'Collection could not be started: A collection was triggered moments ago; retry in 42 s',
+    );
+  });
 });
