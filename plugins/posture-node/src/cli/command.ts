@@ -1,13 +1,13 @@
 import path from 'node:path';
 import { InvalidArgumentError } from 'commander';
-import { Severity } from '@posture-dev/backstage-plugin-posture-common';
+import { CheckResult, Severity } from '@posture-dev/backstage-plugin-posture-common';
 import { scanManifests } from '../scan';
 import { parseKubernetesVersion, resolveEngineConfig } from '../engine/config';
 import { version as packageVersion } from '../../package.json';
 import { CliIo, nodeFs } from './io';
 import { InputError, ReadInput, collectInputs } from './inputs';
 import { loadConfigFile } from './config';
-import { JsonReport, buildJsonReport } from './report';
+import { JsonReport, JsonReportSummary, ReportContext, buildJsonReport, renderJsonReport } from './report';
 import { crossedThresholds } from './thresholds';
 import { renderTable } from './formats/table';
 import { inert } from './formats/inert';
@@ -109,7 +109,12 @@ function redactParseErrors<T extends { parseErrors: { message: string }[] }>(sca
 }
 
 interface Analysis {
-  report: JsonReport;
+  /** the report but its results: what the warnings and the gate read */
+  summary: JsonReportSummary;
+  /** every result, for the gate */
+  results: readonly { status: CheckResult['status']; severity: Severity }[];
+  /** the whole report in a format, as pieces */
+  render: (format: Format, color: boolean) => Iterable<string>;
   /** workload keys defined more than once, with how often */
   repeated: [string, number][];
   /** whether any document gave an object */
@@ -118,24 +123,28 @@ interface Analysis {
 
 /**
  * Runs the engine and turns its output into the report. Kept apart so that
- * the engine's output and the input texts can be freed before rendering.
+ * the input texts can be freed before rendering. JSON is written straight from
+ * the engine's results; the other formats read the report built from them.
  */
 function analyse(
   { inputs, problems }: { inputs: ReadInput[]; problems: { file: string; message: string }[] },
   scanOpts: Parameters<typeof scanManifests>[1],
 ): Analysis {
   const scan = redactParseErrors(scanManifests(inputs, scanOpts));
-  const report = buildJsonReport(scan, {
+  const ctx: ReportContext = {
     version: VERSION,
     files: scan.documentLines.map(f => ({ file: f.file ?? '', documentLines: f.lines })),
     problems,
-  });
-
-  // the engine scores one definition per object; a second one (two overlays, a release bundle beside its parts) is not
-  const repeated = scan.repeatedWorkloads;
-
-  const parsedSomething = scan.objectCount > 0;
-  return { report, repeated, parsedSomething };
+  };
+  const json = renderJsonReport(scan, ctx);
+  return {
+    summary: json.summary,
+    results: scan.results,
+    render: (format, color) => (format === 'json' ? json.pieces : render(buildJsonReport(scan, ctx), format, color)),
+    // the engine scores one definition per object; a second one (two overlays, a release bundle beside its parts) is not
+    repeated: scan.repeatedWorkloads,
+    parsedSomething: scan.objectCount > 0,
+  };
 }
 
 export async function scanCommand(paths: string[], opts: ScanOptions, io: CliIo): Promise<number> {
@@ -144,7 +153,7 @@ export async function scanCommand(paths: string[], opts: ScanOptions, io: CliIo)
   const loaded = opts.config ? await loadConfigFile(opts.config, fs, cwd) : resolveEngineConfig({});
   const config = opts.kubernetesVersion ? { ...loaded, kubernetesVersion: opts.kubernetesVersion } : loaded;
   const maxBytes = Math.floor(opts.maxFileSize * 1024 * 1024);
-  const { report, repeated, parsedSomething } = analyse(
+  const { summary: report, results, render: renderAs, repeated, parsedSomething } = analyse(
     await collectInputs(paths, {
       fs,
       cwd,
@@ -180,7 +189,7 @@ export async function scanCommand(paths: string[], opts: ScanOptions, io: CliIo)
   }
 
   const toFile = opts.output !== undefined && opts.output !== '-';
-  const pieces = batched(render(report, opts.format, useColor(io, toFile)));
+  const pieces = batched(renderAs(opts.format, useColor(io, toFile)));
   if (toFile) {
     try {
       await fs.writeFile(path.resolve(cwd, opts.output as string), pieces);
@@ -191,7 +200,7 @@ export async function scanCommand(paths: string[], opts: ScanOptions, io: CliIo)
     for (const piece of pieces) io.stdout.write(piece);
   }
 
-  const reasons = crossedThresholds(report, { minScore: opts.minScore, failOn: opts.failOn });
+  const reasons = crossedThresholds({ ...report, results }, { minScore: opts.minScore, failOn: opts.failOn });
   for (const r of reasons) io.stderr.write(`posture: threshold crossed: ${inert(r)}\n`);
   return reasons.length > 0 ? EXIT.threshold : EXIT.ok;
 }

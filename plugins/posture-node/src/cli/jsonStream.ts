@@ -4,7 +4,33 @@
  * top `streamDepth` levels of arrays and objects are walked here; anything
  * deeper is one piece from JSON.stringify.
  */
+/**
+ * An array whose elements are already JSON texts, produced one at a time: `prettyJson` writes it as
+ * it writes an array of rows, one per line, without the elements ever existing as values.
+ */
+export class JsonRows {
+  constructor(
+    readonly length: number,
+    readonly rows: () => Iterable<string>,
+  ) {}
+}
+
 export function* prettyJson(value: unknown, streamDepth = 2, depth = 0, rows = false): Generator<string> {
+  if (value instanceof JsonRows) {
+    if (value.length === 0) {
+      yield '[]';
+      return;
+    }
+    const inner = '  '.repeat(depth + 1);
+    yield '[\n';
+    let i = 0;
+    for (const row of value.rows()) {
+      yield ++i < value.length ? `${inner}${row},\n` : `${inner}${row}\n`;
+    }
+    if (i !== value.length) throw new Error(`JsonRows promised ${value.length} rows and gave ${i}`);
+    yield `${'  '.repeat(depth)}]`;
+    return;
+  }
   if (depth >= streamDepth || value === null || typeof value !== 'object' || 'toJSON' in value) {
     if (rows && depth >= streamDepth) {
       // one line per row: a fraction of the bytes and time of indenting each row's insides

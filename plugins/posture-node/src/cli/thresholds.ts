@@ -1,5 +1,5 @@
-import { PILLARS, SEVERITIES, Severity } from '@posture-dev/backstage-plugin-posture-common';
-import { JsonReport } from './report';
+import { CheckStatus, PILLARS, SEVERITIES, Severity } from '@posture-dev/backstage-plugin-posture-common';
+import { JsonReportSummary } from './report';
 
 export interface Thresholds {
   /** any pillar score of a service or of the summary below this fails the run */
@@ -9,7 +9,10 @@ export interface Thresholds {
 }
 
 /** Why the run fails, one entry per threshold crossed; empty when it passes. */
-export function crossedThresholds(report: JsonReport, t: Thresholds): string[] {
+export function crossedThresholds(
+  report: JsonReportSummary & { results: readonly { status: CheckStatus; severity: Severity }[] },
+  t: Thresholds,
+): string[] {
   const reasons: string[] = [];
   if (t.minScore !== undefined) {
     const min = t.minScore;
@@ -33,10 +36,11 @@ export function crossedThresholds(report: JsonReport, t: Thresholds): string[] {
   }
   if (t.failOn !== undefined) {
     const worst = SEVERITIES.slice(0, SEVERITIES.indexOf(t.failOn) + 1);
-    const failing = report.results.filter(r => r.status === 'fail' && worst.includes(r.severity));
-    if (failing.length > 0) {
+    let failing = 0;
+    for (const r of report.results) if (r.status === 'fail' && worst.includes(r.severity)) failing++;
+    if (failing > 0) {
       reasons.push(
-        `--fail-on ${t.failOn}: ${failing.length} failing result${failing.length === 1 ? '' : 's'} at ${t.failOn} severity or worse`,
+        `--fail-on ${t.failOn}: ${failing} failing result${failing === 1 ? '' : 's'} at ${t.failOn} severity or worse`,
       );
     }
   }
