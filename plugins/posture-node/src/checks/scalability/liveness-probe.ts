@@ -112,5 +112,15 @@ spec:
     spec:
       containers: [{name: db, image: etcd:3.5, livenessProbe: {grpc: {port: 2379}}}]`,
     },
+    {
+      name: 'a liveness probe identical to the readiness probe passes here (liveness-differs-from-readiness judges it)',
+      expect: 'pass',
+      yaml: `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+    - {name: a, image: x:1, readinessProbe: {httpGet: {path: /health, port: 80}}, livenessProbe: {httpGet: {path: /health, port: 80}}}`,
+    },
   ],
 });

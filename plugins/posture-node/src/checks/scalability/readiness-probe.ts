@@ -96,6 +96,7 @@ spec:
     {
       name: 'a sidecar without a probe passes when the main container gates readiness (kube-score pod-probes: pass)',
       expect: 'pass',
+      upstream: ['kubeScore:pod-probes'],
       yaml: `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web}
