@@ -151,7 +151,12 @@ export class PostureRefresher {
     }
 
     const entities: EntityScorecard[] = [];
-    for (const { entity, sel } of selectors) entities.push(this.scoreEntity(entity, sel, perCluster, now));
+    for (let i = 0; i < selectors.length; i++) {
+      // a turn of the event loop every so many entities: scoring a large catalog in one go held up
+      // every route of the backend
+      if (i > 0 && i % YIELD_EVERY === 0) await new Promise(resolve => setImmediate(resolve));
+      entities.push(this.scoreEntity(selectors[i].entity, selectors[i].sel, perCluster, now));
+    }
     markSharedClaims(entities);
     const { absent, removedEntityRefs } = await this.applyAbsence(stored, entities, startedAt);
     // while some cluster has never been attempted (the first cycle), the store holds back the
@@ -352,6 +357,9 @@ export class PostureRefresher {
     };
   }
 }
+
+/** entities scored between turns of the event loop */
+const YIELD_EVERY = 200;
 
 /** The job's cluster config; a source built in code (tests) has none, and is then used in process. */
 function configFor(configs: ClusterConfig[] | undefined, source: ClusterSource): ClusterConfig {

@@ -10,7 +10,9 @@ parentPort.postMessage({ ready: true });
 
 // the parent ends a run by terminating this thread; the signal only stops work between awaits
 const controller = new AbortController();
-runClusterJob(workerData.job, controller.signal).then(
+// entities go back in chunks, each its own message, so the main thread never deserializes a large
+// cluster's results in one piece; the final message carries the rest of the result
+runClusterJob(workerData.job, controller.signal, { onEntities: entities => parentPort.postMessage({ entities }) }).then(
   result => parentPort.postMessage({ ok: true, result }),
   error =>
     parentPort.postMessage({

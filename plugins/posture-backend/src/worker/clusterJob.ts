@@ -35,6 +35,9 @@ export interface ClusterJobResult {
   entities: [string, EntityInCluster][];
 }
 
+/** results per posted chunk: a few milliseconds of the receiving thread's time to deserialize */
+export const CHUNK_RESULTS = 2_000;
+
 /**
  * Collects one cluster, evaluates it once and maps the results onto the job's entities. Runs in a
  * worker thread (see runInWorker), or in process when the checks are not all built in.
@@ -42,7 +45,16 @@ export interface ClusterJobResult {
 export async function runClusterJob(
   job: ClusterJob,
   signal: AbortSignal,
-  options: { checks?: Check[]; source?: ClusterSource } = {},
+  options: {
+    checks?: Check[];
+    source?: ClusterSource;
+    /**
+     * Takes the entities in chunks of a bounded number of results instead of in the result (which
+     * then has none): a worker thread posts each chunk as its own message, so the main thread
+     * receives a large cluster's results in many small steps instead of one long stall.
+     */
+    onEntities?: (chunk: [string, EntityInCluster][]) => void;
+  } = {},
 ): Promise<ClusterJobResult> {
   const source = options.source ?? createClusterSource(job.cluster);
   const snapshot = await source.collect(signal);
@@ -53,14 +65,27 @@ export async function runClusterJob(
   const output = evaluate(snapshot, options.checks ?? builtInChecks, { config: engine, now: job.now });
   const lookup = new WorkloadLookup(output.workloads);
   const entities: [string, EntityInCluster][] = [];
+  let chunk: [string, EntityInCluster][] = [];
+  let chunkResults = 0;
   for (const e of job.entities) {
     const sel = selectorFor(e.match);
     if (!sel.selector || !e.match.clusters.includes(source.name)) continue;
     const workloads = lookup.find(sel);
     if (workloads.length === 0) continue;
     const scored = clusterScorecardFor(e.entityRef, source.name, output, workloads, engine, job.collectedAt, job.now);
-    entities.push([e.entityRef, scored]);
+    if (!options.onEntities) {
+      entities.push([e.entityRef, scored]);
+      continue;
+    }
+    chunk.push([e.entityRef, scored]);
+    chunkResults += scored.results.length;
+    if (chunkResults >= CHUNK_RESULTS) {
+      options.onEntities(chunk);
+      chunk = [];
+      chunkResults = 0;
+    }
   }
+  if (options.onEntities && chunk.length > 0) options.onEntities(chunk);
   return {
     cluster: source.name,
     objects: snapshot.objects.length,

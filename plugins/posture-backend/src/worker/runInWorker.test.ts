@@ -3,7 +3,7 @@ import { clusterConfig, component, sleep, startCluster, workloadObjects } from '
 import { KubernetesClusterSource } from '../clusters/kubernetesSource';
 import { entitySelector } from '../mapping';
 import { KubeApiTestServer } from '../testUtils';
-import { ClusterJob, runClusterJob } from './clusterJob';
+import { CHUNK_RESULTS, ClusterJob, runClusterJob } from './clusterJob';
 import { runInWorker, workerEntry } from './runInWorker';
 
 jest.setTimeout(60_000);
@@ -13,11 +13,11 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map(s => s.close()));
 });
 
-async function jobFor(objects: object[], options: { timeoutMs?: number } = {}) {
+async function jobFor(objects: object[], options: { timeoutMs?: number; names?: string[] } = {}) {
   const server = await startCluster('east', objects);
   servers.push(server);
   const cluster = clusterConfig('east', server, { timeoutMs: options.timeoutMs });
-  const entities = ['shop', 'cart', 'absent'].map(name => {
+  const entities = (options.names ?? ['shop', 'cart', 'absent']).map(name => {
     const sel = entitySelector(component(name), ['east']);
     return { entityRef: `component:default/${name}`, match: sel.match };
   });
@@ -44,6 +44,36 @@ describe('runInWorker', () => {
     expect(threaded.entities.map(([ref]) => ref).sort()).toEqual(['component:default/cart', 'component:default/shop']);
     expect(threaded).toEqual({ ...local, bytesRead: expect.any(Number) });
     expect(threaded.bytesRead).toBeGreaterThan(0);
+  });
+
+  it('sends a large cluster back in bounded chunks, which add up to the whole result', async () => {
+    const names = Array.from({ length: 80 }, (_, i) => `svc-${i}`);
+    const { cluster, job } = await jobFor(
+      names.flatMap((id, i) => workloadObjects({ id, hardened: i % 2 === 0 })),
+      { names },
+    );
+    const source = new KubernetesClusterSource(cluster);
+    const whole = await runClusterJob(job, new AbortController().signal, { checks: builtInChecks, source });
+    const chunks: number[] = [];
+    const streamed: typeof whole.entities = [];
+    const rest = await runClusterJob(job, new AbortController().signal, {
+      checks: builtInChecks,
+      source,
+      onEntities: chunk => {
+        chunks.push(chunk.reduce((n, [, e]) => n + e.results.length, 0));
+        for (const e of chunk) streamed.push(e);
+      },
+    });
+    const largest = Math.max(...whole.entities.map(([, e]) => e.results.length));
+    expect(chunks.length).toBeGreaterThan(1);
+    // a chunk closes at the first entity that takes it past the bound
+    for (const n of chunks) expect(n).toBeLessThan(CHUNK_RESULTS + largest);
+    expect(rest.entities).toEqual([]);
+    expect(streamed).toEqual(whole.entities);
+    // and through a thread, the chunks are put back together in order
+    const threaded = await runInWorker(job, { timeoutMs: 60_000 });
+    expect(threaded.entities.map(([ref]) => ref)).toEqual(whole.entities.map(([ref]) => ref));
+    expect(threaded).toEqual({ ...whole, bytesRead: expect.any(Number) });
   });
 
   it('terminates the thread at the deadline, ending its requests', async () => {

@@ -46,16 +46,31 @@ export function runInWorker(
     let timer: NodeJS.Timeout | undefined = setTimeout(expire, Math.max(options.timeoutMs, STARTUP_LIMIT_MS));
     if (options.signal?.aborted) onAbort();
     else options.signal?.addEventListener('abort', onAbort, { once: true });
-    type Message = { ready: true } | { ok: true; result: ClusterJobResult } | { ok: false; error: string };
+    type Message =
+      | { ready: true }
+      | { entities: ClusterJobResult['entities'] }
+      | { ok: true; result: ClusterJobResult }
+      | { ok: false; error: string };
+    // the thread posts the entities in chunks (see runClusterJob's onEntities), each its own message
+    const entities: ClusterJobResult['entities'] = [];
     worker.on('message', (m: Message) => {
       if ('ready' in m) {
         clearTimeout(timer);
         if (!settled) timer = setTimeout(expire, options.timeoutMs);
         return;
       }
+      if ('entities' in m) {
+        // one by one: a chunk is bounded, but no array is spread into a call
+        for (const e of m.entities) entities.push(e);
+        return;
+      }
       finish(() => {
         worker.terminate().catch(() => undefined);
-        if (m.ok) resolve(m.result);
+        if (m.ok) {
+          // entities left in the result itself (a thread that does not post chunks) come last
+          for (const e of m.result.entities) entities.push(e);
+          resolve({ ...m.result, entities });
+        }
         else reject(new Error(m.error));
       });
     });
