@@ -6,7 +6,7 @@ import { UPSTREAM_TOOLS } from './lib/upstreamIds';
 /**
  * A check's `references` claim that it means what the named upstream rule means. These tests keep the claims
  * honest: every named id exists in the tool (lib/upstreamIds.ts records the tool's list, source and version), and
- * every kube-score and Polaris claim is shown by the check's own fixtures: one the upstream rule passes and one it
+ * every kube-score, Polaris and kubescape claim is shown by the check's own fixtures: one the upstream rule passes and one it
  * fails, each getting the same verdict from us. docs/deviations.md's claim tables must say the same as the code.
  */
 const tools = Object.keys(UPSTREAM_TOOLS) as (keyof typeof UPSTREAM_TOOLS)[];
@@ -64,6 +64,7 @@ describe('check references', () => {
   const claimTables = {
     kubeScore: '### Which check claims which kube-score rule',
     polaris: '## Polaris claims',
+    kubescape: '### Which check claims which kubescape control',
   } as const;
 
   /** The rows of the first table after `heading`: backticked ids of each column. */

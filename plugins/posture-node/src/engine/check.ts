@@ -34,7 +34,7 @@ export interface CheckFixture {
   /**
    * Upstream rules whose verdict this fixture shows, as `<tool>:<id>` with a tool key of `meta.references`
    * (e.g. `kubeScore:pod-probes`): the upstream tool gives this object the same verdict as `expect`. Every
-   * kube-score and Polaris reference of a check needs a pass and a fail fixture (references.test.ts).
+   * kube-score, Polaris and kubescape reference of a check needs a pass and a fail fixture (references.test.ts).
    */
   upstream?: string[];
 }

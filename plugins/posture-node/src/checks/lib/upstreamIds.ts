@@ -126,4 +126,85 @@ export const POLARIS: UpstreamTool = {
   ],
 };
 
-export const UPSTREAM_TOOLS = { kubeScore: KUBE_SCORE, polaris: POLARIS } as const;
+/**
+ * kubescape's controls: the ids of frameworks/allcontrols.json (commit 002a5b7e), plus C-0207, C-0212, C-0263, C-0268
+ * and C-0269, which that framework file does not list (they ship in the CIS and workload frameworks). Every claimed
+ * control was read in controls/C-*.json and its rule in rules/<rule>/raw.rego; configurable inputs (capability and
+ * key-name lists, the registry allow-list) are those of default-config-inputs.json (commit 0e56b33d). A control is
+ * `default` here: kubescape runs every control of the framework it scans with, none is switched off by default.
+ */
+export const KUBESCAPE: UpstreamTool = {
+  name: 'kubescape',
+  source:
+    'kubescape/regolibrary: frameworks/allcontrols.json, controls/C-*.json (controlID, rulesNames) and rules/<rule>/raw.rego',
+  version: 'master: frameworks/allcontrols.json at 002a5b7e, default-config-inputs.json at 0e56b33d (controls and rules read at their latest stored commit, e.g. C-0268 at bc949ca4, C-0270 and C-0271 at b5abcb76)',
+  checks: [
+    d('C-0002'),
+    d('C-0005'),
+    d('C-0007'),
+    d('C-0012'),
+    d('C-0013'),
+    d('C-0014'),
+    d('C-0015'),
+    d('C-0016'),
+    d('C-0017'),
+    d('C-0018'),
+    d('C-0020'),
+    d('C-0021'),
+    d('C-0026'),
+    d('C-0030'),
+    d('C-0031'),
+    d('C-0034'),
+    d('C-0035'),
+    d('C-0036'),
+    d('C-0038'),
+    d('C-0039'),
+    d('C-0041'),
+    d('C-0042'),
+    d('C-0044'),
+    d('C-0045'),
+    d('C-0046'),
+    d('C-0048'),
+    d('C-0049'),
+    d('C-0052'),
+    d('C-0053'),
+    d('C-0054'),
+    d('C-0055'),
+    d('C-0056'),
+    d('C-0057'),
+    d('C-0058'),
+    d('C-0059'),
+    d('C-0061'),
+    d('C-0062'),
+    d('C-0063'),
+    d('C-0065'),
+    d('C-0066'),
+    d('C-0067'),
+    d('C-0068'),
+    d('C-0069'),
+    d('C-0070'),
+    d('C-0073'),
+    d('C-0074'),
+    d('C-0075'),
+    d('C-0076'),
+    d('C-0077'),
+    d('C-0078'),
+    d('C-0079'),
+    d('C-0081'),
+    d('C-0087'),
+    d('C-0088'),
+    d('C-0090'),
+    d('C-0091'),
+    d('C-0207'),
+    d('C-0212'),
+    d('C-0262'),
+    d('C-0263'),
+    d('C-0265'),
+    d('C-0268'),
+    d('C-0269'),
+    d('C-0270'),
+    d('C-0271'),
+  ],
+};
+
+export const UPSTREAM_TOOLS = { kubeScore: KUBE_SCORE, polaris: POLARIS, kubescape: KUBESCAPE } as const;

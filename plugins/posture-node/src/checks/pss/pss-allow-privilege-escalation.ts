@@ -48,7 +48,7 @@ export default defineCheck({
     {
       name: 'false everywhere passes',
       expect: 'pass',
-      upstream: ['polaris:privilegeEscalationAllowed'],
+      upstream: ['polaris:privilegeEscalationAllowed', 'kubescape:C-0016'],
       yaml: `apiVersion: v1
 kind: Pod
 metadata: {name: p}
@@ -59,7 +59,7 @@ spec:
     {
       name: 'unset fails in a manifest',
       expect: 'fail',
-      upstream: ['polaris:privilegeEscalationAllowed'],
+      upstream: ['polaris:privilegeEscalationAllowed', 'kubescape:C-0016'],
       yaml: `apiVersion: v1
 kind: Pod
 metadata: {name: p}

@@ -84,7 +84,7 @@ export default defineCheck({
     {
       name: 'default-set capabilities pass',
       expect: 'pass',
-      upstream: ['polaris:dangerousCapabilities'],
+      upstream: ['polaris:dangerousCapabilities', 'kubescape:C-0046'],
       yaml: `apiVersion: v1
 kind: Pod
 metadata: {name: p}
@@ -94,7 +94,7 @@ spec:
     {
       name: 'NET_RAW fails',
       expect: 'fail',
-      upstream: ['polaris:dangerousCapabilities'],
+      upstream: ['polaris:dangerousCapabilities', 'kubescape:C-0046'],
       yaml: `apiVersion: v1
 kind: Pod
 metadata: {name: p}

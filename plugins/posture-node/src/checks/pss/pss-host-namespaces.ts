@@ -46,7 +46,7 @@ export default defineCheck({
     {
       name: 'no host namespaces passes',
       expect: 'pass',
-      upstream: ['polaris:hostIPCSet', 'polaris:hostNetworkSet', 'polaris:hostPIDSet'],
+      upstream: ['polaris:hostIPCSet', 'polaris:hostNetworkSet', 'polaris:hostPIDSet', 'kubescape:C-0038', 'kubescape:C-0041'],
       yaml: `apiVersion: v1
 kind: Pod
 metadata: {name: p}
@@ -57,7 +57,7 @@ spec:
     {
       name: 'hostPID in a Deployment template fails',
       expect: 'fail',
-      upstream: ['polaris:hostPIDSet'],
+      upstream: ['polaris:hostPIDSet', 'kubescape:C-0038'],
       yaml: `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: d}
@@ -72,7 +72,7 @@ spec:
     {
       name: 'hostNetwork in a CronJob fails',
       expect: 'fail',
-      upstream: ['polaris:hostNetworkSet'],
+      upstream: ['polaris:hostNetworkSet', 'kubescape:C-0041'],
       yaml: `apiVersion: batch/v1
 kind: CronJob
 metadata: {name: c}

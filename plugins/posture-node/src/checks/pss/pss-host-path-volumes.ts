@@ -51,7 +51,7 @@ export default defineCheck({
     {
       name: 'emptyDir passes',
       expect: 'pass',
-      upstream: ['polaris:hostPathSet'],
+      upstream: ['polaris:hostPathSet', 'kubescape:C-0048'],
       yaml: `apiVersion: v1
 kind: Pod
 metadata: {name: p}
@@ -62,7 +62,7 @@ spec:
     {
       name: 'hostPath fails',
       expect: 'fail',
-      upstream: ['polaris:hostPathSet'],
+      upstream: ['polaris:hostPathSet', 'kubescape:C-0048'],
       yaml: `apiVersion: apps/v1
 kind: DaemonSet
 metadata: {name: agent}

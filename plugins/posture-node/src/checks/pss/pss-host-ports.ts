@@ -54,7 +54,7 @@ export default defineCheck({
     {
       name: 'containerPort only passes',
       expect: 'pass',
-      upstream: ['polaris:hostPortSet'],
+      upstream: ['polaris:hostPortSet', 'kubescape:C-0044'],
       yaml: `apiVersion: v1
 kind: Pod
 metadata: {name: p}
@@ -89,6 +89,16 @@ kind: Pod
 metadata: {name: p}
 spec:
   containers: [{name: a, image: x:1, ports: [{containerPort: 80, hostPort: "80"}]}]`,
+    },
+    {
+      name: 'hostPort on a container fails (kubescape C-0044: fail)',
+      expect: 'fail',
+      upstream: ['kubescape:C-0044'],
+      yaml: `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers: [{name: a, image: x:1, ports: [{containerPort: 8080, hostPort: 8080}]}]`,
     },
   ],
 });

@@ -62,7 +62,7 @@ export default defineCheck({
     {
       name: 'privileged false passes',
       expect: 'pass',
-      upstream: ['kubeScore:container-security-context-privileged', 'polaris:runAsPrivileged'],
+      upstream: ['kubeScore:container-security-context-privileged', 'polaris:runAsPrivileged', 'kubescape:C-0057'],
       yaml: `apiVersion: v1
 kind: Pod
 metadata: {name: p}
@@ -106,6 +106,16 @@ spec:
 kind: Pod
 metadata: {name: p}
 spec: {}`,
+    },
+    {
+      name: 'a privileged container fails (kubescape C-0057: fail)',
+      expect: 'fail',
+      upstream: ['kubescape:C-0057'],
+      yaml: `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers: [{name: a, image: x:1, securityContext: {privileged: true}}]`,
     },
   ],
 });

@@ -109,7 +109,7 @@ spec:
     {
       name: 'a container overriding with false fails',
       expect: 'fail',
-      upstream: ['polaris:runAsRootAllowed'],
+      upstream: ['polaris:runAsRootAllowed', 'kubescape:C-0013'],
       yaml: `apiVersion: v1
 kind: Pod
 metadata: {name: p}
@@ -136,6 +136,17 @@ metadata: {name: p}
 spec:
   hostUsers: false
   containers: [{name: a, image: x:1}]`,
+    },
+    {
+      name: 'runAsNonRoot with privilege escalation off passes (kubescape C-0013: pass)',
+      expect: 'pass',
+      upstream: ['kubescape:C-0013'],
+      yaml: `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  securityContext: {runAsNonRoot: true}
+  containers: [{name: a, image: x:1, securityContext: {allowPrivilegeEscalation: false}}]`,
     },
   ],
 });

@@ -184,7 +184,7 @@ spec: {containers: []}`,
     {
       name: 'requests and limits for CPU and memory pass (upstream: pass)',
       expect: 'pass',
-      upstream: ['kubeScore:container-resources', 'polaris:cpuLimitsMissing'],
+      upstream: ['kubeScore:container-resources', 'polaris:cpuLimitsMissing', 'kubescape:C-0270'],
       yaml: `apiVersion: v1
 kind: Pod
 metadata: {name: p}
@@ -194,7 +194,7 @@ spec:
     {
       name: 'no resources fail (upstream: fail)',
       expect: 'fail',
-      upstream: ['kubeScore:container-resources', 'polaris:cpuLimitsMissing'],
+      upstream: ['kubeScore:container-resources', 'polaris:cpuLimitsMissing', 'kubescape:C-0270'],
       yaml: `apiVersion: v1
 kind: Pod
 metadata: {name: p}

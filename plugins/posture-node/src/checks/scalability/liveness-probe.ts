@@ -55,7 +55,7 @@ export default defineCheck({
     {
       name: 'a liveness probe passes without any Service',
       expect: 'pass',
-      upstream: ['polaris:livenessProbeMissing'],
+      upstream: ['polaris:livenessProbeMissing', 'kubescape:C-0056'],
       yaml: `apiVersion: v1
 kind: Pod
 metadata: {name: liveness-exec, labels: {test: liveness}}
@@ -68,7 +68,7 @@ spec:
     {
       name: 'no liveness probe fails',
       expect: 'fail',
-      upstream: ['polaris:livenessProbeMissing'],
+      upstream: ['polaris:livenessProbeMissing', 'kubescape:C-0056'],
       yaml: `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web}

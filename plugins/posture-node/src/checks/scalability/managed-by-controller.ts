@@ -45,6 +45,7 @@ export default defineCheck({
     {
       name: 'a naked Pod fails',
       expect: 'fail',
+      upstream: ['kubescape:C-0073'],
       yaml: `apiVersion: v1
 kind: Pod
 metadata: {name: debug}
@@ -53,6 +54,7 @@ spec: {containers: [{name: a, image: x:1}]}`,
     {
       name: 'a Pod owned by an operator passes',
       expect: 'pass',
+      upstream: ['kubescape:C-0073'],
       yaml: `apiVersion: v1
 kind: Pod
 metadata:

@@ -193,7 +193,7 @@ spec: {containers: []}`,
     {
       name: 'requests and limits for CPU and memory pass (upstream: pass)',
       expect: 'pass',
-      upstream: ['kubeScore:container-resources', 'polaris:memoryRequestsMissing'],
+      upstream: ['kubeScore:container-resources', 'polaris:memoryRequestsMissing', 'kubescape:C-0269'],
       yaml: `apiVersion: v1
 kind: Pod
 metadata: {name: p}
@@ -203,7 +203,7 @@ spec:
     {
       name: 'no resources fail (upstream: fail)',
       expect: 'fail',
-      upstream: ['kubeScore:container-resources', 'polaris:memoryRequestsMissing'],
+      upstream: ['kubeScore:container-resources', 'polaris:memoryRequestsMissing', 'kubescape:C-0269'],
       yaml: `apiVersion: v1
 kind: Pod
 metadata: {name: p}

@@ -72,7 +72,7 @@ export default defineCheck({
     {
       name: 'a probe on every container behind a Service passes',
       expect: 'pass',
-      upstream: ['kubeScore:pod-probes', 'polaris:readinessProbeMissing'],
+      upstream: ['kubeScore:pod-probes', 'polaris:readinessProbeMissing', 'kubescape:C-0018'],
       yaml: `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web}
@@ -118,7 +118,7 @@ spec:
     {
       name: 'no container with a probe behind a Service fails (kube-score pod-probes: fail)',
       expect: 'fail',
-      upstream: ['kubeScore:pod-probes', 'polaris:readinessProbeMissing'],
+      upstream: ['kubeScore:pod-probes', 'polaris:readinessProbeMissing', 'kubescape:C-0018'],
       yaml: `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web}

@@ -58,7 +58,7 @@ export default defineCheck({
     {
       name: 'disabled on the pod passes',
       expect: 'pass',
-      upstream: ['polaris:automountServiceAccountToken'],
+      upstream: ['polaris:automountServiceAccountToken', 'kubescape:C-0034'],
       yaml: `apiVersion: v1
 kind: Pod
 metadata: {name: p}
@@ -137,6 +137,15 @@ spec: {automountServiceAccountToken: "false", containers: [{name: a, image: a:1}
 kind: Pod
 metadata: {name: p, namespace: shop}
 spec: {containers: [{name: a, image: a:1}]}`,
+    },
+    {
+      name: 'automountServiceAccountToken true on the pod fails (kubescape C-0034: fail)',
+      expect: 'fail',
+      upstream: ['kubescape:C-0034'],
+      yaml: `apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: shop}
+spec: {automountServiceAccountToken: true, containers: [{name: a, image: a:1}]}`,
     },
   ],
 });

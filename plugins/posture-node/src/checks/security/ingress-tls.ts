@@ -56,7 +56,7 @@ export default defineCheck({
     {
       name: 'TLS for the rule host passes',
       expect: 'pass',
-      upstream: ['polaris:tlsSettingsMissing'],
+      upstream: ['polaris:tlsSettingsMissing', 'kubescape:C-0263'],
       yaml: `apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata: {name: i}
@@ -67,7 +67,7 @@ spec:
     {
       name: 'no tls fails',
       expect: 'fail',
-      upstream: ['polaris:tlsSettingsMissing'],
+      upstream: ['polaris:tlsSettingsMissing', 'kubescape:C-0263'],
       yaml: `apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata: {name: i}

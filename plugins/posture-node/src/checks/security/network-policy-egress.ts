@@ -122,7 +122,7 @@ spec: {podSelector: {}, policyTypes: [Egress]}`,
     {
       name: 'a policy with ingress and egress rules passes (upstream: pass)',
       expect: 'pass',
-      upstream: ['kubeScore:pod-networkpolicy', 'polaris:missingNetworkPolicy'],
+      upstream: ['kubeScore:pod-networkpolicy', 'polaris:missingNetworkPolicy', 'kubescape:C-0030'],
       yaml: `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web}
@@ -144,7 +144,7 @@ spec:
     {
       name: 'no policy selecting the pods fails (upstream: fail)',
       expect: 'fail',
-      upstream: ['kubeScore:pod-networkpolicy', 'polaris:missingNetworkPolicy'],
+      upstream: ['kubeScore:pod-networkpolicy', 'polaris:missingNetworkPolicy', 'kubescape:C-0030'],
       yaml: `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web}

@@ -67,7 +67,7 @@ export default defineCheck({
     {
       name: 'plain settings pass',
       expect: 'pass',
-      upstream: ['polaris:sensitiveConfigmapContent'],
+      upstream: ['polaris:sensitiveConfigmapContent', 'kubescape:C-0012'],
       yaml: `apiVersion: v1
 kind: ConfigMap
 metadata: {name: c}
@@ -88,7 +88,7 @@ data:
     {
       name: 'a password key fails',
       expect: 'fail',
-      upstream: ['polaris:sensitiveConfigmapContent'],
+      upstream: ['polaris:sensitiveConfigmapContent', 'kubescape:C-0012'],
       yaml: `apiVersion: v1
 kind: ConfigMap
 metadata: {name: c}

@@ -63,7 +63,7 @@ export default defineCheck({
     {
       name: 'secretKeyRef passes',
       expect: 'pass',
-      upstream: ['polaris:sensitiveContainerEnvVar'],
+      upstream: ['polaris:sensitiveContainerEnvVar', 'kubescape:C-0012'],
       yaml: `apiVersion: v1
 kind: Pod
 metadata: {name: p}
@@ -78,7 +78,7 @@ spec:
     {
       name: 'a literal password fails',
       expect: 'fail',
-      upstream: ['polaris:sensitiveContainerEnvVar'],
+      upstream: ['polaris:sensitiveContainerEnvVar', 'kubescape:C-0012'],
       yaml: `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: d}

@@ -33,6 +33,7 @@ export default defineCheck({
     {
       name: 'a dedicated namespace passes',
       expect: 'pass',
+      upstream: ['kubescape:C-0061', 'kubescape:C-0212'],
       yaml: `apiVersion: v1
 kind: Pod
 metadata: {name: p, namespace: shop}
@@ -41,6 +42,7 @@ spec: {containers: [{name: a, image: a:1}]}`,
     {
       name: 'namespace default fails',
       expect: 'fail',
+      upstream: ['kubescape:C-0061', 'kubescape:C-0212'],
       yaml: `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: d, namespace: default}

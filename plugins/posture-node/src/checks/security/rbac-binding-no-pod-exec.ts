@@ -60,6 +60,7 @@ export default defineCheck({
     {
       name: 'binding to a role that reads pods passes',
       expect: 'pass',
+      upstream: ['kubescape:C-0002'],
       yaml: `apiVersion: rbac.authorization.k8s.io/v1
 kind: RoleBinding
 metadata: {name: b, namespace: team}
@@ -74,6 +75,7 @@ rules: [{apiGroups: [""], resources: [pods, pods/log], verbs: [get, list]}]`,
     {
       name: 'create on pods/exec fails',
       expect: 'fail',
+      upstream: ['kubescape:C-0002'],
       yaml: `apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding
 metadata: {name: b}

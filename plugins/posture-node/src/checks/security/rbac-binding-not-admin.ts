@@ -59,6 +59,7 @@ export default defineCheck({
     {
       name: 'binding to a scoped role passes',
       expect: 'pass',
+      upstream: ['kubescape:C-0035'],
       yaml: `apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding
 metadata: {name: b}
@@ -204,7 +205,7 @@ rules: [{apiGroups: [""], resources: [pods], verbs: [get, list]}]`,
     {
       name: 'a RoleBinding to a Role allowing everything fails (Polaris rolebindingClusterAdminRole: fail)',
       expect: 'fail',
-      upstream: ['polaris:rolebindingClusterAdminRole'],
+      upstream: ['polaris:rolebindingClusterAdminRole', 'kubescape:C-0035'],
       yaml: `apiVersion: rbac.authorization.k8s.io/v1
 kind: RoleBinding
 metadata: {name: b, namespace: shop}

@@ -18,7 +18,6 @@ export default defineCheck({
     },
     references: {
       polaris: ['clusterrolePodExecAttach', 'rolePodExecAttach'],
-      kubescape: ['C-0002'],
     },
     defaults:
       'Nothing is defaulted. An aggregated ClusterRole in manifests is judged with the rules of the ClusterRoles it selects (a live API server has already filled them in). Roles with a system: name and the Kubernetes default ClusterRoles (admin, edit, view, cluster-admin) are not applicable: bindings to them are judged by rbac-binding-no-pod-exec.',

@@ -40,7 +40,7 @@ export default defineCheck({
     {
       name: 'read-only passes',
       expect: 'pass',
-      upstream: ['kubeScore:container-security-context-readonlyrootfilesystem', 'polaris:notReadOnlyRootFilesystem'],
+      upstream: ['kubeScore:container-security-context-readonlyrootfilesystem', 'polaris:notReadOnlyRootFilesystem', 'kubescape:C-0017'],
       yaml: `apiVersion: v1
 kind: Pod
 metadata: {name: p}
@@ -50,7 +50,7 @@ spec:
     {
       name: 'second container writable fails',
       expect: 'fail',
-      upstream: ['kubeScore:container-security-context-readonlyrootfilesystem', 'polaris:notReadOnlyRootFilesystem'],
+      upstream: ['kubeScore:container-security-context-readonlyrootfilesystem', 'polaris:notReadOnlyRootFilesystem', 'kubescape:C-0017'],
       yaml: `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: d}

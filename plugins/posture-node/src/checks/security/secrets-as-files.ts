@@ -56,6 +56,7 @@ export default defineCheck({
     {
       name: 'a secret volume passes',
       expect: 'pass',
+      upstream: ['kubescape:C-0207'],
       yaml: `apiVersion: v1
 kind: Pod
 metadata: {name: p}
@@ -70,6 +71,7 @@ spec:
     {
       name: 'secretKeyRef fails',
       expect: 'fail',
+      upstream: ['kubescape:C-0207'],
       yaml: `apiVersion: v1
 kind: Pod
 metadata: {name: p}

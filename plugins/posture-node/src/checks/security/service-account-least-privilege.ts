@@ -87,6 +87,7 @@ rules:
     {
       name: 'listing secrets fails',
       expect: 'fail',
+      upstream: ['kubescape:C-0015'],
       yaml: `apiVersion: v1
 kind: Pod
 metadata: {name: p, namespace: shop}
@@ -129,6 +130,7 @@ rules: [{apiGroups: [apps], resources: [deployments], verbs: [create, patch]}]`,
     {
       name: 'impersonation and escalate fail',
       expect: 'fail',
+      upstream: ['kubescape:C-0065'],
       yaml: `apiVersion: v1
 kind: Pod
 metadata: {name: p, namespace: ops}
@@ -177,6 +179,46 @@ spec: {containers: [{name: a, image: a:1}]}`,
 kind: Pod
 metadata: {name: p, namespace: shop}
 spec: {containers: [{name: a, image: a:1}]}`,
+    },
+    {
+      name: 'reading ConfigMaps passes (kubescape C-0002, C-0015, C-0065: pass)',
+      expect: 'pass',
+      upstream: ['kubescape:C-0002', 'kubescape:C-0015', 'kubescape:C-0065'],
+      yaml: `apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: shop}
+spec: {serviceAccountName: api, containers: [{name: a, image: a:1}]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: api, namespace: shop}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: api}
+subjects: [{kind: ServiceAccount, name: api, namespace: shop}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: api, namespace: shop}
+rules: [{apiGroups: [""], resources: [configmaps, pods], verbs: [get, list, watch]}]`,
+    },
+    {
+      name: 'create on pods/exec fails (kubescape C-0002: fail)',
+      expect: 'fail',
+      upstream: ['kubescape:C-0002'],
+      yaml: `apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: shop}
+spec: {serviceAccountName: api, containers: [{name: a, image: a:1}]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: api, namespace: shop}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: api}
+subjects: [{kind: ServiceAccount, name: api, namespace: shop}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: api, namespace: shop}
+rules: [{apiGroups: [""], resources: [pods/exec], verbs: [create]}]`,
     },
   ],
 });

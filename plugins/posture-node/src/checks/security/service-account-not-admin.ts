@@ -68,6 +68,7 @@ export default defineCheck({
     {
       name: 'a narrowly bound ServiceAccount passes',
       expect: 'pass',
+      upstream: ['kubescape:C-0035'],
       yaml: `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: api, namespace: shop}
@@ -166,6 +167,30 @@ subjects: [{kind: ServiceAccount, name: api, namespace: billing}]`,
 kind: Pod
 metadata: {name: p, namespace: shop}
 spec: {containers: [{name: a, image: a:1}]}`,
+    },
+    {
+      name: 'bound to a ClusterRole with every verb on every resource fails (kubescape C-0035: fail)',
+      expect: 'fail',
+      upstream: ['kubescape:C-0035'],
+      yaml: `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: shop}
+spec:
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec: {serviceAccountName: api, containers: [{name: api, image: api:1}]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: api-admin}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: superuser}
+subjects: [{kind: ServiceAccount, name: api, namespace: shop}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: superuser}
+rules: [{apiGroups: ["*"], resources: ["*"], verbs: ["*"]}]`,
     },
   ],
 });

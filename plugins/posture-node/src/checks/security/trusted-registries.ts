@@ -69,6 +69,7 @@ export default defineCheck({
     {
       name: 'images from the trusted registries pass',
       expect: 'pass',
+      upstream: ['kubescape:C-0078'],
       config: {
         thresholds: {
           trustedRegistries: ['ghcr.io/acme', 'registry.internal:5000'],
@@ -88,6 +89,7 @@ spec:
     {
       name: 'a Docker Hub short name is docker.io/library',
       expect: 'fail',
+      upstream: ['kubescape:C-0078'],
       config: { thresholds: { trustedRegistries: ['ghcr.io/acme'] } },
       yaml: `apiVersion: v1
 kind: Pod
