@@ -18,7 +18,8 @@ import { startServerWorker } from '../lib/http.mjs';
 
 const CLUSTERS = Number(process.env.BENCH_FLEET_CLUSTERS ?? 30);
 const OBJECTS = Number(process.env.BENCH_FLEET_OBJECTS ?? 20_000);
-const REPLICAS = 3;
+// 3 for the fleet figure; 1 with one large cluster measures a single replica's event loop (no kill phase)
+const REPLICAS = Number(process.env.BENCH_FLEET_REPLICAS ?? 3);
 const CLIENTS = Number(process.env.BENCH_FLEET_CLIENTS ?? 100);
 const FREQUENCY = Number(process.env.BENCH_FLEET_FREQUENCY_S ?? 90);
 const TIMEOUT = Number(process.env.BENCH_FLEET_TIMEOUT_S ?? Math.floor(FREQUENCY / 2));
@@ -33,7 +34,9 @@ const p = (values, q) => {
 
 function startReplica(name, fleetFile, dbUrl, migrate, state) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...TS_FLAGS, path.join(BENCH_DIR, 'workers/fleetReplica.mjs'), name, dbUrl, fleetFile, migrate ? '1' : '0'], {
+    // BENCH_FLEET_NODE_FLAGS: extra node flags for the replicas (e.g. --cpu-prof --cpu-prof-dir=...)
+    const extra = (process.env.BENCH_FLEET_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...extra, ...TS_FLAGS, path.join(BENCH_DIR, 'workers/fleetReplica.mjs'), name, dbUrl, fleetFile, migrate ? '1' : '0'], {
       cwd: ROOT,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
@@ -185,6 +188,30 @@ async function main() {
   const cycle1 = runs.filter(r => r.startedAt >= t0);
   log(`cycle 1 done in ${((Date.now() - t0) / 1000).toFixed(0)} s: ${cycle1.length} runs`);
   const historyBefore = Number((await db('posture_history').count({ n: '*' }))[0].n);
+
+  if (REPLICAS < 2) {
+    await load.stop();
+    const stats = replicas[0].stats;
+    const result = {
+      clusters: CLUSTERS,
+      objectsPerCluster: OBJECTS,
+      entities: entityCount,
+      bytesPerCycle: bytes,
+      cycle1: { runs: cycle1.length, failed: cycle1.filter(r => !r.ok).length, durationsMs: { p50: p(cycle1.map(r => r.at - r.startedAt), 0.5), max: p(cycle1.map(r => r.at - r.startedAt), 1) } },
+      replicas: [{ replica: 'r0', eldP99Ms: stats.eldP99Ms, eldMaxMs: stats.eldMaxMs, peakRssMb: stats.peakRssMb }],
+      entitiesGet: { clients: CLIENTS, requests: load.latencies.length, p50Ms: p(load.latencies, 0.5), p99Ms: p(load.latencies, 0.99), errors: load.errors.count },
+    };
+    replicas[0].child.stdin.end();
+    await sleep(1000);
+    if (replicas[0].alive) replicas[0].child.kill('SIGKILL');
+    await db.destroy();
+    await admin.raw(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await admin.destroy();
+    await Promise.all(servers.map(s => s.stop()));
+    fs.rmSync(dir, { recursive: true, force: true });
+    report(result);
+    return;
+  }
 
   // cycle 2: kill the replica that is collecting, mid-run
   const t1 = cycle1.reduce((m, r) => Math.max(m, r.startedAt), 0) + 1;
