@@ -22,6 +22,10 @@ describe('posture scan: files and sizes', () => {
       const report = JSON.parse(run.stdout);
       expect(report.results.map((r: any) => r.subject.name)).not.toContain('outside');
       expect(run.stderr).toContain('app/escape: symbolic link to outside the scanned paths is not followed (allow it with --follow-symlinks)');
+      // the loop is walked once: one file read, no directory the walk gave up on, one warning line
+      expect(report.summary.files).toBe(1);
+      expect(run.stderr).not.toMatch(/cannot read directory|ELOOP|ENAMETOOLONG/);
+      expect(run.stderr.trim().split('\n')).toHaveLength(1);
       const allowed = await runInMemory(['scan', 'app', '-f', 'json', '--follow-symlinks'], { cwd: t.dir });
       expect(JSON.parse(allowed.stdout).results.map((r: any) => r.subject.name)).toContain('outside');
     } finally {
