@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { runInMemory, tempTree } from './testUtils';
+import { parseXml, runInMemory, tempTree } from './testUtils';
 import { inert } from './formats/inert';
 
 const pod = (name: string, extra = '') => `apiVersion: v1
@@ -78,6 +78,33 @@ describe('posture scan: output is inert', () => {
       // only the document's own line breaks: every control character inside a string is escaped
       expect(json.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
       expect(json.stdout.split('\n').some(l => l.trimStart().startsWith('::error'))).toBe(false);
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it.each(['json', 'sarif', 'junit'])('escapes every control character in --format %s, and the value survives', async format => {
+    // C0 (LF, CR, TAB, ESC, BEL), DEL, C1 (CSI) and the Unicode line separators
+    const forged = 'x\n::error file=a::pwned\r\n  level Gold\t\u001b[2J\u0007\u007f\u009b31m\u2028::warning::y';
+    const t = tempTree({ 'f.yaml': pod(forged) });
+    try {
+      const run = await runInMemory(['scan', 'f.yaml', '-f', format], { cwd: t.dir });
+      expect(run.code).toBe(0);
+      // only the document's own line breaks: no line of it can start a workflow command or a fake summary
+      expect(run.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/);
+      for (const line of run.stdout.split('\n')) expect(line).not.toMatch(/^\s*(::(error|warning)|level Gold)/);
+      if (format === 'json') expect(JSON.parse(run.stdout).results[0].subject.name).toBe(forged);
+      if (format === 'sarif') {
+        const [result] = JSON.parse(run.stdout).runs[0].results;
+        expect(result.message.text).toContain(forged);
+      }
+      if (format === 'junit') {
+        const root = parseXml(run.stdout);
+        const names = root.children.flatMap(s => s.children.map(c => c.attrs.name));
+        // ESC and BEL cannot be written in XML 1.0, not even as references: they are replaced; the rest is kept
+        const kept = forged.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '\uFFFD');
+        expect(names.some(n => n.endsWith(`Pod/default/${kept}`))).toBe(true);
+      }
     } finally {
       t.cleanup();
     }
