@@ -133,6 +133,7 @@ describe('query input, on every route the spec lists', () => {
       for (const route of SPEC_ROUTES) {
         if (route.template === '/health') continue;
         expect(documentedQuery(route.template, route.method).names).not.toContain('zz_undocumented');
+        expect({ route: route.template, documents400: route.responses.includes('400') }).toEqual({ route: route.template, documents400: true });
         const r = await send(t.server, route.method, `${route.path}?zz_undocumented=1`, USER);
         const message: string = r.body.error?.message ?? '';
         if (r.status !== 400 || !/^Invalid [a-z ]+: unknown parameter\(s\) zz_undocumented$/.test(message)) {
