@@ -128,4 +128,18 @@ describe('posture scan: output is inert', () => {
       t.cleanup();
     }
   });
+
+  it('lists exemptions from the platform config too, critical ones included', async () => {
+    const t = tempTree({
+      'e.yaml': pod('agent'),
+      'posture.yaml': 'exemptions:\n  - checks: [pss-privileged]\n    name: agent\n    reason: "PLAT-7 node agent, reviewed by security"\n',
+    });
+    try {
+      const run = await runInMemory(['scan', 'e.yaml', '--config', 'posture.yaml'], { cwd: t.dir });
+      expect(run.stdout).toContain('Exemptions (1)');
+      expect(run.stdout).toContain('exempt  pss-privileged  Pod/agent  by config: PLAT-7 node agent, reviewed by security');
+    } finally {
+      t.cleanup();
+    }
+  });
 });
