@@ -50,6 +50,27 @@ describe('posture scan: files and sizes', () => {
     }
   });
 
+  it('rejects a duplicate key, naming the key and its line, and a gate fails on it', async () => {
+    const t = tempTree({
+      'd.yaml': pod('dup').replace('securityContext: {privileged: true}', 'securityContext: {privileged: true, privileged: false}'),
+      'ok.yaml': pod('fine').replace('privileged: true', 'privileged: false'),
+    });
+    try {
+      const alone = await runInMemory(['scan', 'd.yaml'], { cwd: t.dir });
+      expect(alone.code).toBe(2);
+      // the line is the document's start (the report's schema), the message names the key's own line
+      expect(alone.stderr).toContain('d.yaml:1: document 0 has a duplicate key "privileged" at line 6');
+      const gated = await runInMemory(['scan', '.', '--fail-on', 'critical', '-f', 'json'], { cwd: t.dir });
+      expect(gated.code).toBe(1);
+      expect(JSON.parse(gated.stdout).errors.map((e: any) => e.message)).toEqual([
+        'document 0 has a duplicate key "privileged" at line 6 (kubectl rejects it; remove one of them)',
+      ]);
+      expect(gated.stderr).toContain('1 input error');
+    } finally {
+      t.cleanup();
+    }
+  });
+
   it('says a file of only null documents holds no object', async () => {
     const t = tempTree({ 'n.yaml': 'null\n---\n~\n' });
     try {
