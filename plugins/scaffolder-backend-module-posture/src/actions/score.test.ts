@@ -172,6 +172,7 @@ describe('posture:score as a gate', () => {
     const { error, logs } = await gate({ 'deploy/m.yaml': privileged({ name: forged }) });
     expect(error).toBeDefined();
     for (const text of [...logs, error!.message]) {
+      // eslint-disable-next-line no-control-regex
       expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/);
       for (const line of text.split('\n')) expect(line).not.toMatch(/^\s*(::error|✗ level Gold)/);
     }
