@@ -69,8 +69,18 @@ function expectClean(text: string, where: string) {
 
 describe('secret hygiene of the backend', () => {
   it('no API response and no log line contains a planted value', async () => {
+    const warn = jest.spyOn(process, 'emitWarning');
     const t = await startPosture({
-      manifests: { 'apps/leaky.yaml': MANIFESTS, 'apps/broken.yaml': `a: [\n${PLANTED.password}: {\n` },
+      manifests: {
+        'apps/leaky.yaml': MANIFESTS,
+        'apps/broken.yaml': `a: [\n${PLANTED.password}: {\n`,
+        // keys that are themselves collections: the yaml library's warning quotes them (issue 12)
+        'apps/collection-keys.yaml': [
+          `apiVersion: v1\nkind: Secret\nmetadata: {name: k, namespace: shop}\nstringData:\n  ? [${PLANTED.stringData}]\n  : x\n`,
+          `apiVersion: v1\nkind: Secret\nmetadata: {name: k2, namespace: shop}\ndata:\n  {${PLANTED.awsKeyId}: 1}: x\n`,
+          `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: shop, labels: {backstage.io/kubernetes-id: leaky}}\ndata:\n  [${PLANTED.awsSecret}, b]: x\n`,
+        ].join('---\n'),
+      },
       catalogEntities: [LEAKY],
       defaultCredentials: mockCredentials.user(),
       // every route is called once, POST /refresh a second time, and /campaigns/{id} needs a campaign
@@ -97,8 +107,12 @@ describe('secret hygiene of the backend', () => {
         expectClean(r.text, `${route.method.toUpperCase()} ${route.template}`);
       }
       expect(t.logs.length).toBeGreaterThan(0);
+      // the collection-key file was read and refused (a warning naming the file), not skipped
+      expect(JSON.stringify(t.logs)).toContain('collection-keys.yaml');
       expectClean(JSON.stringify(t.logs), 'the logs');
+      expectClean(JSON.stringify(warn.mock.calls), 'process warnings');
     } finally {
+      warn.mockRestore();
       await t.stop();
     }
   });

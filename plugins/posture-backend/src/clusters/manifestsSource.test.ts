@@ -35,6 +35,18 @@ describe('ManifestsClusterSource reads through the shared manifest reader', () =
     ]);
   });
 
+  it('follows a symlinked file inside the directory, as the CLI does, and says why it refuses one leading out', async () => {
+    fs.mkdirSync(path.join(dir, 'base'));
+    fs.writeFileSync(path.join(dir, 'base', 'real.yaml'), cm('shared'));
+    fs.symlinkSync(path.join(dir, 'base'), path.join(dir, 'overlay'));
+    fs.writeFileSync(path.join(outside, 'far.yaml'), cm('far'));
+    fs.symlinkSync(path.join(outside, 'far.yaml'), path.join(dir, 'far.yaml'));
+    const snap = await source().collect(new AbortController().signal);
+    // read once, although two paths lead to it; the file outside is not read and not skipped silently
+    expect(snap.objects.map(o => o.metadata.name)).toEqual(['shared']);
+    expect(snap.warnings).toEqual(['far.yaml: symbolic link to outside the scanned paths is not followed']);
+  });
+
   it('fails the cluster with one line past the total size or file count', async () => {
     for (let i = 0; i < 4; i++) fs.writeFileSync(path.join(dir, `m${i}.yaml`), cm(`m${i}`));
     await expect(source({ maxFiles: 3 }).collect(new AbortController().signal)).rejects.toThrow(

@@ -1,5 +1,8 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
+import fs from 'node:fs';
+import path from 'node:path';
 import request from 'supertest';
+import YAML from 'yaml';
 import { entity, result, status } from '../store/testFixtures';
 import { openApiRoutes, startPosture } from './testBackend';
 
@@ -98,6 +101,69 @@ describe('error bodies', () => {
         expect({ p, stack: r.body.error.stack }).toEqual({ p, stack: undefined });
         expect(r.body.error.message).toBeTruthy();
       }
+    } finally {
+      await t.stop();
+    }
+  });
+});
+
+/** The query parameters the OpenAPI spec documents for a route, and which of them are dates. */
+function documentedQuery(template: string, method: string): { names: string[]; dates: string[] } {
+  const spec = YAML.parse(fs.readFileSync(path.resolve(__dirname, '../schema/openapi.yaml'), 'utf8'));
+  const params: any[] = (spec.paths[template][method].parameters ?? []).map((p: any) =>
+    p.$ref ? spec.components.parameters[p.$ref.split('/').pop()] : p,
+  );
+  const query = params.filter(p => p.in === 'query');
+  return {
+    names: query.map(p => p.name),
+    dates: query.filter(p => p.schema?.format === 'date-time' || p.schema?.format === 'date').map(p => p.name),
+  };
+}
+
+describe('query input, on every route the spec lists', () => {
+  // the group routes with a group that exists, the trend's own path kept
+  const SPEC_ROUTES = openApiRoutes({ kind: 'component', namespace: 'default', name: 'web', id: 'demo' }).map(r => ({
+    ...r,
+    path: r.template.startsWith('/groups/') ? r.path.replace('/groups/default/web', '/groups/default/team-a') : r.path,
+  }));
+  it('a parameter the route does not document is the same 400 everywhere', async () => {
+    const t = await startPosture({ entities: ENTITIES, clusterStatuses: CLUSTERS, postureConfig: CAMPAIGNS });
+    try {
+      const wrong: unknown[] = [];
+      for (const route of SPEC_ROUTES) {
+        if (route.template === '/health') continue;
+        expect(documentedQuery(route.template, route.method).names).not.toContain('zz_undocumented');
+        expect({ route: route.template, documents400: route.responses.includes('400') }).toEqual({ route: route.template, documents400: true });
+        const r = await send(t.server, route.method, `${route.path}?zz_undocumented=1`, USER);
+        const message: string = r.body.error?.message ?? '';
+        if (r.status !== 400 || !/^Invalid [a-z ]+: unknown parameter\(s\) zz_undocumented$/.test(message)) {
+          wrong.push(`${route.method.toUpperCase()} ${route.template}: ${r.status} ${message}`);
+        }
+      }
+      expect(wrong).toEqual([]);
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it('every date parameter refuses impossible dates that Date.parse would roll over', async () => {
+    const t = await startPosture({ entities: ENTITIES, clusterStatuses: CLUSTERS, postureConfig: CAMPAIGNS });
+    try {
+      let checked = 0;
+      for (const route of SPEC_ROUTES) {
+        for (const name of documentedQuery(route.template, route.method).dates) {
+          for (const bad of ['2020-02-30', '2021-02-29', '2025-04-31', '2025-01-01T24:00:00Z', '2025-01-01T10:60:00Z']) {
+            const r = await send(t.server, route.method, `${route.path}?${name}=${encodeURIComponent(bad)}`, USER);
+            expect({ route: route.template, name, bad, status: r.status }).toEqual({ route: route.template, name, bad, status: 400 });
+            expect(r.body.error.message).toContain(`${name} must be an ISO 8601 date`);
+          }
+          const ok = await send(t.server, route.method, `${route.path}?${name}=2024-02-29`, USER);
+          expect({ route: route.template, name, status: ok.status }).toEqual({ route: route.template, name, status: 200 });
+          checked++;
+        }
+      }
+      // history (from, to), /trend and the group trend (from)
+      expect(checked).toBe(4);
     } finally {
       await t.stop();
     }

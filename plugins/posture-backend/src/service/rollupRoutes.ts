@@ -6,7 +6,7 @@ import { OrgDirectory } from '../org/directory';
 import { rollupCoverage } from '../store/groups';
 import { trendFromHistory } from '../store/trends';
 import { PostureStoreApi } from './storeApi';
-import { campaignParamsSchema, entityParamsSchema, parseInput, trendQuerySchema } from './validation';
+import { campaignParamsSchema, entityParamsSchema, noQuerySchema, parseInput, trendQuerySchema } from './validation';
 
 export interface RollupRouteOptions {
   store: PostureStoreApi;
@@ -75,16 +75,19 @@ export function addRollupRoutes(router: express.Router, options: RollupRouteOpti
   });
 
   router.get('/campaigns', async (req, res) => {
+    parseInput(noQuerySchema, req.query, 'campaigns query');
     res.json({ campaigns: await campaigns.list(await readable(req)) });
   });
 
   router.get('/campaigns/:id', async (req, res) => {
     const { id } = parseInput(campaignParamsSchema, req.params, 'campaign id');
+    parseInput(noQuerySchema, req.query, 'campaign query');
     res.json(await campaigns.detail(id, await readable(req)));
   });
 
   router.get('/entities/:kind/:namespace/:name/campaigns', async (req, res) => {
     const entityRef = await options.requireEntity(req);
+    parseInput(noQuerySchema, req.query, 'entity campaigns query');
     res.json({ entityRef, campaigns: await campaigns.forEntity(entityRef) });
   });
 }

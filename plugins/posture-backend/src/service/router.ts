@@ -316,10 +316,12 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   // Only a count, never names or URLs: any signed-in user may learn whether Posture is set up at all.
   router.get('/setup', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    parseInput(noQuerySchema, req.query, 'setup query');
     res.json({ clustersConfigured: options.configuredClusters ?? 0 });
   });
 
   router.post('/refresh', async (req, res) => {
+    parseInput(noQuerySchema, req.query, 'refresh query');
     await requireBasic(req, postureRefreshPermission);
     const refused = await options.triggerRefresh();
     if (refused) {

@@ -90,8 +90,21 @@ export function* prettyJson(value: unknown, streamDepth = 2, depth = 0, rows = f
  * `streamDepth` is written compact, one row (a result, a check) per line.
  */
 export function* jsonDocument(value: unknown, streamDepth: number, rows = false): Generator<string> {
-  yield* prettyJson(value, streamDepth, 0, rows);
+  for (const piece of prettyJson(value, streamDepth, 0, rows)) yield escapeUnsafe(piece);
   yield '\n';
+}
+
+/**
+ * Characters JSON.stringify leaves raw although they are controls: DEL, the C1 controls (0x9b is
+ * a terminal's CSI) and the Unicode line and paragraph separators (a line break in many log
+ * viewers). They can only occur inside strings (the structure is ASCII), where `\uXXXX` is the
+ * same value, so the parsed document is unchanged and a CI log shows no control from a name.
+ */
+// eslint-disable-next-line no-control-regex
+const UNSAFE_IN_JSON = /[\u007f-\u009f\u2028\u2029]/g;
+
+export function escapeUnsafe(piece: string): string {
+  return piece.replace(UNSAFE_IN_JSON, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Joins small pieces into writes of about `size` characters. */

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { ManifestInput, readManifestTree } from '@posture-dev/backstage-plugin-posture-node';
+import { inert } from './inert';
 
 /** Files the scaffolder renders next to the manifests that are not Kubernetes objects. */
 const NOT_MANIFESTS = /(^|\/)(catalog-info\.ya?ml|package(-lock)?\.json|tsconfig\.json|\.github\/.*|template\.ya?ml)$/;
@@ -20,7 +21,7 @@ export async function readManifests(dir: string, root: string): Promise<Manifest
     throw new Error(`${label}: ${(e as Error).message}`);
   });
   if (read.problems.length > 0) {
-    throw new Error(`Manifests cannot be read:\n${read.problems.map(p => `  ${p.file}: ${p.message}`).join('\n')}`);
+    throw new Error(`Manifests cannot be read:\n${read.problems.map(p => `  ${inert(`${p.file}: ${p.message}`)}`).join('\n')}`);
   }
   return read.inputs
     .map(i => ({ file: i.file.split(path.sep).join('/'), text: i.text }))

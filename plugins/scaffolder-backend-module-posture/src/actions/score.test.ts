@@ -107,3 +107,82 @@ describe('posture:score', () => {
     expect((await run({ 'deploy/app.yaml': 'kind: [' }, {})).error?.message).toMatch(/do not parse/);
   });
 });
+
+/** Issue 12: the action is a gate too; it judges what the CLI judges and prints nothing a name can forge. */
+describe('posture:score as a gate', () => {
+  const full = createPostureScoreAction();
+  const POD_SPEC = {
+    hostPID: true,
+    containers: [{ name: 'c', image: `registry.example.com/app@sha256:${'a'.repeat(64)}`, securityContext: { privileged: true } }],
+  };
+  const privileged = (meta: object, kind = 'Deployment', apiVersion = 'apps/v1') =>
+    JSON.stringify({
+      apiVersion,
+      kind,
+      metadata: meta,
+      spec:
+        kind === 'Pod'
+          ? POD_SPEC
+          : { selector: { matchLabels: { app: 'x' } }, template: { metadata: { labels: { app: 'x' } }, spec: POD_SPEC } },
+    });
+
+  async function gate(files: Record<string, string>) {
+    const ctx = createMockActionContext({
+      workspacePath: workspace(files),
+      input: { path: 'deploy', minScore: {}, failOn: 'critical' } as any,
+    });
+    const logs: string[] = [];
+    jest.spyOn(ctx.logger, 'info').mockImplementation((msg: any) => {
+      logs.push(String(msg));
+      return ctx.logger;
+    });
+    const error = await full.handler(ctx as any).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    return { error, logs };
+  }
+
+  it.each([
+    ['a privileged Deployment inside two Lists', `{"apiVersion":"v1","kind":"List","items":[{"apiVersion":"v1","kind":"List","items":[${privileged({ name: 'deep' })}]}]}`],
+    ['a privileged, hostPID Job named only by generateName', privileged({ generateName: 'migrate-' }, 'Job', 'batch/v1')],
+    [
+      'a Pod whose controller is not in the input',
+      privileged({ name: 'orphan', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'gone', uid: 'u', controller: true }] }, 'Pod', 'v1'),
+    ],
+    [
+      'a workload exempting itself from everything with a one-character reason',
+      privileged({ name: 'self', annotations: { 'posture.backstage.io/exempt': '*', 'posture.backstage.io/exempt-reason': 'x' } }),
+    ],
+  ])('fails on %s', async (_what, text) => {
+    const { error } = await gate({ 'deploy/m.yaml': text });
+    expect(error?.message).toMatch(/^Posture thresholds not met: \d+ failing check\(s\) at severity critical or worse/);
+    expect(error?.message).toContain('pss-privileged [critical]');
+  });
+
+  it('fails on a duplicate key, naming the key and its line', async () => {
+    const text = `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: c\n      securityContext:\n        privileged: true\n        privileged: false\n`;
+    const { error } = await gate({ 'deploy/m.yaml': text });
+    expect(error?.message).toMatch(/^Manifests do not parse:/);
+    expect(error?.message).toContain('deploy/m.yaml:9: document 0 has a duplicate key "privileged" at line 9');
+  });
+
+  it('neutralises control characters of names in its log and its failure message', async () => {
+    const forged = 'x\n::error file=a::pwned\n  ✗ level Gold\u001b[2J\u0007\u009b31m';
+    const { error, logs } = await gate({ 'deploy/m.yaml': privileged({ name: forged }) });
+    expect(error).toBeDefined();
+    for (const text of [...logs, error!.message]) {
+      // eslint-disable-next-line no-control-regex
+      expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/);
+      for (const line of text.split('\n')) expect(line).not.toMatch(/^\s*(::error|✗ level Gold)/);
+    }
+    expect(error!.message).toContain('x\\n::error file=a::pwned\\n  ✗ level Gold^[[2J\\u0007\\u009b31m');
+  });
+
+  it('neutralises control characters of file names in the message for a file it cannot read', async () => {
+    const { error } = await gate({ 'deploy/a\n::error::x\u001b[2J.yaml': Buffer.from([0x6b, 0x3a, 0x20, 0xff]) as any });
+    expect(error?.message).toMatch(/^Manifests cannot be read:/);
+    expect(error?.message).toContain('deploy/a\\n::error::x^[[2J.yaml: not UTF-8 text');
+    expect(error?.message.split('\n').some(l => l.startsWith('::error'))).toBe(false);
+  });
+});

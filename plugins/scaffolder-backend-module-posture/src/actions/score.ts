@@ -7,6 +7,7 @@ import {
   resolveEngineConfig,
   scanManifests,
 } from '@posture-dev/backstage-plugin-posture-node';
+import { inert } from './inert';
 import { readManifests } from './readManifests';
 
 const LEVELS = ['Gold', 'Silver', 'Bronze', 'None'] as const;
@@ -122,7 +123,7 @@ export function createPostureScoreAction(
       });
       if (report.parseErrors.length > 0) {
         throw new Error(
-          `Manifests do not parse:\n${report.parseErrors.map(e => `  ${e.file}${e.line !== undefined ? `:${e.line}` : ''}: ${e.message}`).join('\n')}`,
+          `Manifests do not parse:\n${report.parseErrors.map(e => `  ${inert(`${e.file}${e.line !== undefined ? `:${e.line}` : ''}: ${e.message}`)}`).join('\n')}`,
         );
       }
       const { summary } = report;
@@ -138,7 +139,7 @@ export function createPostureScoreAction(
         `Posture of ${inputs.length} file(s): scalability ${summary.scores.scalability ?? '-'} (${summary.grades.scalability ?? '-'}), security ${summary.scores.security ?? '-'} (${summary.grades.security ?? '-'}), level ${summary.level}, Pod Security ${summary.pssLevel}`,
       );
       for (const f of failingChecks) {
-        ctx.logger.info(`  ✗ [${f.severity}] ${f.checkId} on ${f.subject}: ${f.message}${f.evidence.length ? ` at ${f.evidence.join(', ')}` : ''}`);
+        ctx.logger.info(`  ✗ ${inert(`[${f.severity}] ${f.checkId} on ${f.subject}: ${f.message}${f.evidence.length ? ` at ${f.evidence.join(', ')}` : ''}`)}`);
       }
 
       const problems: string[] = [];
@@ -166,7 +167,7 @@ export function createPostureScoreAction(
 
       if (problems.length > 0) {
         const detail = failingChecks
-          .map(f => `  - ${f.checkId} [${f.severity}] on ${f.subject}: ${f.message}${f.evidence.length ? ` (${f.evidence.join(', ')})` : ''}`)
+          .map(f => `  - ${inert(`${f.checkId} [${f.severity}] on ${f.subject}: ${f.message}${f.evidence.length ? ` (${f.evidence.join(', ')})` : ''}`)}`)
           .join('\n');
         throw new Error(`Posture thresholds not met: ${problems.join('; ')}\nFailing checks:\n${detail}`);
       }

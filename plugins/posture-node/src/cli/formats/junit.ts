@@ -4,6 +4,12 @@ import { JsonReport, JsonResult } from '../report';
 // eslint-disable-next-line no-control-regex
 const INVALID_XML = /[^\u0009\u000A\u000D\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
+// allowed in XML but written as character references: in an attribute a raw tab or line break is
+// read back as a space, and in a CI log that prints the report a raw line break from a name would
+// start a line of its own (a forged `::error` workflow command); DEL, C1 and U+2028/9 are controls
+// eslint-disable-next-line no-control-regex
+const AS_REFERENCE = /[\u0009\u000A\u000D\u007F-\u009F\u2028\u2029]/g;
+
 export function xmlEscape(s: string): string {
   return s
     .replace(INVALID_XML, '\uFFFD')
@@ -11,7 +17,8 @@ export function xmlEscape(s: string): string {
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
+    .replace(/'/g, '&apos;')
+    .replace(AS_REFERENCE, c => `&#x${c.charCodeAt(0).toString(16).toUpperCase()};`);
 }
 
 function attrs(a: Record<string, string | number>): string {
