@@ -90,7 +90,9 @@ export function* prettyJson(value: unknown, streamDepth = 2, depth = 0, rows = f
  * `streamDepth` is written compact, one row (a result, a check) per line.
  */
 export function* jsonDocument(value: unknown, streamDepth: number, rows = false): Generator<string> {
-  for (const piece of prettyJson(value, streamDepth, 0, rows)) yield escapeUnsafe(piece);
+  // escaped a batch at a time, not a piece (a row) at a time: one regex pass over 64 KB instead of
+  // one per row (600k rows in a large scan); an escaped character is one code unit, never split
+  for (const piece of batched(prettyJson(value, streamDepth, 0, rows))) yield escapeUnsafe(piece);
   yield '\n';
 }
 

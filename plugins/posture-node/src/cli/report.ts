@@ -252,12 +252,28 @@ function subjectJson(s: ObjectRef): string {
 }
 
 /**
+ * The JSON text of a string from a small vocabulary (check ids, statuses, severities, pillars, file
+ * names), quoted once: each occurs in hundreds of thousands of rows. Bounded, so hostile input with
+ * many distinct file names costs a lookup, never unbounded memory.
+ */
+const quotedWords = new Map<string, string>();
+function quotedWord(s: string): string {
+  let q = quotedWords.get(s);
+  if (q === undefined) {
+    q = JSON.stringify(s);
+    if (quotedWords.size < 10_000) quotedWords.set(s, q);
+  }
+  return q;
+}
+
+/**
  * One result's JSON line: `JSON.stringify(resultOf(r, line))`, written field by field. Anything the
  * fast path does not expect (a field of another type, an exemption) takes the slow path, so the bytes
  * are the same either way; `subjects` caches the subject's text, which all results of an object share.
  */
 export function resultJson(r: CheckResult, line: number | undefined, subjects: Map<ObjectRef, string>): string {
   const q = JSON.stringify;
+  const word = quotedWord;
   if (
     !str(r.checkId) || !str(r.status) || !str(r.severity) || !str(r.pillar) || !str(r.message) ||
     !isPlainRef(r.subject) || !optStr(r.file) || !optIndex(r.documentIndex) || !optIndex(line) ||
@@ -278,9 +294,9 @@ export function resultJson(r: CheckResult, line: number | undefined, subjects: M
   }
   let subject = subjects.get(r.subject);
   if (subject === undefined) subjects.set(r.subject, (subject = subjectJson(r.subject)));
-  return `{"checkId":${q(r.checkId)},"status":${q(r.status)},"severity":${q(r.severity)},"pillar":${q(r.pillar)},"message":${q(
-    r.message,
-  )},"subject":${subject}${r.file !== undefined ? `,"file":${q(r.file)}` : ''}${
+  return `{"checkId":${word(r.checkId)},"status":${word(r.status)},"severity":${word(r.severity)},"pillar":${word(
+    r.pillar,
+  )},"message":${q(r.message)},"subject":${subject}${r.file !== undefined ? `,"file":${word(r.file)}` : ''}${
     r.documentIndex !== undefined ? `,"documentIndex":${r.documentIndex}` : ''
   }${line !== undefined ? `,"line":${line}` : ''},"evidence":[${evidence}]}`;
 }
