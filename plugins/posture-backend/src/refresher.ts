@@ -181,7 +181,7 @@ export class PostureRefresher {
       historyWaitsFor,
       retentionDays: config.historyRetentionDays,
       // the combined score over fresh rows and the kept rows of the entity's other clusters
-      rescore: results => scoreResults(results, { weights: config.engine.weights, pssLevelOf: this.pssLevelOf }),
+      scoring: { weights: config.engine.weights, pssLevelOf: this.pssLevelOf },
     });
     if (removedEntityRefs.length > 0) await store.clearEntitiesAbsent(removedEntityRefs);
     if (saved.regressions.length > 0) {

@@ -1,5 +1,5 @@
 import { CheckResult, Severity } from './types';
-import { gradeFor, levelFor, scoreResults } from './scoring';
+import { emptyTally, gradeFor, levelFor, mergeTallies, scoreResults, scorecardOf, tallyResults } from './scoring';
 
 const r = (
   status: CheckResult['status'],
@@ -85,5 +85,49 @@ describe('scoreResults', () => {
     expect(card.scores).toEqual({ scalability: 100, security: 0 });
     expect(card.overall).toBe(50);
     expect(card.grades.overall).toBe('F');
+  });
+});
+
+describe('tallies', () => {
+  // a deterministic mix of statuses, severities, pillars and PSS checks
+  const statuses = ['pass', 'fail', 'not-applicable', 'exempt', 'error'] as const;
+  const severities = ['critical', 'high', 'medium', 'low'] as const;
+  const mixed = (n: number, seed: number): CheckResult[] =>
+    Array.from({ length: n }, (_, i) => {
+      const k = (i * 7919 + seed * 104729) % 1000;
+      return {
+        checkId: ['pss-privileged', 'pss-run-as-non-root', 'replicas', 'cpu-requests'][k % 4],
+        status: statuses[k % 5],
+        severity: severities[(k >> 2) % 4],
+        pillar: k % 3 === 0 ? 'scalability' : 'security',
+        message: '',
+        subject: { apiVersion: 'v1', kind: 'Pod', name: `p${i}` },
+        evidence: [],
+      };
+    });
+  const options = {
+    weights: { critical: 10, high: 5, medium: 3, low: 1 },
+    pssLevelOf: (id: string) =>
+      id === 'pss-privileged' ? ('baseline' as const) : id === 'pss-run-as-non-root' ? ('restricted' as const) : undefined,
+  };
+
+  it('add up: the merged tallies of parts score as the whole', () => {
+    for (let seed = 0; seed < 20; seed++) {
+      const parts = [mixed(13, seed), mixed(0, seed), mixed(40, seed + 1), mixed(7, seed + 2)];
+      const merged = parts.map(p => tallyResults(p, options)).reduce(mergeTallies, emptyTally());
+      expect(scorecardOf(merged)).toEqual(scoreResults(parts.flat(), options));
+    }
+  });
+
+  it('survive storage as JSON', () => {
+    const t = tallyResults(mixed(50, 3), options);
+    expect(scorecardOf(JSON.parse(JSON.stringify(t)))).toEqual(scorecardOf(t));
+  });
+
+  it('merge without changing their inputs', () => {
+    const a = tallyResults(mixed(10, 1), options);
+    const copy = JSON.parse(JSON.stringify(a));
+    mergeTallies(a, tallyResults(mixed(10, 2), options));
+    expect(a).toEqual(copy);
   });
 });

@@ -192,7 +192,7 @@ describe('PostureStore', () => {
           [devOnly, entity({ name: 'gone', state: 'no-workloads' })],
           statuses,
           {
-            rescore: rs => scoreResults(rs, { pssLevelOf }),
+            scoring: { pssLevelOf },
           },
         ),
       );
@@ -257,7 +257,42 @@ describe('PostureStore', () => {
   );
 
   it.each(databases.eachSupportedId())(
-    'without a rescore function stores the caller combined score, and drops kept rows of unmapped entities, %p',
+    "combines an entity's kept clusters from their stored tallies and failing checks, never their results, %p",
+    async id => {
+      const { knex, store } = await makeStore(id);
+      const scoring = { pssLevelOf };
+      const prodResults = [
+        result('privileged-container', 'fail', { severity: 'critical' }),
+        result('replicas', 'pass'),
+      ];
+      await store.saveRun(
+        run(
+          day(0),
+          [entity({ name: 'api', clusters: { prod: prodResults, dev: [result('replicas', 'fail')] }, at: day(0) })],
+          [status('prod', day(0)), status('dev', day(0))],
+          { scoring },
+        ),
+      );
+      // the kept row's results are no longer read when combining: break them, and the sums still count
+      await knex('posture_entity_clusters')
+        .where({ entity_ref: 'component:default/api', cluster: 'prod' })
+        .update({ results: '[]' });
+
+      const devOnly = entity({ name: 'api', clusters: { dev: [result('replicas', 'pass')] }, at: day(1) });
+      await store.saveRun(run(day(1), [devOnly], [status('dev', day(1))], { scoring }));
+
+      const api = (await store.getEntity('component:default/api'))!;
+      expect(api.combined).toEqual(
+        scoreResults([...devOnly.results, ...prodResults.map(r => ({ ...r, cluster: 'prod' }))], scoring),
+      );
+      expect(api.combined!.level).toBe('None');
+      const failures = (await store.failuresOf(['component:default/api'])).get('component:default/api');
+      expect(failures?.map(f => f.checkId)).toEqual(['privileged-container']);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'without scoring options stores the caller combined score, and drops kept rows of unmapped entities, %p',
     async id => {
       const { store } = await makeStore(id);
       await store.saveRun(
@@ -472,16 +507,18 @@ describe('PostureStore', () => {
       );
       expect(await snapshot()).toEqual(before);
 
-      // the caller's rescore throwing mid-run rolls back just the same
+      // the caller's scoring throwing mid-run rolls back just the same
       await expect(
         store.saveRun(
           run(
             day(1),
-            [entity({ name: 'a', clusters: {} })],
-            [failedStatus('prod', day(1), day(0), 'boom')],
+            [entity({ name: 'a', clusters: { dev: [result('replicas', 'pass')] } })],
+            [failedStatus('prod', day(1), day(0), 'boom'), status('dev', day(1))],
             {
-              rescore: () => {
-                throw new Error('scoring broke');
+              scoring: {
+                pssLevelOf: () => {
+                  throw new Error('scoring broke');
+                },
               },
             },
           ),

@@ -20,9 +20,14 @@ import {
   OverviewRow,
   PssLevel,
   RightSizingResponse,
+  ScoreTally,
   Scorecard,
+  ScoringOptions,
   gradeDrop,
   levelDrop,
+  mergeTallies,
+  scorecardOf,
+  tallyResults,
 } from '@posture-dev/backstage-plugin-posture-common';
 import { Knex } from 'knex';
 import {
@@ -57,6 +62,7 @@ import {
   toOverviewRow,
 } from './rows';
 import { resourceColumns, rightSizingByOwner } from './rightSizing';
+import { FailingChecks, addFailing, failingOf } from './tallies';
 import {
   DEFAULT_RETENTION_DAYS,
   GroupRollupOptions,
@@ -68,6 +74,15 @@ import {
   SaveRunInput,
   SaveRunResult,
 } from './types';
+
+/** A kept row as combining reads it: its sums, or (written before they were kept) its results. */
+interface KeptRow {
+  entity_ref: string;
+  cluster: string;
+  tally: string | null;
+  failing: string | null;
+  results?: CheckResult[];
+}
 
 const migrationsDir = resolvePackagePath(
   '@posture-dev/backstage-plugin-posture-backend',
@@ -340,7 +355,7 @@ export class PostureStore {
           succeeded,
           finishedAt,
           cutoff,
-          rescore: input.rescore,
+          scoring: input.scoring,
           result,
           deferHistory,
         });
@@ -366,7 +381,7 @@ export class PostureStore {
       succeeded: string[];
       finishedAt: string;
       cutoff: string;
-      rescore?: (results: CheckResult[]) => Scorecard;
+      scoring?: ScoringOptions;
       result: SaveRunResult;
       deferHistory?: Set<string>;
     },
@@ -401,13 +416,33 @@ export class PostureStore {
     );
     for (const p of pointRows) lastPoints.set(p.entity_ref, p);
 
-    // rows of clusters not collected in this run hold their last good data: keep them
+    // rows of clusters not collected in this run hold their last good data: keep them. Combining
+    // reads their tallies and failing checks, not their results: an entity in 30 clusters would
+    // otherwise have 29 clusters' results read and parsed on every run of every cluster
     const keptQuery = trx<EntityClusterDbRow>(T.entityClusters)
-      .select('*')
+      .select('entity_ref', 'cluster', 'tally', 'failing')
       .whereIn('entity_ref', refs);
     if (ctx.succeeded.length) keptQuery.whereNotIn('cluster', ctx.succeeded);
-    const kept = new Map<string, EntityClusterDbRow[]>();
-    for (const row of await keptQuery) pushTo(kept, row.entity_ref, row);
+    const kept = new Map<string, KeptRow[]>();
+    const untallied: KeptRow[] = [];
+    for (const row of (await keptQuery) as KeptRow[]) {
+      pushTo(kept, row.entity_ref, row);
+      if (!row.tally || !row.failing) untallied.push(row);
+    }
+    // rows written before tallies were kept are read the old way, until this run rewrites them
+    if (untallied.length > 0) {
+      const byKey = new Map(untallied.map(r => [`${r.entity_ref}\u0000${r.cluster}`, r]));
+      for (const part of chunk([...new Set(untallied.map(r => r.entity_ref))], WHERE_IN_BATCH)) {
+        const q = trx<EntityClusterDbRow>(T.entityClusters)
+          .select('entity_ref', 'cluster', 'results')
+          .whereIn('entity_ref', part);
+        if (ctx.succeeded.length) q.whereNotIn('cluster', ctx.succeeded);
+        for (const r of await q) {
+          const row = byKey.get(`${r.entity_ref}\u0000${r.cluster}`);
+          if (row) row.results = JSON.parse(r.results) as CheckResult[];
+        }
+      }
+    }
 
     // an entity without annotations has no workloads anywhere, not even in a failing cluster
     const unmapped = batch
@@ -454,6 +489,7 @@ export class PostureStore {
         else unattributed.push(r);
       }
       for (const c of e.clusters) {
+        const results = perCluster.get(c.cluster) ?? [];
         clusterRows.push({
           entity_ref: ref,
           cluster: c.cluster,
@@ -465,38 +501,38 @@ export class PostureStore {
           error: c.error ?? null,
           workloads: JSON.stringify(c.workloads ?? []),
           scorecard: JSON.stringify(c.scorecard),
-          results: JSON.stringify(perCluster.get(c.cluster) ?? []),
+          results: JSON.stringify(results),
+          tally: ctx.scoring
+            ? JSON.stringify(tallyResults(results, ctx.scoring))
+            : null,
+          failing: JSON.stringify(Object.fromEntries(failingOf(results))),
           ...resourceColumns(c.resources),
         });
       }
 
-      const keptResults = keptRows.flatMap(
-        k => JSON.parse(k.results) as CheckResult[],
-      );
-      const merged = keptResults.length
-        ? [...e.results, ...keptResults]
-        : e.results;
-      const combined =
-        keptRows.length && ctx.rescore ? ctx.rescore(merged) : e.combined;
+      // the combined score and failing checks: this run's results plus the kept rows' stored sums
+      let combined = e.combined;
+      if (keptRows.length && ctx.scoring) {
+        let tally = tallyResults(e.results, ctx.scoring);
+        for (const k of keptRows) {
+          tally = mergeTallies(
+            tally,
+            k.tally
+              ? (JSON.parse(k.tally) as ScoreTally)
+              : tallyResults(k.results ?? [], ctx.scoring),
+          );
+        }
+        combined = scorecardOf(tally);
+      }
       const state =
         e.state === 'no-workloads' && keptRows.length > 0 && combined !== null
           ? 'scored'
           : e.state;
 
-      const failing = new Map<
-        string,
-        { severity: string; pillar: string; failing: number }
-      >();
-      for (const r of merged) {
-        if (r.status !== 'fail') continue;
-        const f = failing.get(r.checkId);
-        if (f) f.failing++;
-        else
-          failing.set(r.checkId, {
-            severity: r.severity,
-            pillar: r.pillar,
-            failing: 1,
-          });
+      const failing = failingOf(e.results);
+      for (const k of keptRows) {
+        if (k.failing) addFailing(failing, JSON.parse(k.failing) as FailingChecks);
+        else failingOf(k.results ?? [], failing);
       }
       for (const [checkId, f] of failing)
         failureRows.push({ entity_ref: ref, check_id: checkId, ...f });

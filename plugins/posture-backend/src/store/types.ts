@@ -1,12 +1,11 @@
 import {
   CheckMetadata,
-  CheckResult,
   ClusterStatus,
   EntityScorecard,
   Grade,
   Level,
   OverviewQuery,
-  Scorecard,
+  ScoringOptions,
 } from '@posture-dev/backstage-plugin-posture-common';
 
 export const DEFAULT_RETENTION_DAYS = 365;
@@ -37,11 +36,12 @@ export interface SaveRunInput {
   /** history older than this (relative to `finishedAt`) is pruned; default 365 */
   retentionDays?: number;
   /**
-   * Scores an entity's merged results when the store adds kept rows of failed
-   * clusters to it (the caller's `combined` only covers clusters that succeeded).
-   * Without it, the caller's `combined` is stored as given.
+   * How results are scored. With it, the store keeps each entity-and-cluster row's score tally, and
+   * an entity's combined score covers its fresh results and the kept rows of its other clusters
+   * (the caller's `combined` only covers the clusters of this run), added up from those rows'
+   * tallies, never from their results. Without it, the caller's `combined` is stored as given.
    */
-  rescore?: (results: CheckResult[]) => Scorecard;
+  scoring?: ScoringOptions;
   /**
    * Entity ref → the clusters it may have workloads in. An entity gets no history point while one
    * of those clusters has no status yet (never attempted: the per-cluster runs of a first cycle),
