@@ -177,6 +177,16 @@ async function main() {
   for (let i = 1; i < REPLICAS; i++) replicas.push(await startReplica(`r${i}`, fleetFile, dbUrl, false, state));
   log(`replicas up: ${replicas.map(r => r.url).join(', ')}`);
   const load = startLoad(replicas, entityCount, () => active.size > 0);
+  const teardown = async () => {
+    for (const r of replicas) if (r.alive) r.child.stdin.end();
+    await sleep(1000);
+    for (const r of replicas) if (r.alive) r.child.kill('SIGKILL');
+    await db.destroy();
+    await admin.raw(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await admin.destroy();
+    await Promise.all(servers.map(s => s.stop()));
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
 
   const completed = since => new Set(runs.filter(r => r.ok && r.startedAt >= since).map(r => r.cluster));
   const t0 = Date.now();
@@ -201,14 +211,7 @@ async function main() {
       replicas: [{ replica: 'r0', eldP99Ms: stats.eldP99Ms, eldMaxMs: stats.eldMaxMs, peakRssMb: stats.peakRssMb }],
       entitiesGet: { clients: CLIENTS, requests: load.latencies.length, p50Ms: p(load.latencies, 0.5), p99Ms: p(load.latencies, 0.99), errors: load.errors.count },
     };
-    replicas[0].child.stdin.end();
-    await sleep(1000);
-    if (replicas[0].alive) replicas[0].child.kill('SIGKILL');
-    await db.destroy();
-    await admin.raw(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.destroy();
-    await Promise.all(servers.map(s => s.stop()));
-    fs.rmSync(dir, { recursive: true, force: true });
+    await teardown();
     report(result);
     return;
   }
@@ -281,14 +284,7 @@ async function main() {
       historyRowsAfter: historyAfter,
     },
   };
-  for (const r of replicas) if (r.alive) r.child.stdin.end();
-  await sleep(1000);
-  for (const r of replicas) if (r.alive) r.child.kill('SIGKILL');
-  await db.destroy();
-  await admin.raw(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-  await admin.destroy();
-  await Promise.all(servers.map(s => s.stop()));
-  fs.rmSync(dir, { recursive: true, force: true });
+  await teardown();
   report(result);
 }
 
