@@ -292,6 +292,40 @@ describe('PostureStore', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'writes only the failure rows that changed, %p',
+    async id => {
+      const { knex, store } = await makeStore(id);
+      const ref = 'component:default/api';
+      const rowsNow = async () =>
+        (await knex('posture_entity_failures').where({ entity_ref: ref }).select('check_id', 'failing', 'severity'))
+          .map(r => [r.check_id, Number(r.failing), r.severity])
+          .sort();
+      const version = async (checkId: string) =>
+        id.startsWith('POSTGRES')
+          ? (await knex.raw('select xmin::text as v from posture_entity_failures where entity_ref = ? and check_id = ?', [ref, checkId])).rows[0].v
+          : undefined;
+      const save = (at: string, results: ReturnType<typeof result>[]) =>
+        store.saveRun(run(at, [entity({ name: 'api', clusters: { prod: results }, at })], [status('prod', at)]));
+
+      await save(day(0), [result('replicas', 'fail'), result('cpu-limits', 'fail'), result('cpu-requests', 'fail')]);
+      const kept = await version('replicas');
+      await save(day(1), [
+        result('replicas', 'fail'),
+        result('cpu-limits', 'fail'),
+        result('cpu-limits', 'fail', { workload: 'other' }),
+        result('memory-limits', 'fail', { severity: 'high' }),
+      ]);
+      expect(await rowsNow()).toEqual([
+        ['cpu-limits', 2, 'medium'],
+        ['memory-limits', 1, 'high'],
+        ['replicas', 1, 'medium'],
+      ]);
+      // an unchanged row is not rewritten (PostgreSQL keeps a row version per write)
+      expect(await version('replicas')).toBe(kept);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'without scoring options stores the caller combined score, and drops kept rows of unmapped entities, %p',
     async id => {
       const { store } = await makeStore(id);
