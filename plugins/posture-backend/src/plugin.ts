@@ -97,10 +97,15 @@ export const posturePlugin = createBackendPlugin({
         }
         permissionsRegistry.addPermissions(posturePermissions);
 
-        // the scheduler mounted its /.backstage/scheduler/v1/tasks/:id/{trigger,cancel} routes on this
+        // the scheduler mounted its /.backstage/scheduler/v1/tasks{,/:id/trigger,/:id/cancel} routes on this
         // plugin's router before any route of ours, open to any user token: they are refused from
         // now on, and POST /refresh (posture.refresh, with a cooldown) is the way to trigger
         const tasks = lockSchedulerRoutes(scheduler);
+        if (!tasks.listLocked) {
+          logger.warn(
+            'Posture: this scheduler lists its tasks at /api/posture/.backstage/scheduler/v1/tasks to any signed-in user (cluster names and last errors)',
+          );
+        }
         const refresher = new PostureRefresher({
           sources,
           clusterConfigs: postureConfig.clusters,

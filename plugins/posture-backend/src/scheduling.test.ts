@@ -47,7 +47,7 @@ describe('refreshTrigger', () => {
 });
 
 describe('lockSchedulerRoutes', () => {
-  it("refuses the scheduler's own trigger and cancel routes, and still triggers for the plugin", async () => {
+  it("refuses the scheduler's own list, trigger and cancel routes, and still triggers for the plugin", async () => {
     const knex = await databases.init('SQLITE_3');
     let routes: express.Handler | undefined;
     const scheduler = DefaultSchedulerService.create({
@@ -78,6 +78,18 @@ describe('lockSchedulerRoutes', () => {
       expect(res.status).toBe(403);
       expect(res.body.error.message).toMatch(/POST \/api\/posture\/refresh/);
     }
+    // the task list names every cluster and its last error: refused like GET /clusters without permission
+    const list = await request(app).get('/.backstage/scheduler/v1/tasks');
+    expect(list.status).toBe(403);
+    expect(list.body.error.message).toMatch(/GET \/api\/posture\/clusters/);
+    expect(JSON.stringify(list.body)).not.toContain('east');
+    // while the plugin (and anything in-process) still sees its tasks
+    expect((await scheduler.getScheduledTasks()).map(t => t.id)).toEqual([collectionTaskId('east')]);
+    expect(tasks.listLocked).toBe(true);
+    // locking twice (two plugin instances on one scheduler) keeps the list
+    expect(lockSchedulerRoutes(scheduler).listLocked).toBe(true);
+    expect((await scheduler.getScheduledTasks()).map(t => t.id)).toEqual([collectionTaskId('east')]);
+
     // the plugin's own trigger still reaches the task table
     await tasks.triggerTask(collectionTaskId('east'));
     const row = await knex('backstage_backend_tasks__tasks').where({ id: collectionTaskId('east') }).first();

@@ -1,7 +1,7 @@
 import { SchedulerService } from '@backstage/backend-plugin-api';
 import { HumanDuration } from '@backstage/types';
 import { ConflictError, NotAllowedError } from '@backstage/errors';
-import { postureRefreshPermission } from '@posture-dev/backstage-plugin-posture-common';
+import { postureClusterReadPermission, postureRefreshPermission } from '@posture-dev/backstage-plugin-posture-common';
 
 /** The scheduled task that collects one cluster. */
 export function collectionTaskId(cluster: string): string {
@@ -55,10 +55,17 @@ const patchedSchedulers = new WeakMap<
  * call them on this very object, with nothing of the caller's identity, and the core scheduler
  * mounts them ahead of every plugin route where no permission check can come first. Refused, they
  * answer 403. The returned object triggers and cancels as before, for POST /refresh.
+ *
+ * The task list route (`GET /.backstage/scheduler/v1/tasks`) is refused too: it names every cluster
+ * and shows each task's last error, which GET /clusters keeps behind `posture.cluster.read`. That
+ * route reads the scheduler's task array directly, not through a method, so the array is wrapped:
+ * iterating it (what the route does) refuses, while `scheduleTask` still adds to it and
+ * `getScheduledTasks()` still returns a copy. Returns whether the list could be locked (a scheduler
+ * without that array, another implementation or a later version, keeps its list route).
  */
 export function lockSchedulerRoutes(
   scheduler: SchedulerService,
-): Pick<SchedulerService, 'scheduleTask' | 'triggerTask' | 'cancelTask'> {
+): Pick<SchedulerService, 'scheduleTask' | 'triggerTask' | 'cancelTask'> & { listLocked: boolean } {
   // a scheduler shared by two plugin instances (tests) is patched once; both get the originals
   const originals = patchedSchedulers.get(scheduler) ?? {
     triggerTask: scheduler.triggerTask.bind(scheduler),
@@ -74,8 +81,31 @@ export function lockSchedulerRoutes(
   const patched = scheduler as { triggerTask: SchedulerService['triggerTask']; cancelTask: SchedulerService['cancelTask'] };
   patched.triggerTask = refuse;
   patched.cancelTask = refuse;
-  return { scheduleTask: task => scheduler.scheduleTask(task), triggerTask, cancelTask };
+  const listLocked = lockTaskList(scheduler);
+  return { scheduleTask: task => scheduler.scheduleTask(task), triggerTask, cancelTask, listLocked };
 }
+
+/** See lockSchedulerRoutes: makes the list route refuse; false when the scheduler has no such array. */
+function lockTaskList(scheduler: SchedulerService): boolean {
+  const impl = scheduler as unknown as { allScheduledTasks?: unknown; getScheduledTasks: SchedulerService['getScheduledTasks'] };
+  if (lockedLists.has(scheduler)) return true;
+  const tasks = impl.allScheduledTasks;
+  if (!Array.isArray(tasks)) return false;
+  const guarded = {
+    push: (task: unknown) => tasks.push(task),
+    [Symbol.iterator](): Iterator<unknown> {
+      throw new NotAllowedError(
+        `Posture's collection tasks are listed by GET /api/posture/clusters, which needs ${postureClusterReadPermission.name}`,
+      );
+    },
+  };
+  Object.defineProperty(impl, 'allScheduledTasks', { get: () => guarded, configurable: true });
+  impl.getScheduledTasks = async () => tasks.slice() as Awaited<ReturnType<SchedulerService['getScheduledTasks']>>;
+  lockedLists.add(scheduler);
+  return true;
+}
+
+const lockedLists = new WeakSet<SchedulerService>();
 
 /**
  * The first delay of cluster `index` of `count`: spread over one interval, so the tasks fall due one
