@@ -63,6 +63,7 @@ import {
 } from './rows';
 import { resourceColumns, rightSizingByOwner } from './rightSizing';
 import { FailingChecks, addFailing, failingOf } from './tallies';
+import { inLockOrder, lockEntities, lockRun, tryLockPrune } from './saveLocks';
 import {
   DEFAULT_RETENTION_DAYS,
   GroupRollupOptions,
@@ -98,8 +99,6 @@ const MAX_CACHED_ENTITIES = 1000;
 /** ids per `whereIn` */
 const WHERE_IN_BATCH = 500;
 const DAY_MS = 86_400_000;
-/** the PostgreSQL advisory lock that serialises saveRun across replicas ("posture" in ASCII) */
-const SAVE_RUN_LOCK_KEY = 0x706f7374757265;
 
 const SEVERITY_RANK: Record<string, number> = {
   critical: 0,
@@ -315,9 +314,11 @@ export class PostureStore {
     const { succeeded, finishedAt, startedAt, cutoff, removed } = ctx;
     return this.db.transaction(async trx => {
       // runs of different clusters, saved by different replicas, each combine their fresh rows with
-      // the others' kept rows: saved one after the other, the later one reads the earlier's rows
-      // (SQLite serialises writers anyway)
-      if (this.isPostgres) await trx.raw('select pg_advisory_xact_lock(?)', [SAVE_RUN_LOCK_KEY]);
+      // the others' kept rows: saves that share an entity commit one after the other, the later one
+      // reading the earlier's rows (saveLocks.ts; SQLite serialises writers anyway)
+      if (this.isPostgres) {
+        await lockRun(trx, removed.length > 0 || (input.removedClusters ?? []).length > 0);
+      }
       for (const names of chunk(
         [...new Set(input.removedClusters ?? [])],
         WHERE_IN_BATCH,
@@ -325,10 +326,11 @@ export class PostureStore {
         await trx(T.clusters).whereIn('name', names).delete();
         await trx(T.entityClusters).whereIn('cluster', names).delete();
       }
-      for (const rows of chunk(
-        input.clusterStatuses.map(clusterStatusRow),
-        INSERT_BATCH,
-      )) {
+      // in name order: two saves upserting the same statuses never wait on each other in a cycle
+      const statusRows = input.clusterStatuses
+        .map(clusterStatusRow)
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      for (const rows of chunk(statusRows, INSERT_BATCH)) {
         await trx(T.clusters).insert(rows).onConflict('name').merge();
       }
       for (const refs of chunk(removed, WHERE_IN_BATCH)) {
@@ -350,7 +352,10 @@ export class PostureStore {
           if (clusters.some(c => !attempted.has(c))) deferHistory.add(normRef(ref));
         }
       }
-      for (const batch of chunk(input.entities, ENTITY_BATCH)) {
+      // batches in lock order, so that each batch's entity locks come after the ones already held
+      const ordered = this.isPostgres ? inLockOrder(input.entities, e => normRef(e.entityRef)) : input.entities;
+      for (const batch of chunk(ordered, ENTITY_BATCH)) {
+        if (this.isPostgres) await lockEntities(trx, batch.map(e => normRef(e.entityRef)));
         await this.saveEntityBatch(trx, batch, {
           succeeded,
           finishedAt,
@@ -361,8 +366,17 @@ export class PostureStore {
         });
       }
 
-      await trx(T.history).where('at', '<', cutoff).delete();
-      await trx(T.runs).where('finished_at', '<', cutoff).delete();
+      if (ordered !== input.entities) {
+        // reported in the caller's order, whatever order the locks needed
+        const at = new Map(input.entities.map((e, i) => [normRef(e.entityRef), i]));
+        result.changed.sort((a, b) => at.get(a)! - at.get(b)!);
+        result.regressions.sort((a, b) => at.get(a.entityRef)! - at.get(b.entityRef)!);
+      }
+      // one save prunes at a time; the others leave it to the next (an exclusive save is alone anyway)
+      if (!this.isPostgres || (await tryLockPrune(trx))) {
+        await trx(T.history).where('at', '<', cutoff).delete();
+        await trx(T.runs).where('finished_at', '<', cutoff).delete();
+      }
       await trx(T.runs).insert({
         started_at: startedAt,
         finished_at: finishedAt,

@@ -1,0 +1,119 @@
+import { TestDatabases } from '@backstage/backend-test-utils';
+import { scoreResults } from '@posture-dev/backstage-plugin-posture-common';
+import { PostureStore } from './PostureStore';
+import { entityLockKey, inLockOrder, lockEntities, lockRun } from './saveLocks';
+import { entity, pssLevelOf, result, status } from './testFixtures';
+
+jest.setTimeout(60_000);
+
+// the locks exist on PostgreSQL only (SQLite serialises writers); never start a container
+const databases = TestDatabases.create({ ids: ['POSTGRES_15'], disableDocker: true });
+const pgIt = databases.supports('POSTGRES_15') ? it : it.skip;
+if (!databases.supports('POSTGRES_15')) {
+  // eslint-disable-next-line no-console
+  console.info('saveLocks tests: skipped (set BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING to run them)');
+}
+
+const AT = '2025-03-01T10:00:00.000Z';
+const scoring = { pssLevelOf };
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+
+/** Resolves to whether `p` settled within `ms`. */
+async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let settled = false;
+  p.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  await sleep(ms);
+  return settled;
+}
+
+describe('entity lock keys', () => {
+  it('are stable 32-bit integers, and order batches so that keys only rise', () => {
+    expect(entityLockKey('component:default/a')).toBe(entityLockKey('component:default/a'));
+    expect(entityLockKey('component:default/a')).not.toBe(entityLockKey('component:default/b'));
+    const refs = Array.from({ length: 500 }, (_, i) => `component:default/svc-${i}`);
+    for (const ref of refs) {
+      const k = entityLockKey(ref);
+      expect(Number.isInteger(k) && k >= -(2 ** 31) && k < 2 ** 31).toBe(true);
+    }
+    const keys = inLockOrder(refs, r => r).map(entityLockKey);
+    expect(keys).toEqual([...keys].sort((a, b) => a - b));
+  });
+});
+
+describe('saves on PostgreSQL', () => {
+  pgIt("run side by side for different entities, and queue on a shared entity only", async () => {
+    const knex = await databases.init('POSTGRES_15');
+    const store = await PostureStore.fromKnex(knex);
+    const save = (name: string, cluster: string, extra = {}) =>
+      store.saveRun({
+        startedAt: AT,
+        finishedAt: AT,
+        clusterStatuses: [status(cluster, AT)],
+        entities: [entity({ name, clusters: { [cluster]: [result('replicas', 'pass')] }, at: AT })],
+        scoring,
+        ...extra,
+      });
+    await save('a', 'east');
+
+    // another replica's save, part-way through entity a
+    const other = await knex.transaction();
+    try {
+      await lockRun(other, false);
+      await lockEntities(other, ['component:default/a']);
+
+      // a save of b does not wait for it
+      expect(await settlesWithin(save('b', 'west'), 2_000)).toBe(true);
+      // a save of a waits until it commits, then combines with what it wrote
+      const saveA = save('a', 'west');
+      expect(await settlesWithin(saveA, 500)).toBe(false);
+      // a save that removes an entity touches rows it does not name: it waits for every save
+      const removing = save('c', 'north', { removedEntityRefs: ['component:default/b'] });
+      expect(await settlesWithin(removing, 500)).toBe(false);
+
+      await other.commit();
+      await saveA;
+      await removing;
+    } finally {
+      if (!other.isCompleted()) await other.rollback();
+    }
+    expect((await store.getEntity('component:default/a'))!.clusters.map(c => c.cluster).sort()).toEqual(['east', 'west']);
+    expect(await store.getEntity('component:default/b')).toBeUndefined();
+  });
+
+  pgIt("of several clusters at once combine every entity's clusters, with no deadlock", async () => {
+    const knex = await databases.init('POSTGRES_15');
+    const store = await PostureStore.fromKnex(knex);
+    // several batches per save, each save's entities in its own order and overlapping the others'
+    const names = Array.from({ length: 260 }, (_, i) => `svc-${i}`);
+    const clusters = ['c0', 'c1', 'c2', 'c3'];
+    const resultsOf = (cluster: string, name: string) => [
+      result('replicas', Number(name.slice(4)) % clusters.length === clusters.indexOf(cluster) ? 'fail' : 'pass'),
+      result('privileged-container', cluster === 'c2' ? 'fail' : 'pass', { severity: 'critical' }),
+    ];
+    const namesOf = (i: number) => {
+      const own = names.filter((_, j) => j % 5 !== i); // each save leaves a different fifth out
+      return i % 2 ? own.reverse() : own;
+    };
+    await Promise.all(
+      clusters.map((cluster, i) =>
+        store.saveRun({
+          startedAt: AT,
+          finishedAt: AT,
+          clusterStatuses: [status(cluster, AT)],
+          entities: namesOf(i).map(name => entity({ name, clusters: { [cluster]: resultsOf(cluster, name) }, at: AT })),
+          scoring,
+        }),
+      ),
+    );
+    for (const name of names) {
+      const present = clusters.filter((_, i) => namesOf(i).includes(name));
+      const card = (await store.getEntity(`component:default/${name}`))!;
+      expect(card.clusters.map(c => c.cluster).sort()).toEqual(present);
+      const all = present.flatMap(cluster => resultsOf(cluster, name).map(r => ({ ...r, cluster })));
+      expect(card.combined).toEqual(scoreResults(all, scoring));
+    }
+  });
+});
