@@ -326,6 +326,43 @@ describe('PostureStore', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'saves a large run in a few rounds of queries, %p',
+    async id => {
+      // each round trip inside the save's transaction waits its turn on an event loop that is also
+      // serving requests, and holds the entities' locks meanwhile: under load, a run of 3,334 entities
+      // in rounds of 100 held them for minutes (docs/benchmarks.md)
+      const { knex, store } = await makeStore(id);
+      const save = (cluster: string) =>
+        store.saveRun(
+          run(
+            day(0),
+            Array.from({ length: 1000 }, (_, i) =>
+              entity({
+                name: `svc-${i}`,
+                clusters: { [cluster]: [result('replicas', i % 3 ? 'pass' : 'fail'), result('privileged-container', 'fail', { severity: 'critical' })] },
+                at: day(0),
+              }),
+            ),
+            [status(cluster, day(0))],
+            { scoring: { pssLevelOf } },
+          ),
+        );
+      await save('east');
+      let queries = 0;
+      const count = () => queries++;
+      knex.on('query', count);
+      try {
+        await save('west');
+      } finally {
+        knex.off('query', count);
+      }
+      // two rounds of 500 entities, about 15 queries each, and the run's own handful
+      expect(queries).toBeLessThanOrEqual(45);
+      expect((await store.getEntity('component:default/svc-999'))!.clusters.map(c => c.cluster)).toEqual(['east', 'west']);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'without scoring options stores the caller combined score, and drops kept rows of unmapped entities, %p',
     async id => {
       const { store } = await makeStore(id);

@@ -85,19 +85,25 @@ interface KeptRow {
   results?: CheckResult[];
 }
 
+/** ids per `whereIn` */
+const WHERE_IN_BATCH = 500;
+
 const migrationsDir = resolvePackagePath(
   '@posture-dev/backstage-plugin-posture-backend',
   'migrations',
 );
 
-/** entities saved per round of queries inside a run's transaction */
-const ENTITY_BATCH = 100;
+/**
+ * Entities saved per round of queries inside a run's transaction (as many as one `whereIn` takes).
+ * Every query of a round waits its turn on an event loop that also serves requests, while the
+ * round's entities stay locked: fewer, larger rounds keep a busy replica's saves short.
+ */
+const ENTITY_BATCH = WHERE_IN_BATCH;
 /** rows per multi-row insert, well under SQLite's and PostgreSQL's bind-parameter limits */
 const INSERT_BATCH = 200;
 /** assembled scorecards kept per data version (about 20 KB each) */
 const MAX_CACHED_ENTITIES = 1000;
-/** ids per `whereIn` */
-const WHERE_IN_BATCH = 500;
+
 const DAY_MS = 86_400_000;
 
 const SEVERITY_RANK: Record<string, number> = {
