@@ -41,6 +41,8 @@ export interface RunSummary {
   absent: number;
   /** entities deleted because they stayed absent past the grace period */
   removed: number;
+  /** how long saving the run took, waits for other replicas' saves of the same entities included */
+  saveMs: number;
 }
 
 export interface RefresherOptions {
@@ -171,6 +173,7 @@ export class PostureRefresher {
 
     // a cancelled or timed-out task must not save: the next run starts from the data as it was
     signal?.throwIfAborted();
+    const saveStarted = Date.now();
     const saved = await store.saveRun({
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
@@ -202,9 +205,10 @@ export class PostureRefresher {
       regressions: saved.regressions,
       absent: absent.length,
       removed: removedEntityRefs.length,
+      saveMs: Date.now() - saveStarted,
     };
     logger.info(
-      `Posture collection: ${summary.clusters.filter(c => c.ok).length}/${summary.clusters.length} clusters (${selected.map(s => s.name).join(', ')}), ${summary.entities} entities, ${summary.changed} changed, ${summary.absent} absent from the catalog, ${summary.removed} removed`,
+      `Posture collection: ${summary.clusters.filter(c => c.ok).length}/${summary.clusters.length} clusters (${selected.map(s => s.name).join(', ')}), ${summary.entities} entities, ${summary.changed} changed, ${summary.absent} absent from the catalog, ${summary.removed} removed; saved in ${summary.saveMs} ms`,
     );
     return summary;
   }
