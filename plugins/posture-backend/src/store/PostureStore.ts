@@ -101,8 +101,9 @@ const migrationsDir = resolvePackagePath(
 const ENTITY_BATCH = WHERE_IN_BATCH;
 /** rows per multi-row insert, well under SQLite's and PostgreSQL's bind-parameter limits */
 const INSERT_BATCH = 200;
-/** assembled scorecards kept per data version (about 20 KB each) */
+/** assembled scorecards kept per data version, at most */
 const MAX_CACHED_ENTITIES = 1000;
+const DEFAULT_ENTITY_CACHE_BYTES = 64 * 1024 * 1024;
 
 const DAY_MS = 86_400_000;
 
@@ -124,6 +125,12 @@ export interface PostureStoreOptions {
    * backend replica can take up to this long to show. 0 reads the version on every request.
    */
   versionTtlMs?: number;
+  /**
+   * Bytes of entity scorecards kept per data version, their JSON and its served form counted
+   * (default 64 MiB). A scorecard grows with its entity's clusters: an entity in 30 clusters is
+   * about 0.6 MB, twice over once served, so a cache bounded by count only held gigabytes.
+   */
+  entityCacheBytes?: number;
 }
 
 /** The score columns of an entity, compared to tell whether a run changed them. */
@@ -187,10 +194,8 @@ export class PostureStore {
   private readonly versionTtlMs: number;
   private readonly clock: () => Date;
   private snapshot?: { version: string; promise: Promise<OverviewSnapshot> };
-  private entityCache = {
-    version: '',
-    cards: new Map<string, CachedEntity | null>(),
-  };
+  private entityCache: EntityCache = { version: '', cards: new Map(), bytes: 0 };
+  private readonly entityCacheBytes: number;
   private exemptionsCache?: { version: string; promise: Promise<ExemptionEntry[]> };
   private sharedCache?: { version: string; promise: Promise<Map<string, string[]>> };
   private failuresCache?: {
@@ -227,6 +232,7 @@ export class PostureStore {
     const clock = options.clock ?? (() => new Date());
     this.clock = clock;
     this.versionTtlMs = options.versionTtlMs ?? 1000;
+    this.entityCacheBytes = options.entityCacheBytes ?? DEFAULT_ENTITY_CACHE_BYTES;
     this.checks = options.checks ?? [];
     this.isPostgres = /^(pg|postgres)/.test(String(db.client.config.client));
   }
@@ -304,7 +310,7 @@ export class PostureStore {
     this.versionRead = undefined;
     this.snapshot = undefined;
     this.failuresCache = undefined;
-    this.entityCache = { version: '', cards: new Map() };
+    this.entityCache = { version: '', cards: new Map(), bytes: 0 };
   }
 
   private saveRunInTransaction(
@@ -769,8 +775,24 @@ export class PostureStore {
       }));
       return serialised(JSON.stringify(card), false);
     }
-    cached.body ??= serialised(cached.json, true);
+    if (!cached.body) {
+      cached.body = serialised(cached.json, true);
+      const cache = this.entityCache;
+      if (cache.cards.get(normRef(entityRef)) === cached) {
+        cache.bytes += cached.body.body.length;
+        this.evictEntities(cache);
+      }
+    }
     return cached.body;
+  }
+
+  /** Drops the least recently used scorecards until the cache is within its count and bytes. */
+  private evictEntities(cache: EntityCache) {
+    while (cache.cards.size > MAX_CACHED_ENTITIES || (cache.bytes > this.entityCacheBytes && cache.cards.size > 0)) {
+      const oldest = cache.cards.keys().next().value as string;
+      cache.bytes -= cachedBytes(cache.cards.get(oldest));
+      cache.cards.delete(oldest);
+    }
   }
 
   private async cachedEntity(
@@ -779,7 +801,7 @@ export class PostureStore {
     const ref = normRef(entityRef);
     const version = await this.dataVersion();
     if (this.entityCache.version !== version)
-      this.entityCache = { version, cards: new Map() };
+      this.entityCache = { version, cards: new Map(), bytes: 0 };
     const cache = this.entityCache;
     const hit = cache.cards.get(ref);
     if (hit !== undefined) {
@@ -795,10 +817,12 @@ export class PostureStore {
         }
       : null;
     // a write in between made this version obsolete: do not cache under it
-    if (this.entityCache === cache) {
-      if (cache.cards.size >= MAX_CACHED_ENTITIES)
-        cache.cards.delete(cache.cards.keys().next().value as string);
+    if (this.entityCache === cache && cachedBytes(entry) <= this.entityCacheBytes) {
+      cache.bytes -= cachedBytes(cache.cards.get(ref));
+      cache.cards.delete(ref);
       cache.cards.set(ref, entry);
+      cache.bytes += cachedBytes(entry);
+      this.evictEntities(cache);
     }
     return entry ?? undefined;
   }
@@ -1395,6 +1419,19 @@ function clusterStatusRow(s: ClusterStatus) {
     error: s.error,
     stale: Boolean(s.stale),
   };
+}
+
+interface EntityCache {
+  version: string;
+  /** least recently used first; null: known not to exist */
+  cards: Map<string, CachedEntity | null>;
+  /** the sum of cachedBytes over `cards` */
+  bytes: number;
+}
+
+/** What a cached scorecard costs: its JSON (as UTF-16, the most a string can take) and its served bytes. */
+function cachedBytes(entry: CachedEntity | null | undefined): number {
+  return entry ? entry.json.length * 2 + (entry.body?.body.length ?? 0) : 0;
 }
 
 interface CachedEntity {

@@ -121,6 +121,48 @@ describe('PostureStore read caches', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'keep entity scorecards within a byte budget, the most recently read first, %p',
+    async id => {
+      const { knex } = await filled(id);
+      const probe = await PostureStore.fromKnex(knex, { skipMigrations: true });
+      const size = (await probe.getEntityJson('component:default/svc-01'))!.body.length;
+      // room for two scorecards (JSON counted as UTF-16, plus the served bytes), not three
+      const store = await PostureStore.fromKnex(knex, { skipMigrations: true, entityCacheBytes: size * 3 * 2 + size });
+      let reads = 0;
+      const count = (q: { sql: string }) => {
+        if (/posture_entities/.test(q.sql)) reads++;
+      };
+      knex.on('query', count);
+      const readsFor = async (name: string) => {
+        const before = reads;
+        await store.getEntityJson(`component:default/${name}`);
+        return reads - before;
+      };
+      try {
+        expect(await readsFor('svc-01')).toBeGreaterThan(0);
+        expect(await readsFor('svc-02')).toBeGreaterThan(0);
+        expect(await readsFor('svc-01')).toBe(0); // cached, and now the most recent
+        expect(await readsFor('svc-03')).toBeGreaterThan(0); // over budget: svc-02 goes
+        expect(await readsFor('svc-01')).toBe(0);
+        expect(await readsFor('svc-03')).toBe(0);
+        expect(await readsFor('svc-02')).toBeGreaterThan(0);
+      } finally {
+        knex.off('query', count);
+      }
+      // a scorecard larger than the whole budget is served, never kept
+      const tiny = await PostureStore.fromKnex(knex, { skipMigrations: true, entityCacheBytes: 10 });
+      reads = 0;
+      knex.on('query', count);
+      try {
+        for (let i = 0; i < 2; i++) expect((await tiny.getEntityJson('component:default/svc-01'))!.body.length).toBe(size);
+        expect(reads).toBeGreaterThanOrEqual(2);
+      } finally {
+        knex.off('query', count);
+      }
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'hand out copies, so a caller changing one cannot change later answers, %p',
     async id => {
       const { store } = await filled(id);
