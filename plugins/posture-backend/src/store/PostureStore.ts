@@ -85,6 +85,16 @@ interface KeptRow {
   results?: CheckResult[];
 }
 
+/** An entity of a run being saved, with its own rows written and its combining still to do. */
+interface PreparedEntity {
+  ref: string;
+  entity: EntityScorecard;
+  /** this run's clusters of the entity */
+  fresh: Map<string, ClusterScorecard>;
+  /** results of no cluster of this run, kept at entity level */
+  unattributed: CheckResult[];
+}
+
 /** ids per `whereIn` */
 const WHERE_IN_BATCH = 500;
 
@@ -364,11 +374,18 @@ export class PostureStore {
           if (clusters.some(c => !attempted.has(c))) deferHistory.add(normRef(ref));
         }
       }
-      // batches in lock order, so that each batch's entity locks come after the ones already held
+      // in lock order (saveLocks.ts): each batch's entity locks come after the ones already held
       const ordered = this.isPostgres ? inLockOrder(input.entities, e => normRef(e.entityRef)) : input.entities;
+      // first this run's own rows (entity and cluster), which no other cluster's save writes: no
+      // entity lock is needed, so saves of different clusters write them side by side
+      const prepared: PreparedEntity[] = [];
       for (const batch of chunk(ordered, ENTITY_BATCH)) {
-        if (this.isPostgres) await lockEntities(trx, batch.map(e => normRef(e.entityRef)));
-        await this.saveEntityBatch(trx, batch, {
+        for (const p of await this.writeOwnRows(trx, batch, { succeeded, scoring: input.scoring })) prepared.push(p);
+      }
+      // then each entity is combined, under its lock, with the rows other clusters' runs keep
+      for (const batch of chunk(prepared, ENTITY_BATCH)) {
+        if (this.isPostgres) await lockEntities(trx, batch.map(p => p.ref));
+        await this.combineEntityBatch(trx, batch, {
           succeeded,
           finishedAt,
           cutoff,
@@ -400,9 +417,106 @@ export class PostureStore {
     });
   }
 
-  private async saveEntityBatch(
+  /**
+   * Writes the rows of an entity batch that belong to this run alone: each entity's row per cluster
+   * of this run, with its results and sums. Another cluster's run never writes them, so this takes
+   * no entity lock; rows of clusters not in this run are left for combineEntityBatch to read.
+   */
+  private async writeOwnRows(
     trx: Knex.Transaction,
     batch: EntityScorecard[],
+    ctx: { succeeded: string[]; scoring?: ScoringOptions },
+  ): Promise<PreparedEntity[]> {
+    const refs = batch.map(e => normRef(e.entityRef));
+    const prepared: PreparedEntity[] = [];
+    const clusterRows: Record<string, unknown>[] = [];
+    for (const e of batch) {
+      const ref = normRef(e.entityRef);
+      if (!Array.isArray(e.clusters) || !Array.isArray(e.results)) {
+        throw new InputError(`Entity ${ref} needs clusters and results arrays`);
+      }
+      const fresh = new Map<string, ClusterScorecard>();
+      for (const c of e.clusters) {
+        if (fresh.has(c.cluster))
+          throw new InputError(
+            `Entity ${ref} lists cluster ${c.cluster} twice`,
+          );
+        fresh.set(c.cluster, c);
+      }
+      const perCluster = new Map<string, CheckResult[]>();
+      const unattributed: CheckResult[] = [];
+      const only = e.clusters.length === 1 ? e.clusters[0].cluster : undefined;
+      for (const r of e.results) {
+        const c = r.cluster ?? only;
+        if (c !== undefined && fresh.has(c)) pushTo(perCluster, c, r);
+        else unattributed.push(r);
+      }
+      for (const c of e.clusters) {
+        const results = perCluster.get(c.cluster) ?? [];
+        clusterRows.push({
+          entity_ref: ref,
+          cluster: c.cluster,
+          collected_at: toIso(
+            c.collectedAt,
+            `collectedAt of ${ref} in ${c.cluster}`,
+          ),
+          stale: Boolean(c.stale),
+          error: c.error ?? null,
+          workloads: JSON.stringify(c.workloads ?? []),
+          scorecard: JSON.stringify(c.scorecard),
+          results: JSON.stringify(results),
+          tally: ctx.scoring
+            ? JSON.stringify(tallyResults(results, ctx.scoring))
+            : null,
+          failing: JSON.stringify(Object.fromEntries(failingOf(results))),
+          ...resourceColumns(c.resources),
+        });
+      }
+      prepared.push({ ref, entity: e, fresh, unattributed });
+    }
+
+    // an entity without annotations has no workloads anywhere, not even in a failing cluster
+    const unmapped = batch
+      .filter(e => e.state === 'no-annotations')
+      .map(e => normRef(e.entityRef));
+    for (const part of chunk(unmapped, WHERE_IN_BATCH)) {
+      const rows = trx(T.entityClusters).whereIn('entity_ref', part);
+      if (this.isPostgres) {
+        // these rows belong to other clusters' runs; one being written now (by a run that read the
+        // catalog before the annotations went) is skipped, not waited for: that run would then
+        // wait for this one's entity lock, and the two for each other. The next run removes it.
+        await trx(T.entityClusters)
+          .whereIn(['entity_ref', 'cluster'], rows.clone().select('entity_ref', 'cluster').forUpdate().skipLocked())
+          .delete();
+      } else {
+        await rows.delete();
+      }
+    }
+    if (ctx.succeeded.length) {
+      for (const part of chunk(ctx.succeeded, WHERE_IN_BATCH)) {
+        await trx(T.entityClusters)
+          .whereIn('entity_ref', refs)
+          .whereIn('cluster', part)
+          .delete();
+      }
+    }
+    for (const rows of chunk(clusterRows, INSERT_BATCH)) {
+      // a row for a cluster that did not succeed but that the caller rescored anyway replaces the kept one
+      await trx(T.entityClusters)
+        .insert(rows)
+        .onConflict(['entity_ref', 'cluster'])
+        .merge();
+    }
+    return prepared;
+  }
+
+  /**
+   * Combines each entity of a batch (locked by the caller on PostgreSQL) from this run's results and
+   * the rows other clusters' runs keep, and writes its scorecard, failing checks and history.
+   */
+  private async combineEntityBatch(
+    trx: Knex.Transaction,
+    batch: PreparedEntity[],
     ctx: {
       succeeded: string[];
       finishedAt: string;
@@ -412,7 +526,7 @@ export class PostureStore {
       deferHistory?: Set<string>;
     },
   ): Promise<void> {
-    const refs = batch.map(e => normRef(e.entityRef));
+    const refs = batch.map(p => p.ref);
 
     const previous = new Map<
       string,
@@ -470,72 +584,16 @@ export class PostureStore {
       }
     }
 
-    // an entity without annotations has no workloads anywhere, not even in a failing cluster
-    const unmapped = batch
-      .filter(e => e.state === 'no-annotations')
-      .map(e => normRef(e.entityRef));
-    if (unmapped.length)
-      await trx(T.entityClusters).whereIn('entity_ref', unmapped).delete();
-    if (ctx.succeeded.length) {
-      await trx(T.entityClusters)
-        .whereIn('entity_ref', refs)
-        .whereIn('cluster', ctx.succeeded)
-        .delete();
-    }
-
-    const clusterRows: Record<string, unknown>[] = [];
     const failureRows: Record<string, unknown>[] = [];
     const historyRows: Record<string, unknown>[] = [];
     const entityRows: Record<string, unknown>[] = [];
 
-    for (const e of batch) {
-      const ref = normRef(e.entityRef);
-      if (!Array.isArray(e.clusters) || !Array.isArray(e.results)) {
-        throw new InputError(`Entity ${ref} needs clusters and results arrays`);
-      }
-      const fresh = new Map<string, ClusterScorecard>();
-      for (const c of e.clusters) {
-        if (fresh.has(c.cluster))
-          throw new InputError(
-            `Entity ${ref} lists cluster ${c.cluster} twice`,
-          );
-        fresh.set(c.cluster, c);
-      }
+    for (const { ref, entity: e, fresh, unattributed } of batch) {
+      // this run's own rows (written by writeOwnRows) are the fresh ones, never kept
       const keptRows =
         e.state === 'no-annotations'
           ? []
           : (kept.get(ref) ?? []).filter(k => !fresh.has(k.cluster));
-
-      const perCluster = new Map<string, CheckResult[]>();
-      const unattributed: CheckResult[] = [];
-      const only = e.clusters.length === 1 ? e.clusters[0].cluster : undefined;
-      for (const r of e.results) {
-        const c = r.cluster ?? only;
-        if (c !== undefined && fresh.has(c)) pushTo(perCluster, c, r);
-        else unattributed.push(r);
-      }
-      for (const c of e.clusters) {
-        const results = perCluster.get(c.cluster) ?? [];
-        clusterRows.push({
-          entity_ref: ref,
-          cluster: c.cluster,
-          collected_at: toIso(
-            c.collectedAt,
-            `collectedAt of ${ref} in ${c.cluster}`,
-          ),
-          stale: Boolean(c.stale),
-          error: c.error ?? null,
-          workloads: JSON.stringify(c.workloads ?? []),
-          scorecard: JSON.stringify(c.scorecard),
-          results: JSON.stringify(results),
-          tally: ctx.scoring
-            ? JSON.stringify(tallyResults(results, ctx.scoring))
-            : null,
-          failing: JSON.stringify(Object.fromEntries(failingOf(results))),
-          ...resourceColumns(c.resources),
-        });
-      }
-
       // the combined score and failing checks: this run's results plus the kept rows' stored sums
       let combined = e.combined;
       if (keptRows.length && ctx.scoring) {
@@ -634,13 +692,6 @@ export class PostureStore {
       });
     }
 
-    for (const rows of chunk(clusterRows, INSERT_BATCH)) {
-      // a row for a cluster that did not succeed but that the caller rescored anyway replaces the kept one
-      await trx(T.entityClusters)
-        .insert(rows)
-        .onConflict(['entity_ref', 'cluster'])
-        .merge();
-    }
     await this.writeFailures(trx, refs, failureRows);
     for (const rows of chunk(historyRows, INSERT_BATCH))
       await trx(T.history).insert(rows);

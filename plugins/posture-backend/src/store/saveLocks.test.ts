@@ -83,6 +83,85 @@ describe('saves on PostgreSQL', () => {
     expect(await store.getEntity('component:default/b')).toBeUndefined();
   });
 
+  pgIt('write their own cluster rows before they wait for an entity lock', async () => {
+    const knex = await databases.init('POSTGRES_15');
+    const store = await PostureStore.fromKnex(knex);
+    const save = (cluster: string, outcome: 'pass' | 'fail') =>
+      store.saveRun({
+        startedAt: AT,
+        finishedAt: AT,
+        clusterStatuses: [status(cluster, AT)],
+        entities: [entity({ name: 'a', clusters: { [cluster]: [result('replicas', outcome)] }, at: AT })],
+        scoring,
+      });
+    await save('east', 'pass');
+    await save('west', 'pass');
+
+    // another replica's save holds entity a, as if combining it
+    const other = await knex.transaction();
+    const probe = await knex.transaction();
+    try {
+      await lockRun(other, false);
+      await lockEntities(other, ['component:default/a']);
+      const saving = save('west', 'fail');
+      expect(await settlesWithin(saving, 1_000)).toBe(false);
+      const rowOf = (cluster: string) =>
+        probe('posture_entity_clusters')
+          .where({ entity_ref: 'component:default/a', cluster })
+          .forUpdate()
+          .noWait();
+      // it holds no other cluster's row
+      await expect(rowOf('east')).resolves.toHaveLength(1);
+      // but it already holds its row of a in west: it wrote it before asking for the lock
+      await expect(rowOf('west')).rejects.toThrow(/could not obtain lock/);
+      await probe.rollback();
+      await other.commit();
+      await saving;
+    } finally {
+      if (!probe.isCompleted()) await probe.rollback();
+      if (!other.isCompleted()) await other.rollback();
+    }
+    const card = (await store.getEntity('component:default/a'))!;
+    expect(card.clusters.map(c => c.cluster).sort()).toEqual(['east', 'west']);
+    expect(card.combined!.counts).toMatchObject({ pass: 1, fail: 1 });
+  });
+
+  pgIt("skip a row another save is writing when an entity loses its annotations, and never wait for it", async () => {
+    const knex = await databases.init('POSTGRES_15');
+    const store = await PostureStore.fromKnex(knex);
+    for (const cluster of ['east', 'west']) {
+      await store.saveRun({
+        startedAt: AT,
+        finishedAt: AT,
+        clusterStatuses: [status(cluster, AT)],
+        entities: [entity({ name: 'a', clusters: { [cluster]: [result('replicas', 'pass')] }, at: AT })],
+        scoring,
+      });
+    }
+    // a save of west that read the catalog before the annotations went is writing a's row there
+    const other = await knex.transaction();
+    try {
+      await other('posture_entity_clusters').where({ entity_ref: 'component:default/a', cluster: 'west' }).forUpdate();
+      const unmapping = store.saveRun({
+        startedAt: AT,
+        finishedAt: AT,
+        clusterStatuses: [status('east', AT)],
+        entities: [entity({ name: 'a', state: 'no-annotations', at: AT })],
+        scoring,
+      });
+      expect(await settlesWithin(unmapping, 2_000)).toBe(true);
+      await unmapping;
+    } finally {
+      await other.rollback();
+    }
+    const card = (await store.getEntity('component:default/a'))!;
+    expect(card.state).toBe('no-annotations');
+    expect(card.combined).toBeNull();
+    // the row it skipped is left for the next run; the one it could take is gone
+    const rows = await knex('posture_entity_clusters').where({ entity_ref: 'component:default/a' }).select('cluster');
+    expect(rows.map(r => r.cluster)).toEqual(['west']);
+  });
+
   pgIt("of several clusters at once combine every entity's clusters, with no deadlock", async () => {
     const knex = await databases.init('POSTGRES_15');
     const store = await PostureStore.fromKnex(knex);

@@ -15,6 +15,12 @@ import { Knex } from 'knex';
  *   the run lock *exclusively*, alone as before;
  * - every save takes its entity locks in one global order (by key), so two saves never wait on each
  *   other in a cycle;
+ * - a save writes its own cluster's rows of every entity first, before it takes any entity lock
+ *   (no other cluster's save writes them), and only combines under the locks: two saves that share
+ *   every entity overlap their writing and queue for the combining alone. Removing the rows of an
+ *   entity that lost its annotations touches other clusters' rows, so it skips (SKIP LOCKED) any
+ *   row a save is writing right now instead of waiting for it while that save waits for the
+ *   entity's lock; the next run of that row's cluster removes it;
  * - pruning old history and runs is done by one save at a time, and a save that finds another one
  *   pruning skips it (the next one prunes).
  * SQLite serialises writers by itself; none of this runs there.
