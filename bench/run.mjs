@@ -4,9 +4,12 @@
 // Environment:
 //   BENCH_QUICK=1     autocannon runs 3 s instead of 20 s (development only; recorded in the JSON)
 //   BENCH_REPS=n      repetitions (default 5)
-//   BENCH_ONLY=a,b    only these figures: requests, scoring, memory, api, browser, fleet, scan
+//   BENCH_ONLY=a,b    only these figures: requests, scoring, memory, api, browser, fleet, scan, save
 //   BENCH_FLEET_CLUSTERS=n, BENCH_FLEET_OBJECTS=n  the fleet figure's size (default 30 × 20000)
 //   BENCH_FLEET_FREQUENCY_S=s, BENCH_FLEET_TIMEOUT_S=s  its task schedule (default 90 s, 45 s)
+//   BENCH_SAVE_ENTITIES=n, BENCH_SAVE_CLUSTERS=n, BENCH_SAVE_RESULTS=n, BENCH_SAVE_PARALLEL=n
+//                     the save figure's size (default 3334 entities in each of 30 clusters, 60 results
+//                     per entity and cluster, 3 saves at once)
 //   BENCH_SCAN_WORKLOADS=n  workloads in the scan figure's one YAML file (default 10000)
 //   BENCH_SIZES=...   object counts for the scoring figure (default 1000,10000,100000)
 //   BENCH_APP_URL=... measure this running app in the browser figure (default: start one with
@@ -229,6 +232,12 @@ async function fleetFigure() {
   return runWorker('workers/fleet.mjs');
 }
 
+async function saveFigure() {
+  log("figure 7: saving one cluster's run when every entity is in every cluster (PostgreSQL)");
+  if (!(await pgAnswers())) return { skipped: 'PostgreSQL did not answer' };
+  return runWorker('workers/save.mjs');
+}
+
 // ------------------------------------------------------------------ table
 
 const fmt = (v, d = 0) => (typeof v === 'number' ? v.toFixed(d) : String(v));
@@ -396,6 +405,12 @@ function rows(r) {
       c.workloads === 10_000 ? c.wallMs.median <= TARGETS.scanMs10k && c.resultsWithoutLine === 0 : undefined,
     );
   }
+  if (r.save && !r.save.skipped && !r.save.error) {
+    const v = r.save;
+    const size = `${v.entities} entities × ${v.clusters} clusters, ${v.resultsPerRow} results each`;
+    add(`7. one cluster's save alone, ms (${size})`, mmm(summarize(v.aloneMs)), '', undefined);
+    add(`7. ${v.parallelEachMs.length} clusters' saves at once (separate processes), wall ms`, fmt(v.parallelWallMs), '', undefined);
+  }
   return out;
 }
 
@@ -435,6 +450,7 @@ async function main() {
     ['browser', browserFigure],
     ['fleet', fleetFigure],
     ['scan', scanFigure],
+    ['save', saveFigure],
   ];
   const failures = [];
   for (const [name, fn] of figures) {
