@@ -483,8 +483,9 @@ export class PostureStore {
       const rows = trx(T.entityClusters).whereIn('entity_ref', part);
       if (this.isPostgres) {
         // these rows belong to other clusters' runs; one being written now (by a run that read the
-        // catalog before the annotations went) is skipped, not waited for: that run would then
-        // wait for this one's entity lock, and the two for each other. The next run removes it.
+        // catalog before the annotations went) is skipped, not waited for: that run may itself be
+        // waiting for a row this one wrote or deleted, and the two for each other. The next run
+        // that finds the entity unmapped removes it.
         await trx(T.entityClusters)
           .whereIn(['entity_ref', 'cluster'], rows.clone().select('entity_ref', 'cluster').forUpdate().skipLocked())
           .delete();

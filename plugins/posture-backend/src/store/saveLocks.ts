@@ -19,8 +19,8 @@ import { Knex } from 'knex';
  *   (no other cluster's save writes them), and only combines under the locks: two saves that share
  *   every entity overlap their writing and queue for the combining alone. Removing the rows of an
  *   entity that lost its annotations touches other clusters' rows, so it skips (SKIP LOCKED) any
- *   row a save is writing right now instead of waiting for it while that save waits for the
- *   entity's lock; the next run of that row's cluster removes it;
+ *   row a save is writing right now instead of waiting for it while that save may wait for a row
+ *   this one holds; the next run that finds the entity unmapped removes it;
  * - pruning old history and runs is done by one save at a time, and a save that finds another one
  *   pruning skips it (the next one prunes).
  * SQLite serialises writers by itself; none of this runs there.
