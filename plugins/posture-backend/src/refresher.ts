@@ -63,7 +63,7 @@ export interface RefresherOptions {
  * Collection runs. The scheduler runs one task per cluster (`runCluster`), so replicas share the
  * fleet; `run` collects every cluster at once (tests, and a single-process setup). Each cluster
  * is collected and evaluated in a worker thread, its results mapped onto catalog entities and
- * saved in one transaction; the store combines them with the latest good rows of the entity's
+ * saved, each entity in one transaction; the store combines them with the latest good rows of the entity's
  * other clusters, whoever collected those and whenever. A cluster that fails keeps its last good
  * data, marked stale.
  */

@@ -1,6 +1,7 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { InputError } from '@backstage/errors';
 import {
+  CheckResult,
   ClusterStatus,
   EntityScorecard,
   scoreResults,
@@ -8,6 +9,7 @@ import {
 import path from 'node:path';
 import { PostureStoreApi } from '../service/storeApi';
 import { PostureStore } from './PostureStore';
+import { inLockOrder } from './saveLocks';
 import { SaveRunInput } from './types';
 import {
   entity,
@@ -602,6 +604,57 @@ describe('PostureStore', () => {
       expect(
         (await store.getEntity('component:default/a'))!.combined!.level,
       ).toBe('None');
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'saves a run larger than one batch batch by batch, each entity whole, %p',
+    async id => {
+      const { store } = await makeStore(id);
+      // 501 entities make two batches; in lock order, which is also the order saves take them in
+      const names = inLockOrder(
+        Array.from({ length: 501 }, (_, i) => `svc-${i}`),
+        n => `component:default/${n}`,
+      );
+      const all = (outcome: 'pass' | 'fail', at: string) =>
+        names.map(name => entity({ name, clusters: { prod: [result('replicas', outcome)] }, at }));
+      await store.saveRun(run(day(0), all('pass', day(0)), [status('prod', day(0))]));
+      const first = `component:default/${names[0]}`;
+      const last = `component:default/${names[500]}`;
+      const before = {
+        first: await store.getEntity(first),
+        last: await store.getEntity(last),
+        clusters: await store.getClusterStatuses(),
+        lastRun: await store.getLastRun(),
+      };
+
+      // an input the store refuses is refused whole, before the first batch is written
+      const misshapen = all('fail', day(1));
+      misshapen[500] = { ...misshapen[500], results: 'x' as unknown as CheckResult[] };
+      await expect(
+        store.saveRun(run(day(1), misshapen, [status('prod', day(1))])),
+      ).rejects.toBeInstanceOf(InputError);
+      expect(await store.getEntity(first)).toEqual(before.first);
+
+      // a row the database refuses in the second batch: the first batch stays saved, whole
+      const failing = all('fail', day(1));
+      failing[500] = { ...failing[500], kind: null as unknown as string };
+      await expect(
+        store.saveRun(run(day(1), failing, [status('prod', day(1))])),
+      ).rejects.toHaveProperty('message', expect.stringMatching(/not[ -]null/i));
+      const saved = (await store.getEntity(first))!;
+      expect(saved.combined!.counts).toMatchObject({ fail: 1, pass: 0 });
+      expect(saved.clusters[0].collectedAt).toBe(day(1));
+      expect((await store.getHistory(first)).map(p => p.at)).toEqual([day(0), day(1)]);
+      // the second batch, the cluster's status and the run list are as they were
+      expect(await store.getEntity(last)).toEqual(before.last);
+      expect(await store.getClusterStatuses()).toEqual(before.clusters);
+      expect(await store.getLastRun()).toEqual(before.lastRun);
+
+      // the next run saves everything
+      await store.saveRun(run(day(2), all('fail', day(2)), [status('prod', day(2))]));
+      expect((await store.getEntity(last))!.combined!.counts).toMatchObject({ fail: 1, pass: 0 });
+      expect((await store.getLastRun())!.entities).toBe(501);
     },
   );
 

@@ -250,8 +250,10 @@ export class PostureStore {
   // ---------------------------------------------------------------- writes
 
   /**
-   * Saves one collection run in a single transaction: if anything fails, the
-   * data of earlier runs is left exactly as it was.
+   * Saves one collection run. The input is checked whole before anything is written; the run is
+   * then saved one entity batch per transaction (saveRunInBatches), so a run of up to 500
+   * entities is all or nothing, and a larger one that fails part-way leaves every entity either
+   * saved whole or as it was.
    */
   async saveRun(input: SaveRunInput): Promise<SaveRunResult> {
     const startedAt = toIso(input.startedAt, 'startedAt');
@@ -280,6 +282,7 @@ export class PostureStore {
       if (seen.has(ref))
         throw new InputError(`Entity ${ref} appears twice in one run`);
       seen.add(ref);
+      checkEntityShape(ref, e);
     }
     const removed = [...new Set((input.removedEntityRefs ?? []).map(normRef))];
     const both = removed.find(r => seen.has(r));
@@ -301,7 +304,7 @@ export class PostureStore {
     ];
 
     try {
-      return await this.saveRunInTransaction(input, {
+      return await this.saveRunInBatches(input, {
         succeeded,
         finishedAt,
         startedAt,
@@ -323,7 +326,17 @@ export class PostureStore {
     this.entityCache = { version: '', cards: new Map(), bytes: 0 };
   }
 
-  private saveRunInTransaction(
+  /**
+   * Saves a run one entity batch per transaction. Each transaction writes the batch's own rows,
+   * then locks the batch's entities and combines them, and commits: the locks are held for one
+   * batch, not for the whole run. Saves that share every entity (every entity in every cluster)
+   * then pass through the batches one behind the other instead of queueing for the whole save.
+   * The first transaction also removes what the run removes; the last one records the cluster
+   * statuses, prunes, and adds the run row, which changes the data version. A save that fails
+   * part-way keeps the batches it committed, each entity whole (its rows and its combined score
+   * agree); the rest keep their previous data until the next run.
+   */
+  private async saveRunInBatches(
     input: SaveRunInput,
     ctx: {
       succeeded: string[];
@@ -334,58 +347,31 @@ export class PostureStore {
     },
   ): Promise<SaveRunResult> {
     const { succeeded, finishedAt, startedAt, cutoff, removed } = ctx;
-    return this.db.transaction(async trx => {
-      // runs of different clusters, saved by different replicas, each combine their fresh rows with
-      // the others' kept rows: saves that share an entity commit one after the other, the later one
-      // reading the earlier's rows (saveLocks.ts; SQLite serialises writers anyway)
-      if (this.isPostgres) {
-        await lockRun(trx, removed.length > 0 || (input.removedClusters ?? []).length > 0);
-      }
-      for (const names of chunk(
-        [...new Set(input.removedClusters ?? [])],
-        WHERE_IN_BATCH,
-      )) {
-        await trx(T.clusters).whereIn('name', names).delete();
-        await trx(T.entityClusters).whereIn('cluster', names).delete();
-      }
-      // in name order: two saves upserting the same statuses never wait on each other in a cycle
-      const statusRows = input.clusterStatuses
-        .map(clusterStatusRow)
-        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-      for (const rows of chunk(statusRows, INSERT_BATCH)) {
-        await trx(T.clusters).insert(rows).onConflict('name').merge();
-      }
-      for (const refs of chunk(removed, WHERE_IN_BATCH)) {
-        for (const table of [
-          T.entities,
-          T.entityClusters,
-          T.failures,
-          T.history,
-        ]) {
-          await trx(table).whereIn('entity_ref', refs).delete();
-        }
-      }
+    const result: SaveRunResult = { changed: [], regressions: [] };
+    const deferHistory = new Set<string>();
+    // in lock order (saveLocks.ts): each batch's entity locks come after the ones already released
+    const ordered = this.isPostgres ? inLockOrder(input.entities, e => normRef(e.entityRef)) : input.entities;
+    const batches = chunk(ordered, ENTITY_BATCH);
+    // a run with no entities still records its statuses, removals and run row
+    if (batches.length === 0) batches.push([]);
 
-      const result: SaveRunResult = { changed: [], regressions: [] };
-      const deferHistory = new Set<string>();
-      if (input.historyWaitsFor) {
-        const attempted = new Set((await trx(T.clusters).select('name')).map((r: { name: string }) => r.name));
-        for (const [ref, clusters] of Object.entries(input.historyWaitsFor)) {
-          if (clusters.some(c => !attempted.has(c))) deferHistory.add(normRef(ref));
+    for (const [i, batch] of batches.entries()) {
+      const first = i === 0;
+      const last = i === batches.length - 1;
+      await this.db.transaction(async trx => {
+        // runs of different clusters, saved by different replicas, each combine their fresh rows
+        // with the others' kept rows: saves that share an entity combine it one after the other,
+        // the later one reading the earlier's rows (saveLocks.ts; SQLite serialises writers anyway)
+        if (this.isPostgres) {
+          await lockRun(trx, first && (removed.length > 0 || (input.removedClusters ?? []).length > 0));
         }
-      }
-      // in lock order (saveLocks.ts): each batch's entity locks come after the ones already held
-      const ordered = this.isPostgres ? inLockOrder(input.entities, e => normRef(e.entityRef)) : input.entities;
-      // first this run's own rows (entity and cluster), which no other cluster's save writes: no
-      // entity lock is needed, so saves of different clusters write them side by side
-      const prepared: PreparedEntity[] = [];
-      for (const batch of chunk(ordered, ENTITY_BATCH)) {
-        for (const p of await this.writeOwnRows(trx, batch, { succeeded, scoring: input.scoring })) prepared.push(p);
-      }
-      // then each entity is combined, under its lock, with the rows other clusters' runs keep
-      for (const batch of chunk(prepared, ENTITY_BATCH)) {
-        if (this.isPostgres) await lockEntities(trx, batch.map(p => p.ref));
-        await this.combineEntityBatch(trx, batch, {
+        if (first) await this.startRun(trx, input, removed, deferHistory);
+        // this run's own rows (entity and cluster) first, which no other cluster's save writes: no
+        // entity lock is needed, so saves of different clusters write them side by side
+        const prepared = await this.writeOwnRows(trx, batch, { succeeded, scoring: input.scoring });
+        // then each entity is combined, under its lock, with the rows other clusters' runs keep
+        if (this.isPostgres) await lockEntities(trx, prepared.map(p => p.ref));
+        await this.combineEntityBatch(trx, prepared, {
           succeeded,
           finishedAt,
           cutoff,
@@ -393,28 +379,75 @@ export class PostureStore {
           result,
           deferHistory,
         });
-      }
-
-      if (ordered !== input.entities) {
-        // reported in the caller's order, whatever order the locks needed
-        const at = new Map(input.entities.map((e, i) => [normRef(e.entityRef), i]));
-        result.changed.sort((a, b) => at.get(a)! - at.get(b)!);
-        result.regressions.sort((a, b) => at.get(a.entityRef)! - at.get(b.entityRef)!);
-      }
-      // one save prunes at a time; the others leave it to the next (an exclusive save is alone anyway)
-      if (!this.isPostgres || (await tryLockPrune(trx))) {
-        await trx(T.history).where('at', '<', cutoff).delete();
-        await trx(T.runs).where('finished_at', '<', cutoff).delete();
-      }
-      await trx(T.runs).insert({
-        started_at: startedAt,
-        finished_at: finishedAt,
-        entities: input.entities.length,
-        changed: result.changed.length,
-        regressions: result.regressions.length,
+        if (last) {
+          // in name order: two saves upserting the same statuses never wait on each other in a
+          // cycle, and after every entity lock this transaction takes
+          const statusRows = input.clusterStatuses
+            .map(clusterStatusRow)
+            .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+          for (const rows of chunk(statusRows, INSERT_BATCH)) {
+            await trx(T.clusters).insert(rows).onConflict('name').merge();
+          }
+          // one save prunes at a time; the others leave it to the next (an exclusive save is alone anyway)
+          if (!this.isPostgres || (await tryLockPrune(trx))) {
+            await trx(T.history).where('at', '<', cutoff).delete();
+            await trx(T.runs).where('finished_at', '<', cutoff).delete();
+          }
+          await trx(T.runs).insert({
+            started_at: startedAt,
+            finished_at: finishedAt,
+            entities: input.entities.length,
+            changed: result.changed.length,
+            regressions: result.regressions.length,
+          });
+        }
       });
-      return result;
-    });
+    }
+
+    if (ordered !== input.entities) {
+      // reported in the caller's order, whatever order the locks needed
+      const at = new Map(input.entities.map((e, i) => [normRef(e.entityRef), i]));
+      result.changed.sort((a, b) => at.get(a)! - at.get(b)!);
+      result.regressions.sort((a, b) => at.get(a.entityRef)! - at.get(b.entityRef)!);
+    }
+    return result;
+  }
+
+  /**
+   * The first transaction's own work: removes the run's removed clusters and entities, and finds
+   * the entities whose history waits for a cluster never tried.
+   */
+  private async startRun(
+    trx: Knex.Transaction,
+    input: SaveRunInput,
+    removed: string[],
+    deferHistory: Set<string>,
+  ): Promise<void> {
+    for (const names of chunk(
+      [...new Set(input.removedClusters ?? [])],
+      WHERE_IN_BATCH,
+    )) {
+      await trx(T.clusters).whereIn('name', names).delete();
+      await trx(T.entityClusters).whereIn('cluster', names).delete();
+    }
+    for (const refs of chunk(removed, WHERE_IN_BATCH)) {
+      for (const table of [
+        T.entities,
+        T.entityClusters,
+        T.failures,
+        T.history,
+      ]) {
+        await trx(table).whereIn('entity_ref', refs).delete();
+      }
+    }
+    if (input.historyWaitsFor) {
+      // this run's clusters count as tried: their statuses are written by its last transaction
+      const attempted = new Set(input.clusterStatuses.map(c => c.name));
+      for (const r of await trx(T.clusters).select('name')) attempted.add(r.name as string);
+      for (const [ref, clusters] of Object.entries(input.historyWaitsFor)) {
+        if (clusters.some(c => !attempted.has(c))) deferHistory.add(normRef(ref));
+      }
+    }
   }
 
   /**
@@ -432,17 +465,8 @@ export class PostureStore {
     const clusterRows: Record<string, unknown>[] = [];
     for (const e of batch) {
       const ref = normRef(e.entityRef);
-      if (!Array.isArray(e.clusters) || !Array.isArray(e.results)) {
-        throw new InputError(`Entity ${ref} needs clusters and results arrays`);
-      }
-      const fresh = new Map<string, ClusterScorecard>();
-      for (const c of e.clusters) {
-        if (fresh.has(c.cluster))
-          throw new InputError(
-            `Entity ${ref} lists cluster ${c.cluster} twice`,
-          );
-        fresh.set(c.cluster, c);
-      }
+      // checked by saveRun before the first batch (checkEntityShape)
+      const fresh = new Map<string, ClusterScorecard>(e.clusters.map(c => [c.cluster, c]));
       const perCluster = new Map<string, CheckResult[]>();
       const unattributed: CheckResult[] = [];
       const only = e.clusters.length === 1 ? e.clusters[0].cluster : undefined;
@@ -1451,6 +1475,23 @@ export class PostureStore {
     for (const batch of chunk([...new Set(refs.map(normRef))], WHERE_IN_BATCH)) {
       await this.db(T.absence).whereIn('entity_ref', batch).delete();
     }
+  }
+}
+
+/**
+ * What writeOwnRows needs of an entity, checked for the whole run before its first batch is
+ * written: a batch that failed on it would leave the batches before it saved.
+ */
+function checkEntityShape(ref: string, e: EntityScorecard) {
+  if (!Array.isArray(e.clusters) || !Array.isArray(e.results)) {
+    throw new InputError(`Entity ${ref} needs clusters and results arrays`);
+  }
+  const names = new Set<string>();
+  for (const c of e.clusters) {
+    if (names.has(c.cluster))
+      throw new InputError(`Entity ${ref} lists cluster ${c.cluster} twice`);
+    names.add(c.cluster);
+    toIso(c.collectedAt, `collectedAt of ${ref} in ${c.cluster}`);
   }
 }
 

@@ -1,7 +1,7 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { scoreResults } from '@posture-dev/backstage-plugin-posture-common';
 import { PostureStore } from './PostureStore';
-import { entityLockKey, inLockOrder, lockEntities, lockRun } from './saveLocks';
+import { ENTITY_LOCK_SPACE, entityLockKey, inLockOrder, lockEntities, lockRun } from './saveLocks';
 import { entity, pssLevelOf, result, status } from './testFixtures';
 
 jest.setTimeout(60_000);
@@ -160,6 +160,56 @@ describe('saves on PostgreSQL', () => {
     // the row it skipped is left for the next run; the one it could take is gone
     const rows = await knex('posture_entity_clusters').where({ entity_ref: 'component:default/a' }).select('cluster');
     expect(rows.map(r => r.cluster)).toEqual(['west']);
+  });
+
+  pgIt('commit each entity batch and release its locks before the next batch waits', async () => {
+    const knex = await databases.init('POSTGRES_15');
+    const store = await PostureStore.fromKnex(knex);
+    // two batches (500 entities per batch), in the lock order the save takes them in
+    const refs = inLockOrder(
+      Array.from({ length: 501 }, (_, i) => `component:default/svc-${i}`),
+      r => r,
+    );
+    const firstRef = refs[0];
+    const lastRef = refs[500];
+    const save = (cluster: string) =>
+      store.saveRun({
+        startedAt: AT,
+        finishedAt: AT,
+        clusterStatuses: [status(cluster, AT)],
+        entities: refs.map(ref =>
+          entity({ name: ref.split('/')[1], clusters: { [cluster]: [result('replicas', 'pass')] }, at: AT }),
+        ),
+        scoring,
+      });
+    await save('east');
+
+    // another replica's save holds the second batch's entity
+    const other = await knex.transaction();
+    const probe = await knex.transaction();
+    try {
+      await lockRun(other, false);
+      await lockEntities(other, [lastRef]);
+      const saving = save('west');
+      expect(await settlesWithin(saving, 2_000)).toBe(false);
+      // the first batch is committed, combined with west, and its locks are free for other saves
+      expect((await store.getEntity(firstRef))!.clusters.map(c => c.cluster)).toEqual(['east', 'west']);
+      const free = await probe.raw('select pg_try_advisory_xact_lock(?::int4, ?::int4) as locked', [
+        ENTITY_LOCK_SPACE,
+        entityLockKey(firstRef),
+      ]);
+      expect(free.rows[0].locked).toBe(true);
+      // the run is not recorded until its last batch commits
+      expect(await knex('posture_runs').count({ n: '*' }).first()).toEqual({ n: '1' });
+      await probe.rollback();
+      await other.commit();
+      await saving;
+    } finally {
+      if (!probe.isCompleted()) await probe.rollback();
+      if (!other.isCompleted()) await other.rollback();
+    }
+    expect((await store.getEntity(lastRef))!.clusters.map(c => c.cluster)).toEqual(['east', 'west']);
+    expect(await knex('posture_runs').count({ n: '*' }).first()).toEqual({ n: '2' });
   });
 
   pgIt("of several clusters at once combine every entity's clusters, with no deadlock", async () => {

@@ -1,10 +1,11 @@
 import { Knex } from 'knex';
 
 /**
- * How saves of different clusters' runs share PostgreSQL. Each run's save is one transaction (a run
- * that fails part-way leaves nothing behind), and it combines each of its entities with the rows
- * other clusters' runs keep: two saves that touch the same entity must commit one after the other,
- * or the later one would combine without the earlier one's row.
+ * How saves of different clusters' runs share PostgreSQL. A run's save combines each of its entities
+ * with the rows other clusters' runs keep: two saves that touch the same entity must commit it one
+ * after the other, or the later one would combine without the earlier one's row. A save is one
+ * transaction per batch of 500 entities (PostureStore.saveRunInBatches), each entity saved whole
+ * in one of them.
  *
  * A single lock for every save serialised the whole fleet: with a task per cluster, thirty
  * clusters' saves queued behind each other, and tasks timed out waiting. Instead:
@@ -12,15 +13,21 @@ import { Knex } from 'knex';
  *   advisory lock per entity) before it reads that entity's rows; saves of disjoint entities run
  *   side by side, saves of the same entity queue on that entity only;
  * - a save that removes entities or clusters touches rows of entities it does not name, so it holds
- *   the run lock *exclusively*, alone as before;
+ *   the run lock *exclusively* in the first batch's transaction, which does the removing;
  * - every save takes its entity locks in one global order (by key), so two saves never wait on each
  *   other in a cycle;
- * - a save writes its own cluster's rows of every entity first, before it takes any entity lock
+ * - in each batch, a save writes its own cluster's rows first, before it takes any entity lock
  *   (no other cluster's save writes them), and only combines under the locks: two saves that share
- *   every entity overlap their writing and queue for the combining alone. Removing the rows of an
- *   entity that lost its annotations touches other clusters' rows, so it skips (SKIP LOCKED) any
- *   row a save is writing right now instead of waiting for it while that save may wait for a row
- *   this one holds; the next run that finds the entity unmapped removes it;
+ *   every entity overlap their writing and queue for the combining alone;
+ * - the locks are transaction-scoped, so they are held for one batch, not for the whole save:
+ *   saves that share every entity pass through the batches one behind the other (the second
+ *   combines batch 1 while the first combines batch 2) instead of queueing for the whole save.
+ *   Holding every lock to the end made three such saves no faster together than one after
+ *   another, and in the fleet the others waited while the holder's replica, busy serving
+ *   requests, sent its next query late;
+ * - removing the rows of an entity that lost its annotations touches other clusters' rows, so it
+ *   skips (SKIP LOCKED) any row a save is writing right now instead of waiting for it while that
+ *   save may wait for a row this one holds; the next run that finds the entity unmapped removes it;
  * - pruning old history and runs is done by one save at a time, and a save that finds another one
  *   pruning skips it (the next one prunes).
  * SQLite serialises writers by itself; none of this runs there.

@@ -12,7 +12,10 @@ export const DEFAULT_RETENTION_DAYS = 365;
 export const DEFAULT_OVERVIEW_LIMIT = 50;
 export const MAX_OVERVIEW_LIMIT = 500;
 
-/** One collection run, saved atomically by `PostureStore.saveRun`. */
+/**
+ * One collection run, saved by `PostureStore.saveRun`: checked whole, then saved one batch of
+ * entities per transaction, each entity whole; the run is recorded with its last batch.
+ */
 export interface SaveRunInput {
   startedAt: string;
   finishedAt: string;
