@@ -28,6 +28,7 @@ import {
   summarize,
 } from './lib/env.mjs';
 import { cannon, drained, latencyOf, startServerWorker } from './lib/http.mjs';
+import { PG_URL } from './lib/pg.mjs';
 import { runWorker } from './lib/spawn.mjs';
 import { startBenchApp } from './lib/app.mjs';
 
@@ -113,9 +114,7 @@ async function memoryFigure() {
 async function pgAnswers() {
   const { Client } = backendRequire('pg');
   const c = new Client({
-    connectionString: `${
-      process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432'
-    }/postgres`,
+    connectionString: `${PG_URL}/postgres`,
     connectionTimeoutMillis: 3000,
   });
   try {

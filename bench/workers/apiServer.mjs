@@ -12,9 +12,7 @@ import path from 'node:path';
 import { generateCluster, generateEntities, loadCorpus } from '../generate.mjs';
 import { backend, sourceFor } from '../lib/backend.mjs';
 import { backendRequire } from '../lib/env.mjs';
-
-export const PG_URL =
-  process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432';
+import { freshPgDatabase } from '../lib/pg.mjs';
 const CLUSTERS = 3;
 
 const log = msg => process.stderr.write(`[api-server] ${msg}\n`);
@@ -34,21 +32,9 @@ async function openDatabase(kind) {
     };
   }
   // a fresh database per run, dropped afterwards
-  const name = `posture_bench_${process.pid}_${Date.now()}`;
-  const admin = knex({
-    client: 'pg',
-    connection: `${PG_URL}/postgres`,
-    pool: { min: 0, max: 1 },
-  });
-  await admin.raw(`CREATE DATABASE ${name}`);
-  const db = knex({ client: 'pg', connection: `${PG_URL}/${name}` });
-  return {
-    db,
-    drop: async () => {
-      await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.destroy();
-    },
-  };
+  const fresh = await freshPgDatabase('posture_bench');
+  const db = knex({ client: 'pg', connection: fresh.url });
+  return { db, drop: fresh.drop };
 }
 
 const allow = async reqs => reqs.map(() => ({ result: 'ALLOW' }));

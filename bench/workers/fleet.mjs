@@ -15,6 +15,7 @@ import { generateEntities } from '../generate.mjs';
 import { backend, report } from '../lib/backend.mjs';
 import { BENCH_DIR, ROOT, TS_FLAGS, backendRequire } from '../lib/env.mjs';
 import { startServerWorker } from '../lib/http.mjs';
+import { freshPgDatabase } from '../lib/pg.mjs';
 
 const CLUSTERS = Number(process.env.BENCH_FLEET_CLUSTERS ?? 30);
 const OBJECTS = Number(process.env.BENCH_FLEET_OBJECTS ?? 20_000);
@@ -23,7 +24,6 @@ const REPLICAS = Number(process.env.BENCH_FLEET_REPLICAS ?? 3);
 const CLIENTS = Number(process.env.BENCH_FLEET_CLIENTS ?? 100);
 const FREQUENCY = Number(process.env.BENCH_FLEET_FREQUENCY_S ?? 90);
 const TIMEOUT = Number(process.env.BENCH_FLEET_TIMEOUT_S ?? Math.floor(FREQUENCY / 2));
-const PG_URL = process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432';
 const log = m => process.stderr.write(`[fleet] ${m}\n`);
 const sleep = ms => new Promise(r => setTimeout(r, ms));
 const p = (values, q) => {
@@ -140,10 +140,8 @@ async function main() {
   log(`bytes per cycle: full ${bytes.full}, metadata-only ${bytes.metadataOnly} (${bytes.ratio.toFixed(1)}×)`);
 
   const knex = backendRequire('knex');
-  const dbName = `posture_fleet_${process.pid}`;
-  const admin = knex({ client: 'pg', connection: `${PG_URL}/postgres`, pool: { min: 0, max: 1 } });
-  await admin.raw(`CREATE DATABASE ${dbName}`);
-  const dbUrl = `${PG_URL}/${dbName}`;
+  const fresh = await freshPgDatabase('posture_fleet');
+  const dbUrl = fresh.url;
   const db = knex({ client: 'pg', connection: dbUrl, pool: { min: 0, max: 2 } });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'posture-fleet-'));
   const entityCount = Math.ceil(OBJECTS / 6);
@@ -182,8 +180,7 @@ async function main() {
     await sleep(1000);
     for (const r of replicas) if (r.alive) r.child.kill('SIGKILL');
     await db.destroy();
-    await admin.raw(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.destroy();
+    await fresh.drop();
     await Promise.all(servers.map(s => s.stop()));
     fs.rmSync(dir, { recursive: true, force: true });
   };

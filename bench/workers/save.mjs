@@ -8,8 +8,8 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { backendRequire } from '../lib/env.mjs';
 import { report } from '../lib/backend.mjs';
+import { PG_URL, freshPgDatabase } from '../lib/pg.mjs';
 
-const PG_URL = process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432';
 const ENTITIES = Number(process.env.BENCH_SAVE_ENTITIES ?? 3334);
 const CLUSTERS = Number(process.env.BENCH_SAVE_CLUSTERS ?? 30);
 const RESULTS = Number(process.env.BENCH_SAVE_RESULTS ?? 60);
@@ -110,10 +110,9 @@ if (process.env.BENCH_SAVE_CHILD) {
   process.exit(0);
 }
 
-const name = `posture_bench_save_${process.pid}`;
-const admin = knex({ client: 'pg', connection: `${PG_URL}/postgres`, pool: { min: 0, max: 1 } });
-await admin.raw(`CREATE DATABASE ${name}`);
-const db = knex({ client: 'pg', connection: `${PG_URL}/${name}`, pool: { min: 0, max: 10 } });
+const fresh = await freshPgDatabase('posture_bench_save');
+const name = fresh.name;
+const db = knex({ client: 'pg', connection: fresh.url, pool: { min: 0, max: 10 } });
 try {
   const store = await PostureStore.fromKnex(db);
   const clusterName = c => `cluster-${String(c).padStart(2, '0')}`;
@@ -157,6 +156,5 @@ try {
   report({ entities: ENTITIES, clusters: CLUSTERS, resultsPerRow: RESULTS, fillMs: fill, aloneMs: alone, parallelWallMs: wall, parallelEachMs: each.map(e => e.ms) });
 } finally {
   await db.destroy();
-  await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.destroy();
+  await fresh.drop();
 }
