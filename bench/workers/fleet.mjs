@@ -159,13 +159,15 @@ async function main() {
   );
 
   const runs = [];
+  // tasks a replica with no free slot handed back to the scheduler without running them
+  const handBacks = [];
   const active = new Map();
   const state = {
     onRun(r) {
       if (r.phase === 'start') active.set(`${r.replica}/${r.cluster}`, r);
       else {
         active.delete(`${r.replica}/${r.cluster}`);
-        runs.push(r);
+        (r.handedBack ? handBacks : runs).push(r);
       }
     },
   };
@@ -219,7 +221,8 @@ async function main() {
   let killedRun;
   while (!victim) {
     for (const [, r] of active) {
-      if (r.at > t1 && r.replica !== 'r0') {
+      // running for a second: not a task about to be handed back
+      if (r.at > t1 && r.replica !== 'r0' && Date.now() - r.at > 1000) {
         victim = replicas.find(x => x.name === r.replica);
         killedRun = r;
         break;
@@ -248,14 +251,31 @@ async function main() {
       replica: r.name,
       cycle1Runs: mine.length,
       cycle1Objects: mine.reduce((a, x) => a + (x.objects ?? 0), 0),
+      cycle1HandBacks: handBacks.filter(x => x.replica === r.name && x.startedAt >= t0 && x.startedAt < t1).length,
       eldP99Ms: stats.eldP99Ms,
       eldMaxMs: stats.eldMaxMs,
       peakRssMb: stats.peakRssMb,
       killed: r === victim,
     };
   });
+  // the tasks are staggered over one interval, so cycle 1 (until every cluster has run) is longer than an
+  // interval and holds the first clusters' second runs: a cluster counts as collected exactly once when it
+  // ran once, successfully, in the interval that began with its first run
   const perCluster = new Map();
-  for (const r of cycle1) perCluster.set(r.cluster, (perCluster.get(r.cluster) ?? 0) + 1);
+  const firstStart = new Map();
+  for (const r of runs) {
+    const first = firstStart.get(r.cluster);
+    if (r.startedAt >= t0 && (first === undefined || r.startedAt < first)) firstStart.set(r.cluster, r.startedAt);
+  }
+  for (const r of runs) {
+    const first = firstStart.get(r.cluster);
+    if (first !== undefined && r.startedAt >= first && r.startedAt < first + FREQUENCY * 1000) {
+      const n = perCluster.get(r.cluster) ?? { runs: 0, ok: 0 };
+      n.runs++;
+      if (r.ok) n.ok++;
+      perCluster.set(r.cluster, n);
+    }
+  }
   const result = {
     clusters: CLUSTERS,
     objectsPerCluster: OBJECTS,
@@ -266,7 +286,8 @@ async function main() {
     cycle1: {
       runs: cycle1.length,
       failed: cycle1.filter(r => !r.ok).length,
-      clustersCollectedOnce: [...perCluster.values()].filter(n => n === 1).length,
+      clustersCollectedOnce: [...perCluster.values()].filter(n => n.runs === 1 && n.ok === 1).length,
+      handBacks: handBacks.filter(x => x.startedAt >= t0 && x.startedAt < t1).length,
       durationsMs: { p50: p(cycle1.map(r => r.at - r.startedAt), 0.5), max: p(cycle1.map(r => r.at - r.startedAt), 1) },
     },
     replicas: perReplica,

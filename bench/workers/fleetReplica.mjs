@@ -18,7 +18,7 @@ const { PostureRefresher } = backendRequire('./src/refresher');
 const { createRouter } = backendRequire('./src/service/router');
 const { readPostureConfig } = backendRequire('./src/config');
 const { createClusterSource } = backendRequire('./src/clusters/createSource');
-const { collectionTaskId, staggeredDelay } = backendRequire('./src/scheduling');
+const { collectionTaskId, handBackTask, staggeredDelay } = backendRequire('./src/scheduling');
 const { ConfigReader } = backendRequire('@backstage/config');
 const { DefaultSchedulerService } = backendRequire('@backstage/backend-defaults/scheduler');
 const knex = backendRequire('knex')({ client: 'pg', connection: pgUrl, pool: { min: 0, max: 8 } });
@@ -113,7 +113,13 @@ for (const [i, c] of config.clusters.entries()) {
       const startedAt = Date.now();
       out('RUN', { cluster: c.name, phase: 'start', at: startedAt });
       try {
-        const s = await refresher.runCluster(c.name, signal);
+        // as plugin.ts does: a replica whose slots are all taken hands the task back
+        const s = await refresher.tryRunCluster(c.name, signal);
+        if (s === 'busy') {
+          out('RUN', { cluster: c.name, phase: 'end', at: Date.now(), startedAt, handedBack: true });
+          void handBackTask(scheduler, collectionTaskId(c.name), logger);
+          return;
+        }
         const cl = s.clusters[0];
         out('RUN', { cluster: c.name, phase: 'end', at: Date.now(), startedAt, ok: cl.ok, error: cl.error, bytes: cl.bytesRead, objects: cl.objects, entities: s.entities });
       } catch (e) {

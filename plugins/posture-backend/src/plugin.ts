@@ -18,7 +18,7 @@ import { PostureRefresher } from './refresher';
 import { createRouter } from './service/router';
 import { PostureStore } from './store';
 import { notifyRegressions } from './notify';
-import { collectionTaskId, lockSchedulerRoutes, refreshTrigger, staggeredDelay } from './scheduling';
+import { collectionTaskId, handBackTask, lockSchedulerRoutes, refreshTrigger, staggeredDelay } from './scheduling';
 import { CatalogOrgDirectory } from './org/directory';
 import { workerEntry } from './worker/runInWorker';
 import { readCampaigns } from './campaigns/config';
@@ -133,7 +133,10 @@ export const posturePlugin = createBackendPlugin({
             initialDelay: staggeredDelay(postureConfig.schedule, i, sources.length),
             scope: 'global',
             fn: async signal => {
-              await refresher.runCluster(source.name, signal);
+              // a replica whose slots are all taken hands the task to one with a free slot
+              if ((await refresher.tryRunCluster(source.name, signal)) === 'busy') {
+                void handBackTask(tasks, id, logger);
+              }
             },
           });
         }

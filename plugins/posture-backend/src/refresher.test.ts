@@ -136,6 +136,33 @@ describe('PostureRefresher', () => {
     await expect(refresher.runCluster('nowhere')).rejects.toThrow(/No posture cluster named nowhere/);
   });
 
+  it('hands a task back while every slot is taken, a few times, then waits for a slot', async () => {
+    const knex = await databases.init('SQLITE_3');
+    const clusters = await threeClusters();
+    clusters[0].server.setFaults([{ fault: 'latency', ms: 300 }]);
+    const store = await PostureStore.fromKnex(knex);
+    const { spy, wrap } = concurrencySpy();
+    const { refresher, sources } = makeRefresher({ store, clusters, entities: ENTITIES, posture: { maxConcurrentCollections: 1 } });
+    wrap(sources);
+    // with a free slot, it runs
+    const east = refresher.tryRunCluster('east');
+    while (spy.active === 0) await sleep(5);
+    // the only slot is taken: west is handed back three times in a row, and runs the fourth time
+    for (let i = 0; i < 3; i++) await expect(refresher.tryRunCluster('west')).resolves.toBe('busy');
+    const west = refresher.tryRunCluster('west');
+    // a run of a cluster already going here is joined, never handed back
+    await expect(Promise.race([refresher.tryRunCluster('east'), sleep(50).then(() => 'waiting')])).resolves.toBe('waiting');
+    const [e, w] = await Promise.all([east, west]);
+    expect(e).not.toBe('busy');
+    expect(w).not.toBe('busy');
+    expect((w as Exclude<typeof w, 'busy'>).clusters.map(c => c.name)).toEqual(['west']);
+    expect(spy.maxActive).toBe(1);
+    expect(spy.started).toBe(2);
+    // with the slot free again, it runs at once
+    const central = await refresher.tryRunCluster('central');
+    expect(central).not.toBe('busy');
+  });
+
   it.each(databases.eachSupportedId())('stops and saves nothing when the scheduler aborts the run, %p', async id => {
     const knex = await databases.init(id);
     const clusters = await threeClusters();

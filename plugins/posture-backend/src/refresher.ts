@@ -69,6 +69,8 @@ export interface RefresherOptions {
  */
 export class PostureRefresher {
   private readonly running = new Map<string, Promise<RunSummary>>();
+  /** when this replica handed each cluster's task back (tryRunCluster), within the window */
+  private readonly handBacks = new Map<string, number[]>();
   private readonly slots: Slots;
   private readonly pssLevelOf: (checkId: string) => 'baseline' | 'restricted' | undefined;
 
@@ -83,7 +85,35 @@ export class PostureRefresher {
     return this.once('*', () => this.collectAndSave(this.options.sources, signal));
   }
 
-  /** Collects one cluster (a scheduled task's work); the signal is the scheduler's. */
+  /**
+   * A scheduled task's work: collects one cluster, or answers `'busy'` at once when every slot of
+   * this replica is taken, so the task can be handed to a replica with a free one
+   * (scheduling.ts, handBackTask). The scheduler gives a due task to whichever replica polls first,
+   * whatever its load: one replica claimed 21 of the fleet bench's 34 runs and queued them on its
+   * two slots while another ran 3. A cluster is handed back at most HAND_BACKS times per
+   * HAND_BACK_WINDOW_MS by this replica, so when every replica is full it still runs somewhere,
+   * after waiting for a slot as before.
+   */
+  tryRunCluster(name: string, signal?: AbortSignal): Promise<RunSummary | 'busy'> {
+    if (!this.running.has(name) && this.slots.full() && this.mayHandBack(name)) {
+      return Promise.resolve('busy');
+    }
+    return this.runCluster(name, signal);
+  }
+
+  private mayHandBack(name: string): boolean {
+    const now = Date.now();
+    const recent = (this.handBacks.get(name) ?? []).filter(t => now - t < HAND_BACK_WINDOW_MS);
+    if (recent.length >= HAND_BACKS) {
+      this.handBacks.delete(name);
+      return false;
+    }
+    recent.push(now);
+    this.handBacks.set(name, recent);
+    return true;
+  }
+
+  /** Collects one cluster, waiting for a slot; the signal is the scheduler's. */
   runCluster(name: string, signal?: AbortSignal): Promise<RunSummary> {
     const source = this.options.sources.find(s => s.name === name);
     if (!source) return Promise.reject(new Error(`No posture cluster named ${name}`));
@@ -362,6 +392,10 @@ export class PostureRefresher {
   }
 }
 
+/** hand-backs of one cluster's task per replica and window before it waits for a slot instead */
+const HAND_BACKS = 3;
+const HAND_BACK_WINDOW_MS = 120_000;
+
 /** entities scored between turns of the event loop */
 const YIELD_EVERY = 200;
 
@@ -377,6 +411,11 @@ class Slots {
 
   constructor(size: number) {
     this.free = Math.max(1, size);
+  }
+
+  /** whether an acquire now would wait */
+  full(): boolean {
+    return this.free === 0;
   }
 
   async acquire(signal?: AbortSignal): Promise<() => void> {

@@ -6,7 +6,7 @@ import { ConfigReader } from '@backstage/config';
 import { ConflictError } from '@backstage/errors';
 import express from 'express';
 import request from 'supertest';
-import { collectionTaskId, lockSchedulerRoutes, refreshTrigger, staggeredDelay } from './scheduling';
+import { collectionTaskId, handBackTask, lockSchedulerRoutes, refreshTrigger, staggeredDelay } from './scheduling';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'], disableDocker: true });
 
@@ -102,5 +102,70 @@ describe('staggeredDelay', () => {
   it('spreads the first runs of the cluster tasks over one interval', () => {
     const schedule = { initialDelay: { seconds: 5 }, frequency: { minutes: 10 } };
     expect([0, 1, 2, 3].map(i => staggeredDelay(schedule, i, 4).milliseconds)).toEqual([5_000, 155_000, 305_000, 455_000]);
+  });
+});
+
+describe('handBackTask', () => {
+  it('makes a task that returned without working due again at once, on the real scheduler', async () => {
+    const knex = await databases.init('SQLITE_3');
+    const scheduler = DefaultSchedulerService.create({
+      database: mockServices.database({ knex }),
+      logger: mockServices.logger.mock(),
+      metrics: metricsServiceMock.mock(),
+      rootLifecycle: mockServices.rootLifecycle.mock(),
+      pluginMetadata: { getId: () => 'posture' },
+      httpRouter: { use: () => {}, addAuthPolicy: () => {}, addWebSocketHandler: () => {} },
+    });
+    const logger = mockServices.logger.mock();
+    const stop = new AbortController();
+    const id = collectionTaskId('east');
+    const calls: number[] = [];
+    let handedBack: Promise<boolean> | undefined;
+    await scheduler.scheduleTask({
+      signal: stop.signal,
+      id,
+      // without the hand-back, the next run would be an hour away
+      frequency: { hours: 1 },
+      timeout: { minutes: 1 },
+      scope: 'global',
+      fn: async () => {
+        calls.push(Date.now());
+        // the first run finds no free slot and hands the task back, as plugin.ts does
+        if (calls.length === 1) handedBack = handBackTask(scheduler, id, logger, { delayMs: 50 });
+      },
+    });
+    try {
+      const deadline = Date.now() + 30_000;
+      while (calls.length < 2 && Date.now() < deadline) await new Promise(r => setTimeout(r, 100));
+      expect(calls).toHaveLength(2);
+      await expect(handedBack).resolves.toBe(true);
+      expect(logger.warn).not.toHaveBeenCalled();
+    } finally {
+      stop.abort();
+    }
+    // the scheduler polls for due tasks every 5 s
+  }, 40_000);
+
+  it('retries while the run is not yet released, and gives up with a warning on other errors', async () => {
+    const logger = mockServices.logger.mock();
+    let refusals = 2;
+    const triggerTask = jest.fn(async () => {
+      if (refusals-- > 0) throw new ConflictError('Task posture-collect:east is currently running');
+    });
+    await expect(handBackTask({ triggerTask }, 'posture-collect:east', logger, { delayMs: 1 })).resolves.toBe(true);
+    expect(triggerTask).toHaveBeenCalledTimes(3);
+
+    const broken = jest.fn(async () => {
+      throw new Error('database is gone');
+    });
+    await expect(handBackTask({ triggerTask: broken }, 'posture-collect:east', logger, { delayMs: 1 })).resolves.toBe(false);
+    expect(broken).toHaveBeenCalledTimes(1);
+    expect(logger.warn).toHaveBeenCalledWith(expect.stringMatching(/could not hand task posture-collect:east back.*database is gone/));
+
+    const stuck = jest.fn(async () => {
+      throw new ConflictError('running');
+    });
+    await expect(handBackTask({ triggerTask: stuck }, 'posture-collect:east', logger, { delayMs: 1, attempts: 3 })).resolves.toBe(false);
+    expect(stuck).toHaveBeenCalledTimes(3);
   });
 });

@@ -1,4 +1,4 @@
-import { SchedulerService } from '@backstage/backend-plugin-api';
+import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
 import { HumanDuration } from '@backstage/types';
 import { ConflictError, NotAllowedError } from '@backstage/errors';
 import { postureClusterReadPermission, postureRefreshPermission } from '@posture-dev/backstage-plugin-posture-common';
@@ -41,6 +41,39 @@ export function refreshTrigger(options: {
     }
     return undefined;
   };
+}
+
+/**
+ * Makes a task due again as soon as its current run has ended: the run returned without working
+ * (PostureRefresher.tryRunCluster answered 'busy'), and the next replica to poll, one with a free
+ * slot, claims it. The scheduler accepts a trigger only once the run's claim is released, which
+ * happens just after the task function returns, so this retries a refused trigger for a while.
+ * A replica killed in that moment leaves the cluster to its next interval, as a skipped run would.
+ */
+export function handBackTask(
+  scheduler: Pick<SchedulerService, 'triggerTask'>,
+  taskId: string,
+  logger: Pick<LoggerService, 'warn'>,
+  options: { attempts?: number; delayMs?: number } = {},
+): Promise<boolean> {
+  const attempts = options.attempts ?? 40;
+  const delayMs = options.delayMs ?? 250;
+  return (async () => {
+    for (let i = 0; i < attempts; i++) {
+      await new Promise(resolve => setTimeout(resolve, delayMs));
+      try {
+        await scheduler.triggerTask(taskId);
+        return true;
+      } catch (e) {
+        if (!(e instanceof ConflictError) && (e as Error).name !== 'ConflictError') {
+          logger.warn(`Posture could not hand task ${taskId} back to the scheduler: ${(e as Error).message}`);
+          return false;
+        }
+      }
+    }
+    logger.warn(`Posture could not hand task ${taskId} back to the scheduler: its run was not released`);
+    return false;
+  })();
 }
 
 /** the original trigger and cancel of each scheduler lockSchedulerRoutes patched */
