@@ -376,7 +376,7 @@ function rows(r) {
   if (r.fleet && !r.fleet.skipped && !r.fleet.error) {
     const f = r.fleet;
     const size = `${f.clusters} × ${f.objectsPerCluster}`;
-    add(`6. clusters collected exactly once in their first interval (${size})`, `${f.cycle1.clustersCollectedOnce}/${f.clusters}`, 'all', f.cycle1.clustersCollectedOnce === f.clusters);
+    add(`6. clusters collected exactly once per interval, cycle 1 (${size})`, `${f.cycle1.clustersCollectedOnce}/${f.clusters}`, 'all', f.cycle1.clustersCollectedOnce === f.clusters);
     if (f.cycle1.handBacks !== undefined) add('6. tasks handed back by a replica with no free slot, cycle 1', String(f.cycle1.handBacks), '', undefined);
     const objs = f.replicas.map(x => x.cycle1Objects);
     const mean = objs.reduce((a, b) => a + b, 0) / objs.length;

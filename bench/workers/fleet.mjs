@@ -26,6 +26,7 @@ const FREQUENCY = Number(process.env.BENCH_FLEET_FREQUENCY_S ?? 90);
 const TIMEOUT = Number(process.env.BENCH_FLEET_TIMEOUT_S ?? Math.floor(FREQUENCY / 2));
 const log = m => process.stderr.write(`[fleet] ${m}\n`);
 const sleep = ms => new Promise(r => setTimeout(r, ms));
+const pushTo = (map, key, value) => (map.has(key) ? map.get(key).push(value) : map.set(key, [value]));
 const p = (values, q) => {
   if (values.length === 0) return null;
   const v = Float64Array.from(values).sort();
@@ -221,8 +222,7 @@ async function main() {
   let killedRun;
   while (!victim) {
     for (const [, r] of active) {
-      // running for a second: not a task about to be handed back
-      if (r.at > t1 && r.replica !== 'r0' && Date.now() - r.at > 1000) {
+      if (r.at > t1 && r.replica !== 'r0') {
         victim = replicas.find(x => x.name === r.replica);
         killedRun = r;
         break;
@@ -259,22 +259,16 @@ async function main() {
     };
   });
   // the tasks are staggered over one interval, so cycle 1 (until every cluster has run) is longer than an
-  // interval and holds the first clusters' second runs: a cluster counts as collected exactly once when it
-  // ran once, successfully, in the interval that began with its first run
-  const perCluster = new Map();
-  const firstStart = new Map();
-  for (const r of runs) {
-    const first = firstStart.get(r.cluster);
-    if (r.startedAt >= t0 && (first === undefined || r.startedAt < first)) firstStart.set(r.cluster, r.startedAt);
-  }
-  for (const r of runs) {
-    const first = firstStart.get(r.cluster);
-    if (first !== undefined && r.startedAt >= first && r.startedAt < first + FREQUENCY * 1000) {
-      const n = perCluster.get(r.cluster) ?? { runs: 0, ok: 0 };
-      n.runs++;
-      if (r.ok) n.ok++;
-      perCluster.set(r.cluster, n);
-    }
+  // interval and holds the first clusters' second runs, one interval after their first. A cluster counts as
+  // collected exactly once per interval when its first run succeeded and no two of its runs started less
+  // than half an interval apart (a scheduler start is late by a poll at most, never early)
+  const byCluster = new Map();
+  for (const r of runs) if (r.startedAt >= t0 && r.startedAt < t1) pushTo(byCluster, r.cluster, r);
+  let collectedOnce = 0;
+  for (const list of byCluster.values()) {
+    list.sort((a, b) => a.startedAt - b.startedAt);
+    const spaced = list.every((r, i) => i === 0 || r.startedAt - list[i - 1].startedAt >= (FREQUENCY * 1000) / 2);
+    if (list[0].ok && spaced) collectedOnce++;
   }
   const result = {
     clusters: CLUSTERS,
@@ -286,11 +280,15 @@ async function main() {
     cycle1: {
       runs: cycle1.length,
       failed: cycle1.filter(r => !r.ok).length,
-      clustersCollectedOnce: [...perCluster.values()].filter(n => n.runs === 1 && n.ok === 1).length,
+      clustersCollectedOnce: collectedOnce,
       handBacks: handBacks.filter(x => x.startedAt >= t0 && x.startedAt < t1).length,
       durationsMs: { p50: p(cycle1.map(r => r.at - r.startedAt), 0.5), max: p(cycle1.map(r => r.at - r.startedAt), 1) },
     },
     replicas: perReplica,
+    // every run and hand-back, seconds from the first replica's start, for reading the split afterwards
+    runs: [...runs, ...handBacks]
+      .map(r => ({ replica: r.replica, cluster: r.cluster, startS: (r.startedAt - t0) / 1000, endS: (r.at - t0) / 1000, ok: r.ok ?? null, handedBack: Boolean(r.handedBack) }))
+      .sort((a, b) => a.startS - b.startS),
     entitiesGet: { clients: CLIENTS, requests: load.latencies.length, p50Ms: p(load.latencies, 0.5), p99Ms: p(load.latencies, 0.99), errors: load.errors.count },
     kill: {
       replica: victim.name,

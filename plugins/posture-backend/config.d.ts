@@ -70,7 +70,10 @@ export interface Config {
     removalGracePeriod?: HumanDuration | string;
     /** evaluate in worker threads, off the backend's event loop; default true */
     workerThreads?: boolean;
-    /** cluster collections one backend process runs at a time (each in its own thread); default 2 */
+    /**
+     * cluster collections one backend process runs at a time (each in its own thread); default 2.
+     * A replica at this limit hands a due cluster task back to the scheduler for another replica.
+     */
     maxConcurrentCollections?: number;
     /** days of score history to keep; default 365 */
     historyRetentionDays?: number;
