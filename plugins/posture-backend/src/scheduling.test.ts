@@ -5,10 +5,23 @@ import { metricsServiceMock } from '@backstage/backend-test-utils/alpha';
 import { ConfigReader } from '@backstage/config';
 import { ConflictError } from '@backstage/errors';
 import express from 'express';
+import { Knex } from 'knex';
 import request from 'supertest';
 import { collectionTaskId, handBackTask, lockSchedulerRoutes, refreshTrigger, staggeredDelay } from './scheduling';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'], disableDocker: true });
+
+/** Backstage's own scheduler on a test database; `mount` receives the routes it would mount. */
+function realScheduler(knex: Knex, mount: (handler: express.Handler) => void = () => {}) {
+  return DefaultSchedulerService.create({
+    database: mockServices.database({ knex }),
+    logger: mockServices.logger.mock(),
+    metrics: metricsServiceMock.mock(),
+    rootLifecycle: mockServices.rootLifecycle.mock(),
+    pluginMetadata: { getId: () => 'posture' },
+    httpRouter: { use: mount, addAuthPolicy: () => {}, addWebSocketHandler: () => {} },
+  });
+}
 
 describe('refreshTrigger', () => {
   it('triggers every task once per cooldown, and tells when to retry', async () => {
@@ -50,14 +63,7 @@ describe('lockSchedulerRoutes', () => {
   it("refuses the scheduler's own list, trigger and cancel routes, and still triggers for the plugin", async () => {
     const knex = await databases.init('SQLITE_3');
     let routes: express.Handler | undefined;
-    const scheduler = DefaultSchedulerService.create({
-      database: mockServices.database({ knex }),
-      logger: mockServices.logger.mock(),
-      metrics: metricsServiceMock.mock(),
-      rootLifecycle: mockServices.rootLifecycle.mock(),
-      pluginMetadata: { getId: () => 'posture' },
-      httpRouter: { use: h => (routes = h), addAuthPolicy: () => {}, addWebSocketHandler: () => {} },
-    });
+    const scheduler = realScheduler(knex, h => (routes = h));
     const tasks = lockSchedulerRoutes(scheduler);
     const stop = new AbortController();
     await tasks.scheduleTask({
@@ -108,14 +114,7 @@ describe('staggeredDelay', () => {
 describe('handBackTask', () => {
   it('makes a task that returned without working due again at once, on the real scheduler', async () => {
     const knex = await databases.init('SQLITE_3');
-    const scheduler = DefaultSchedulerService.create({
-      database: mockServices.database({ knex }),
-      logger: mockServices.logger.mock(),
-      metrics: metricsServiceMock.mock(),
-      rootLifecycle: mockServices.rootLifecycle.mock(),
-      pluginMetadata: { getId: () => 'posture' },
-      httpRouter: { use: () => {}, addAuthPolicy: () => {}, addWebSocketHandler: () => {} },
-    });
+    const scheduler = realScheduler(knex);
     const logger = mockServices.logger.mock();
     const stop = new AbortController();
     const id = collectionTaskId('east');
