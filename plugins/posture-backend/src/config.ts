@@ -47,6 +47,8 @@ export interface PostureConfig {
   workerThreads: boolean;
   /** cluster collections one backend process runs at a time */
   maxConcurrentCollections: number;
+  /** a replica already running this many collections hands a due cluster task back to the scheduler */
+  handBackWhenCollecting: number;
 }
 
 function durationMs(d: HumanDuration): number {
@@ -138,8 +140,17 @@ export function readPostureConfig(root: Config): PostureConfig {
     refreshCooldownMs: durationMs(duration(p, 'refreshCooldown', { minutes: 1 })),
     removalGraceMs: durationMs(duration(p, 'removalGracePeriod', { hours: 24 })),
     workerThreads: p?.getOptionalBoolean('workerThreads') ?? true,
-    maxConcurrentCollections: p?.getOptionalNumber('maxConcurrentCollections') ?? 2,
+    maxConcurrentCollections: wholeNumber(p, 'maxConcurrentCollections') ?? 2,
+    handBackWhenCollecting: wholeNumber(p, 'handBackWhenCollecting') ?? 1,
   };
+}
+
+/** `posture.<key>`, a whole number of at least 1 when set */
+function wholeNumber(p: Config | undefined, key: string): number | undefined {
+  const v = p?.getOptionalNumber(key);
+  if (v !== undefined && (!Number.isInteger(v) || v < 1))
+    throw new Error(`posture.${key} must be a whole number of at least 1, got ${v}`);
+  return v;
 }
 
 export { durationMs };

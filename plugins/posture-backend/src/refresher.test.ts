@@ -163,6 +163,28 @@ describe('PostureRefresher', () => {
     expect(central).not.toBe('busy');
   });
 
+  it('hands a task back while another collection runs here, unless configured to take two at once', async () => {
+    const knex = await databases.init('SQLITE_3');
+    const clusters = await threeClusters();
+    clusters[0].server.setFaults([{ fault: 'latency', ms: 300 }]);
+    const store = await PostureStore.fromKnex(knex);
+    // by default (2 slots, hand back at 1), a replica already collecting passes the task on
+    const busy = makeRefresher({ store, clusters, entities: ENTITIES });
+    const east = busy.refresher.tryRunCluster('east');
+    await expect(busy.refresher.tryRunCluster('west')).resolves.toBe('busy');
+    await east;
+    // handing back only when full, the second slot is used
+    const spread = makeRefresher({ store, clusters, entities: ENTITIES, posture: { handBackWhenCollecting: 2 } });
+    const { spy, wrap } = concurrencySpy();
+    wrap(spread.sources);
+    const runs = [spread.refresher.tryRunCluster('east')];
+    while (spy.active === 0) await sleep(5);
+    runs.push(spread.refresher.tryRunCluster('west'));
+    const summaries = await Promise.all(runs);
+    expect(summaries).not.toContain('busy');
+    expect(spy.maxActive).toBe(2);
+  });
+
   it.each(databases.eachSupportedId())('stops and saves nothing when the scheduler aborts the run, %p', async id => {
     const knex = await databases.init(id);
     const clusters = await threeClusters();

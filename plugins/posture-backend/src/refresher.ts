@@ -72,12 +72,15 @@ export class PostureRefresher {
   /** when this replica handed each cluster's task back (tryRunCluster), within the window */
   private readonly handBacks = new Map<string, number[]>();
   private readonly slots: Slots;
+  /** the load (collections running or waiting for a slot) at which tryRunCluster hands a task back */
+  private readonly handBackAt: number;
   private readonly pssLevelOf: (checkId: string) => 'baseline' | 'restricted' | undefined;
 
   constructor(private readonly options: RefresherOptions) {
     const levels = new Map(options.checks.map(c => [c.meta.id, c.meta.pssLevel]));
     this.pssLevelOf = id => levels.get(id);
     this.slots = new Slots(options.config.maxConcurrentCollections);
+    this.handBackAt = Math.min(options.config.handBackWhenCollecting, this.slots.size);
   }
 
   /** Collects every cluster now, or joins the all-cluster run already in progress in this process. */
@@ -86,16 +89,18 @@ export class PostureRefresher {
   }
 
   /**
-   * A scheduled task's work: collects one cluster, or answers `'busy'` at once when every slot of
-   * this replica is taken, so the task can be handed to a replica with a free one
-   * (scheduling.ts, handBackTask). The scheduler gives a due task to whichever replica polls first,
-   * whatever its load: one replica claimed 21 of the fleet bench's 34 runs and queued them on its
-   * two slots while another ran 3. A cluster is handed back at most HAND_BACKS times per
-   * HAND_BACK_WINDOW_MS by this replica, so when every replica is full it still runs somewhere,
-   * after waiting for a slot as before.
+   * A scheduled task's work: collects one cluster, or answers `'busy'` at once when this replica is
+   * already running `handBackWhenCollecting` collections (default 1) or every slot is taken, so the
+   * task can go to a less busy replica (scheduling.ts, handBackTask). The scheduler gives a due task
+   * to whichever replica polls first, whatever its load, and a replica's polls keep the phase of its
+   * first one: the replica that registered the tasks, whose polling starts when the first is due,
+   * polls just after every due time. Handing back only when full, one replica still ran 18 of the
+   * fleet bench's 31 runs and another 5. A cluster is handed back at most HAND_BACKS times per
+   * HAND_BACK_WINDOW_MS by this replica, so when every replica is busy it still runs somewhere,
+   * after waiting for a slot if need be.
    */
   tryRunCluster(name: string, signal?: AbortSignal): Promise<RunSummary | 'busy'> {
-    if (!this.running.has(name) && this.slots.full() && this.mayHandBack(name)) {
+    if (!this.running.has(name) && this.slots.load() >= this.handBackAt && this.mayHandBack(name)) {
       return Promise.resolve('busy');
     }
     return this.runCluster(name, signal);
@@ -406,16 +411,18 @@ function configFor(configs: ClusterConfig[] | undefined, source: ClusterSource):
 
 /** A counting semaphore whose waiters leave when their signal aborts. */
 class Slots {
+  readonly size: number;
   private free: number;
   private readonly waiters: (() => void)[] = [];
 
   constructor(size: number) {
-    this.free = Math.max(1, size);
+    this.size = Math.max(1, size);
+    this.free = this.size;
   }
 
-  /** whether an acquire now would wait */
-  full(): boolean {
-    return this.free === 0;
+  /** holders and waiters */
+  load(): number {
+    return this.size - this.free + this.waiters.length;
   }
 
   async acquire(signal?: AbortSignal): Promise<() => void> {
