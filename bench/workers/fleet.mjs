@@ -129,9 +129,26 @@ async function bytesPerCycle(servers) {
   return { ...out, ratio: out.full / out.metadataOnly };
 }
 
+// what a run has started, so that a failed run (an exception anywhere in main) stops and removes it too
+const started = { servers: [], replicas: [], load: undefined, db: undefined, fresh: undefined, dir: undefined };
+let tornDown = false;
+async function teardown() {
+  if (tornDown) return;
+  tornDown = true;
+  const { servers, replicas, load, db, fresh, dir } = started;
+  await load?.stop().catch(() => {});
+  for (const r of replicas) if (r.alive) r.child.stdin.end();
+  if (replicas.length) await sleep(1000);
+  for (const r of replicas) if (r.alive) r.child.kill('SIGKILL');
+  await db?.destroy().catch(() => {});
+  await fresh?.drop().catch(e => log(`could not drop ${fresh.name}: ${e.message}`));
+  await Promise.all(servers.map(s => s.stop().catch(() => {})));
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+}
+
 async function main() {
   log(`${CLUSTERS} clusters × ${OBJECTS} objects, ${REPLICAS} replicas, every ${FREQUENCY}s (timeout ${TIMEOUT}s)`);
-  const servers = [];
+  const servers = started.servers;
   for (let c = 0; c < CLUSTERS; c++) {
     const s = await startServerWorker('workers/kubeServer.mjs', [String(OBJECTS), String(100 + c)], { label: `cluster-${c}` });
     servers.push({ ...s, name: `cluster-${c}` });
@@ -141,10 +158,10 @@ async function main() {
   log(`bytes per cycle: full ${bytes.full}, metadata-only ${bytes.metadataOnly} (${bytes.ratio.toFixed(1)}×)`);
 
   const knex = backendRequire('knex');
-  const fresh = await freshPgDatabase('posture_fleet');
+  const fresh = (started.fresh = await freshPgDatabase('posture_fleet'));
   const dbUrl = fresh.url;
-  const db = knex({ client: 'pg', connection: dbUrl, pool: { min: 0, max: 2 } });
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'posture-fleet-'));
+  const db = (started.db = knex({ client: 'pg', connection: dbUrl, pool: { min: 0, max: 2 } }));
+  const dir = (started.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'posture-fleet-')));
   const entityCount = Math.ceil(OBJECTS / 6);
   fs.writeFileSync(path.join(dir, 'entities.json'), JSON.stringify(generateEntities(entityCount)));
   const fleetFile = path.join(dir, 'fleet.json');
@@ -172,21 +189,12 @@ async function main() {
       }
     },
   };
-  const replicas = [];
+  const replicas = started.replicas;
   // the first replica runs the migrations, so the others never race them
   replicas.push(await startReplica('r0', fleetFile, dbUrl, true, state));
   for (let i = 1; i < REPLICAS; i++) replicas.push(await startReplica(`r${i}`, fleetFile, dbUrl, false, state));
   log(`replicas up: ${replicas.map(r => r.url).join(', ')}`);
-  const load = startLoad(replicas, entityCount, () => active.size > 0);
-  const teardown = async () => {
-    for (const r of replicas) if (r.alive) r.child.stdin.end();
-    await sleep(1000);
-    for (const r of replicas) if (r.alive) r.child.kill('SIGKILL');
-    await db.destroy();
-    await fresh.drop();
-    await Promise.all(servers.map(s => s.stop()));
-    fs.rmSync(dir, { recursive: true, force: true });
-  };
+  const load = (started.load = startLoad(replicas, entityCount, () => active.size > 0));
 
   const completed = since => new Set(runs.filter(r => r.ok && r.startedAt >= since).map(r => r.cluster));
   const t0 = Date.now();
@@ -305,7 +313,8 @@ async function main() {
   report(result);
 }
 
-main().catch(e => {
+main().catch(async e => {
   process.stderr.write(`${e.stack ?? e}\n`);
+  await teardown().catch(() => {});
   process.exit(1);
 });
