@@ -397,13 +397,17 @@ function rows(r) {
     add('6. history rows before / after the kill', `${f.kill.historyRowsBefore} / ${f.kill.historyRowsAfter}`, 'none lost', f.kill.historyRowsAfter >= f.kill.historyRowsBefore);
   }
   if (r.scan && !r.scan.error) {
-    const c = r.scan;
-    add(
-      `6. posture scan wall ms, ${c.workloads} workloads in one ${c.megabytes} MB YAML file (${c.results} results, ${c.resultsWithoutLine} without file:line)`,
-      mmm(c.wallMs),
-      c.workloads === 10_000 ? `≤ ${TARGETS.scanMs10k}` : '',
-      c.workloads === 10_000 ? c.wallMs.median <= TARGETS.scanMs10k && c.resultsWithoutLine === 0 : undefined,
-    );
+    // the issue's target names one 13 MB file of 10,000 workloads: the first file; the second, with the
+    // objects related to them, is reported beside it
+    for (const [i, c] of r.scan.files.entries()) {
+      const gated = i === 0 && c.workloads === 10_000;
+      add(
+        `6. posture scan wall ms, ${c.workloads} ${c.label} in one ${c.megabytes} MB YAML file (${c.results} results, ${c.resultsWithoutLine} without file:line)`,
+        mmm(c.wallMs),
+        gated ? `≤ ${TARGETS.scanMs10k}` : '',
+        gated ? c.wallMs.median <= TARGETS.scanMs10k && c.resultsWithoutLine === 0 : undefined,
+      );
+    }
   }
   if (r.save && !r.save.skipped && !r.save.error) {
     const v = r.save;
