@@ -177,7 +177,7 @@ async function main() {
   );
 
   const runs = [];
-  // tasks a replica with no free slot handed back to the scheduler without running them
+  // tasks a replica handed back to the scheduler without running them (full, or another was less loaded)
   const handBacks = [];
   const active = new Map();
   const state = {

@@ -15,6 +15,7 @@ const fleet = JSON.parse(fs.readFileSync(fleetFile, 'utf8'));
 const { node } = backend();
 const { PostureStore } = backendRequire('./src/store');
 const { PostureRefresher } = backendRequire('./src/refresher');
+const { DatabaseLoadBoard } = backendRequire('./src/replicaLoads');
 const { createRouter } = backendRequire('./src/service/router');
 const { readPostureConfig } = backendRequire('./src/config');
 const { createClusterSource } = backendRequire('./src/clusters/createSource');
@@ -75,6 +76,8 @@ const refresher = new PostureRefresher({
   config,
   checks,
   onRegressions: async () => {},
+  // as plugin.ts does: each replica publishes its collection load
+  loads: new DatabaseLoadBoard(knex, { liveMs: 30_000 }),
 });
 
 const eld = monitorEventLoopDelay({ resolution: 10 });
@@ -97,6 +100,13 @@ const scheduler = DefaultSchedulerService.create({
   pluginMetadata: { getId: () => 'posture' },
   httpRouter: { use() {}, addAuthPolicy() {} },
 });
+await scheduler.scheduleTask({
+  id: 'posture-replica-load',
+  scope: 'local',
+  frequency: { seconds: 10 },
+  timeout: { seconds: 10 },
+  fn: () => refresher.publishLoad(),
+});
 for (const [i, c] of config.clusters.entries()) {
   await scheduler.scheduleTask({
     id: collectionTaskId(c.name),
@@ -113,7 +123,7 @@ for (const [i, c] of config.clusters.entries()) {
       const startedAt = Date.now();
       out('RUN', { cluster: c.name, phase: 'start', at: startedAt });
       try {
-        // as plugin.ts does: a replica whose slots are all taken hands the task back
+        // as plugin.ts does: a replica that is full, or sees a less loaded one, hands the task back
         const s = await refresher.tryRunCluster(c.name, signal);
         if (s === 'busy') {
           out('RUN', { cluster: c.name, phase: 'end', at: Date.now(), startedAt, handedBack: true });

@@ -72,16 +72,10 @@ export interface Config {
     workerThreads?: boolean;
     /**
      * cluster collections one backend process runs at a time (each in its own thread); default 2.
-     * A replica at this limit waits for a slot.
+     * A replica at this limit, or one that sees a less loaded replica, hands a due cluster task back
+     * to the scheduler for another replica (docs/architecture.md).
      */
     maxConcurrentCollections?: number;
-    /**
-     * a replica already running (or waiting to run) this many collections hands a due cluster task
-     * back to the scheduler, so a less busy replica takes it; default 1, so an idle replica is
-     * preferred. Each replica hands a cluster back at most 3 times in 2 minutes, then runs it. With a
-     * single replica, set it to `maxConcurrentCollections` to skip the hand-backs (a few seconds each).
-     */
-    handBackWhenCollecting?: number;
     /** days of score history to keep; default 365 */
     historyRetentionDays?: number;
     /** send a notification to the owner when an entity's grade or level drops; default true */

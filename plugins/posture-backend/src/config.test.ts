@@ -49,20 +49,12 @@ describe('a manifests cluster in app-config', () => {
 describe('collection limits of a replica', () => {
   const read = (posture: object) => readPostureConfig(new ConfigReader({ posture: { useKubernetesClusters: false, ...posture } }));
 
-  it('defaults to two collections at a time, handing tasks back while one runs', () => {
-    expect(read({})).toMatchObject({ maxConcurrentCollections: 2, handBackWhenCollecting: 1 });
-    expect(read({ maxConcurrentCollections: 4, handBackWhenCollecting: 3 })).toMatchObject({
-      maxConcurrentCollections: 4,
-      handBackWhenCollecting: 3,
-    });
+  it('defaults to two collections at a time', () => {
+    expect(read({}).maxConcurrentCollections).toBe(2);
+    expect(read({ maxConcurrentCollections: 4 }).maxConcurrentCollections).toBe(4);
   });
 
-  it.each([
-    ['maxConcurrentCollections', 0],
-    ['maxConcurrentCollections', 2.5],
-    ['handBackWhenCollecting', 0],
-    ['handBackWhenCollecting', -1],
-  ])('refuses posture.%s of %p', (key, v) => {
-    expect(() => read({ [key]: v })).toThrow(`posture.${key} must be a whole number of at least 1, got ${v}`);
+  it.each([0, -1, 2.5])('refuses posture.maxConcurrentCollections of %p', v => {
+    expect(() => read({ maxConcurrentCollections: v })).toThrow(`posture.maxConcurrentCollections must be a whole number of at least 1, got ${v}`);
   });
 });

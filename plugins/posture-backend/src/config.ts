@@ -47,8 +47,6 @@ export interface PostureConfig {
   workerThreads: boolean;
   /** cluster collections one backend process runs at a time */
   maxConcurrentCollections: number;
-  /** a replica already running this many collections hands a due cluster task back to the scheduler */
-  handBackWhenCollecting: number;
 }
 
 function durationMs(d: HumanDuration): number {
@@ -141,7 +139,6 @@ export function readPostureConfig(root: Config): PostureConfig {
     removalGraceMs: durationMs(duration(p, 'removalGracePeriod', { hours: 24 })),
     workerThreads: p?.getOptionalBoolean('workerThreads') ?? true,
     maxConcurrentCollections: wholeNumber(p, 'maxConcurrentCollections') ?? 2,
-    handBackWhenCollecting: wholeNumber(p, 'handBackWhenCollecting') ?? 1,
   };
 }
 

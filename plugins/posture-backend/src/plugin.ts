@@ -18,6 +18,7 @@ import { PostureRefresher } from './refresher';
 import { createRouter } from './service/router';
 import { PostureStore } from './store';
 import { notifyRegressions } from './notify';
+import { DatabaseLoadBoard } from './replicaLoads';
 import { collectionTaskId, handBackTask, lockSchedulerRoutes, refreshTrigger, staggeredDelay } from './scheduling';
 import { CatalogOrgDirectory } from './org/directory';
 import { workerEntry } from './worker/runInWorker';
@@ -27,6 +28,8 @@ import { notifyCampaignDeadlines } from './campaigns/notify';
 import { CampaignNoticeStore, CampaignStateStore } from './store/campaigns';
 
 const CAMPAIGN_TASK_ID = 'posture-campaign-deadlines';
+/** how often an idle replica publishes its collection load; three missed beats and it counts as gone */
+const LOAD_HEARTBEAT_SECONDS = 10;
 
 /**
  * Posture backend: collects every configured cluster on a schedule, scores
@@ -47,6 +50,7 @@ export const posturePlugin = createBackendPlugin({
         logger: coreServices.logger,
         database: coreServices.database,
         scheduler: coreServices.scheduler,
+        lifecycle: coreServices.lifecycle,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
         auth: coreServices.auth,
@@ -60,6 +64,7 @@ export const posturePlugin = createBackendPlugin({
         logger,
         database,
         scheduler,
+        lifecycle,
         httpRouter,
         httpAuth,
         auth,
@@ -106,7 +111,10 @@ export const posturePlugin = createBackendPlugin({
             'Posture: this scheduler lists its tasks at /api/posture/.backstage/scheduler/v1/tasks to any signed-in user (cluster names and last errors)',
           );
         }
+        // each replica publishes its collection load, so one that wins a claim can see a less loaded one
+        const loads = new DatabaseLoadBoard(await database.getClient(), { liveMs: 3 * LOAD_HEARTBEAT_SECONDS * 1000 });
         const refresher = new PostureRefresher({
+          loads,
           sources,
           clusterConfigs: postureConfig.clusters,
           store,
@@ -122,6 +130,16 @@ export const posturePlugin = createBackendPlugin({
 
         // one global task per cluster: replicas share the fleet through the scheduler's table, each
         // task runs on one replica at a time, and its timeout and cancel reach the run as the signal
+        if (sources.length > 0) {
+          await scheduler.scheduleTask({
+            id: 'posture-replica-load',
+            scope: 'local',
+            frequency: { seconds: LOAD_HEARTBEAT_SECONDS },
+            timeout: { seconds: LOAD_HEARTBEAT_SECONDS },
+            fn: () => refresher.publishLoad(),
+          });
+          lifecycle.addShutdownHook(() => loads.close().catch(() => {}));
+        }
         const taskIds: string[] = [];
         for (const [i, source] of sources.entries()) {
           const id = collectionTaskId(source.name);
@@ -133,7 +151,7 @@ export const posturePlugin = createBackendPlugin({
             initialDelay: staggeredDelay(postureConfig.schedule, i, sources.length),
             scope: 'global',
             fn: async signal => {
-              // a replica whose slots are all taken hands the task to one with a free slot
+              // a replica that is full, or sees a less loaded one, hands the task to another
               if ((await refresher.tryRunCluster(source.name, signal)) === 'busy') {
                 void handBackTask(tasks, id, logger);
               }

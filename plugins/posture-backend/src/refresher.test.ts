@@ -14,6 +14,7 @@ import {
 } from './__testUtils__/harness';
 import { ClusterSource } from './clusters/types';
 import { PostureStore } from './store';
+import { ReplicaLoad } from './replicaLoads';
 import { KubeApiTestServer } from './testUtils';
 
 jest.setTimeout(60_000);
@@ -163,26 +164,53 @@ describe('PostureRefresher', () => {
     expect(central).not.toBe('busy');
   });
 
-  it('hands a task back while another collection runs here, unless configured to take two at once', async () => {
+  it('hands a task back when another replica is less loaded, and publishes its own load', async () => {
     const knex = await databases.init('SQLITE_3');
     const clusters = await threeClusters();
     clusters[0].server.setFaults([{ fault: 'latency', ms: 300 }]);
     const store = await PostureStore.fromKnex(knex);
-    // by default (2 slots, hand back at 1), a replica already collecting passes the task on
-    const busy = makeRefresher({ store, clusters, entities: ENTITIES });
-    const east = busy.refresher.tryRunCluster('east');
-    await expect(busy.refresher.tryRunCluster('west')).resolves.toBe('busy');
-    await east;
-    // handing back only when full, the second slot is used
-    const spread = makeRefresher({ store, clusters, entities: ENTITIES, posture: { handBackWhenCollecting: 2 } });
+    const published: ReplicaLoad[] = [];
+    let others: ReplicaLoad[] = [];
+    const loads = {
+      publish: async (l: ReplicaLoad) => void published.push(l),
+      others: async () => others,
+    };
+    const { refresher, sources } = makeRefresher({ store, clusters, entities: ENTITIES, loads, posture: { maxConcurrentCollections: 3 } });
     const { spy, wrap } = concurrencySpy();
-    wrap(spread.sources);
-    const runs = [spread.refresher.tryRunCluster('east')];
+    wrap(sources);
+    // alone, or beside a replica as loaded as this one, it runs
+    const east = refresher.tryRunCluster('east');
     while (spy.active === 0) await sleep(5);
-    runs.push(spread.refresher.tryRunCluster('west'));
-    const summaries = await Promise.all(runs);
+    others = [{ running: 1, busyMs: 60_000 }];
+    const west = refresher.tryRunCluster('west');
+    while (spy.active < 2) await sleep(5);
+    // a replica running fewer collections takes the next one
+    others = [{ running: 1, busyMs: 60_000 }, { running: 1, busyMs: 0 }];
+    await expect(refresher.tryRunCluster('central')).resolves.toBe('busy');
+    const summaries = await Promise.all([east, west]);
     expect(summaries).not.toContain('busy');
-    expect(spy.maxActive).toBe(2);
+    expect(published.at(-1)).toEqual({ running: 0, busyMs: expect.any(Number) });
+    expect(published.at(-1)!.busyMs).toBeGreaterThan(0);
+    // idle again: one that collected for less time in the last interval takes it
+    others = [{ running: 0, busyMs: 0 }];
+    await expect(refresher.tryRunCluster('central')).resolves.toBe('busy');
+    // one whose load cannot be read is not waited for
+    const failing = makeRefresher({
+      store,
+      clusters,
+      entities: ENTITIES,
+      loads: { publish: async () => {}, others: async () => Promise.reject(new Error('database gone')) },
+    });
+    await expect(failing.refresher.tryRunCluster('central')).resolves.not.toBe('busy');
+  });
+
+  it('counts the time spent collecting within the last interval only', () => {
+    const { refresher } = makeRefresher({ store: {} as PostureStore, clusters: [], entities: [], posture: { schedule: { frequency: { seconds: 100 } } } });
+    const busy = (refresher as unknown as { busy: { start: number; end?: number }[] }).busy;
+    busy.push({ start: 0, end: 50_000 }, { start: 120_000, end: 150_000 }, { start: 190_000 });
+    // at 200 s the interval is 100-200 s: the first run has left it, the second counts whole, the third so far
+    expect(refresher.load(200_000)).toEqual({ running: 0, busyMs: 40_000 });
+    expect(busy).toHaveLength(2);
   });
 
   it.each(databases.eachSupportedId())('stops and saves nothing when the scheduler aborts the run, %p', async id => {

@@ -12,11 +12,12 @@ import {
   scoreResults,
 } from '@posture-dev/backstage-plugin-posture-common';
 import { Check } from '@posture-dev/backstage-plugin-posture-node';
-import { ClusterConfig, PostureConfig } from './config';
+import { ClusterConfig, PostureConfig, durationMs } from './config';
 import { CollectionOutcome, collectCluster } from './clusters/collect';
 import { ClusterSource } from './clusters/types';
 import { entitySelector, markSharedClaims } from './mapping';
 import { PostureRunStore, Regression } from './runStoreApi';
+import { LoadBoard, ReplicaLoad, lessLoaded } from './replicaLoads';
 import { EntityInCluster } from './worker/clusterJob';
 
 /** Catalog kinds that run workloads. */
@@ -57,6 +58,11 @@ export interface RefresherOptions {
   checks: Check[];
   /** told about grade or level drops; defaults to logging them */
   onRegressions?: (regressions: Regression[]) => Promise<void>;
+  /**
+   * where this replica publishes its collection load and reads the other replicas'; without it, a
+   * replica hands a task back only when every slot is taken
+   */
+  loads?: LoadBoard;
 }
 
 /**
@@ -72,15 +78,14 @@ export class PostureRefresher {
   /** when this replica handed each cluster's task back (tryRunCluster), within the window */
   private readonly handBacks = new Map<string, number[]>();
   private readonly slots: Slots;
-  /** the load (collections running or waiting for a slot) at which tryRunCluster hands a task back */
-  private readonly handBackAt: number;
+  /** this replica's collections (start and end times) that may fall within the last interval */
+  private readonly busy: { start: number; end?: number }[] = [];
   private readonly pssLevelOf: (checkId: string) => 'baseline' | 'restricted' | undefined;
 
   constructor(private readonly options: RefresherOptions) {
     const levels = new Map(options.checks.map(c => [c.meta.id, c.meta.pssLevel]));
     this.pssLevelOf = id => levels.get(id);
     this.slots = new Slots(options.config.maxConcurrentCollections);
-    this.handBackAt = Math.min(options.config.handBackWhenCollecting, this.slots.size);
   }
 
   /** Collects every cluster now, or joins the all-cluster run already in progress in this process. */
@@ -89,21 +94,57 @@ export class PostureRefresher {
   }
 
   /**
-   * A scheduled task's work: collects one cluster, or answers `'busy'` at once when this replica is
-   * already running `handBackWhenCollecting` collections (default 1) or every slot is taken, so the
-   * task can go to a less busy replica (scheduling.ts, handBackTask). The scheduler gives a due task
-   * to whichever replica polls first, whatever its load, and a replica's polls keep the phase of its
-   * first one: the replica that registered the tasks, whose polling starts when the first is due,
-   * polls just after every due time. Handing back only when full, one replica still ran 18 of the
-   * fleet bench's 31 runs and another 5. A cluster is handed back at most HAND_BACKS times per
-   * HAND_BACK_WINDOW_MS by this replica, so when every replica is busy it still runs somewhere,
-   * after waiting for a slot if need be.
+   * A scheduled task's work: collects one cluster, or answers `'busy'` at once so the task can go to
+   * another replica (scheduling.ts, handBackTask): when every slot of this replica is taken, or when
+   * another live replica is less loaded (fewer collections, or as many and less time collecting in
+   * the last interval; `lessLoaded`). The scheduler gives a due task to whichever replica polls first,
+   * whatever its load, and a replica's polls keep the phase of its first one: the replica that
+   * registered the tasks, whose polling starts when the first is due, polls just after every due time
+   * and wins nearly every claim. The fleet bench's split was 21 / 10 / 3 runs with no hand-back,
+   * 18 / 8 / 5 handing back only when full, and 14 / 12 / 4 handing back while collecting (each next
+   * poller in phase order took what the one before it gave back). A cluster is handed back at most
+   * HAND_BACKS times per HAND_BACK_WINDOW_MS by this replica, so it still runs somewhere when the
+   * loads it reads are stale or every replica is busy.
    */
-  tryRunCluster(name: string, signal?: AbortSignal): Promise<RunSummary | 'busy'> {
-    if (!this.running.has(name) && this.slots.load() >= this.handBackAt && this.mayHandBack(name)) {
-      return Promise.resolve('busy');
+  async tryRunCluster(name: string, signal?: AbortSignal): Promise<RunSummary | 'busy'> {
+    if (!this.running.has(name) && (await this.anotherShouldTake()) && this.mayHandBack(name)) {
+      return 'busy';
     }
     return this.runCluster(name, signal);
+  }
+
+  /** This replica's load: what it publishes, and what it compares with the others'. */
+  load(now = Date.now()): ReplicaLoad {
+    const since = now - durationMs(this.options.config.schedule.frequency);
+    let busyMs = 0;
+    for (let i = this.busy.length - 1; i >= 0; i--) {
+      const { start, end = now } = this.busy[i];
+      if (end < since) this.busy.splice(i, 1);
+      else busyMs += end - Math.max(start, since);
+    }
+    return { running: this.slots.load(), busyMs };
+  }
+
+  /** Publishes this replica's load (on a heartbeat, and whenever a collection starts or ends). */
+  async publishLoad(): Promise<void> {
+    try {
+      await this.options.loads?.publish(this.load());
+    } catch (e) {
+      this.options.logger.warn(`Posture: could not publish this replica's collection load: ${(e as Error).message}`);
+    }
+  }
+
+  private async anotherShouldTake(): Promise<boolean> {
+    if (this.slots.full()) return true;
+    if (!this.options.loads) return false;
+    const mine = this.load();
+    try {
+      return (await this.options.loads.others()).some(other => lessLoaded(other, mine));
+    } catch (e) {
+      // without the others' loads, run it here rather than pass it around blind
+      this.options.logger.warn(`Posture: could not read the other replicas' collection loads: ${(e as Error).message}`);
+      return false;
+    }
   }
 
   private mayHandBack(name: string): boolean {
@@ -125,11 +166,17 @@ export class PostureRefresher {
     return this.once(name, async () => {
       // one replica may claim many due tasks at once; its memory and CPU stay bounded by running
       // only a few of them at a time (the wait counts against the task's timeout)
-      const release = await this.slots.acquire(signal);
+      const acquired = this.slots.acquire(signal);
+      void this.publishLoad();
+      const release = await acquired;
+      const busy: { start: number; end?: number } = { start: Date.now() };
+      this.busy.push(busy);
       try {
         return await this.collectAndSave([source], signal);
       } finally {
+        busy.end = Date.now();
         release();
+        void this.publishLoad();
       }
     });
   }
@@ -418,6 +465,11 @@ class Slots {
   constructor(size: number) {
     this.size = Math.max(1, size);
     this.free = this.size;
+  }
+
+  /** whether an acquire now would wait */
+  full(): boolean {
+    return this.free === 0;
   }
 
   /** holders and waiters */

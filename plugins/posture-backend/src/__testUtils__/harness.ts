@@ -22,6 +22,7 @@ import { COLLECTED_KINDS } from '../clusters/kinds';
 import { posturePlugin } from '../plugin';
 import { PostureRefresher } from '../refresher';
 import { PostureRunStore } from '../runStoreApi';
+import { LoadBoard } from '../replicaLoads';
 import { KubeApiTestServer, startKubeApiTestServer } from '../testUtils';
 
 /**
@@ -261,6 +262,8 @@ export function makeRefresher(options: {
   posture?: Record<string, unknown>;
   /** instead of a catalog mock holding `entities` */
   catalog?: CatalogService;
+  /** the replicas' load board */
+  loads?: LoadBoard;
 }) {
   const sources = options.clusters.map(
     c => new KubernetesClusterSource(clusterConfig(c.name, c.server, c.options)),
@@ -275,6 +278,7 @@ export function makeRefresher(options: {
       logger: mockServices.logger.mock(),
       config: readPostureConfig(new ConfigReader({ posture: { notifyOnRegression: false, ...options.posture } })),
       checks: builtInChecks,
+      loads: options.loads,
     }),
   };
 }
