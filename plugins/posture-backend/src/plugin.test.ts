@@ -68,6 +68,8 @@ describe('posture backend', () => {
       expect(anonymous.status).toBe(401);
 
       await backend.refresh();
+      // this replica published its collection load for the others to read
+      expect(await knex('posture_replica_loads').select('running')).toEqual([{ running: expect.any(Number) }]);
 
       // shop runs in two clusters: one scorecard per cluster plus the combined one
       const shop = await backend.entity('shop');
