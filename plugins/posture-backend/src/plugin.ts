@@ -128,8 +128,7 @@ export const posturePlugin = createBackendPlugin({
             : undefined,
         });
 
-        // one global task per cluster: replicas share the fleet through the scheduler's table, each
-        // task runs on one replica at a time, and its timeout and cancel reach the run as the signal
+        // this replica's load, published while it idles too, so that the others can see it is free
         if (sources.length > 0) {
           await scheduler.scheduleTask({
             id: 'posture-replica-load',
@@ -140,6 +139,8 @@ export const posturePlugin = createBackendPlugin({
           });
           lifecycle.addShutdownHook(() => loads.close().catch(() => {}));
         }
+        // one global task per cluster: replicas share the fleet through the scheduler's table, each
+        // task runs on one replica at a time, and its timeout and cancel reach the run as the signal
         const taskIds: string[] = [];
         for (const [i, source] of sources.entries()) {
           const id = collectionTaskId(source.name);
