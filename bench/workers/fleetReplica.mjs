@@ -15,7 +15,7 @@ const fleet = JSON.parse(fs.readFileSync(fleetFile, 'utf8'));
 const { node } = backend();
 const { PostureStore } = backendRequire('./src/store');
 const { PostureRefresher } = backendRequire('./src/refresher');
-const { DatabaseLoadBoard } = backendRequire('./src/replicaLoads');
+const { DatabaseLoadBoard, scheduleLoadHeartbeat } = backendRequire('./src/replicaLoads');
 const { createRouter } = backendRequire('./src/service/router');
 const { readPostureConfig } = backendRequire('./src/config');
 const { createClusterSource } = backendRequire('./src/clusters/createSource');
@@ -77,7 +77,7 @@ const refresher = new PostureRefresher({
   checks,
   onRegressions: async () => {},
   // as plugin.ts does: each replica publishes its collection load
-  loads: new DatabaseLoadBoard(knex, { liveMs: 30_000 }),
+  loads: new DatabaseLoadBoard(knex),
 });
 
 const eld = monitorEventLoopDelay({ resolution: 10 });
@@ -100,13 +100,7 @@ const scheduler = DefaultSchedulerService.create({
   pluginMetadata: { getId: () => 'posture' },
   httpRouter: { use() {}, addAuthPolicy() {} },
 });
-await scheduler.scheduleTask({
-  id: 'posture-replica-load',
-  scope: 'local',
-  frequency: { seconds: 10 },
-  timeout: { seconds: 10 },
-  fn: () => refresher.publishLoad(),
-});
+await scheduleLoadHeartbeat(scheduler, () => refresher.publishLoad());
 for (const [i, c] of config.clusters.entries()) {
   await scheduler.scheduleTask({
     id: collectionTaskId(c.name),

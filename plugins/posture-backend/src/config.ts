@@ -138,15 +138,14 @@ export function readPostureConfig(root: Config): PostureConfig {
     refreshCooldownMs: durationMs(duration(p, 'refreshCooldown', { minutes: 1 })),
     removalGraceMs: durationMs(duration(p, 'removalGracePeriod', { hours: 24 })),
     workerThreads: p?.getOptionalBoolean('workerThreads') ?? true,
-    maxConcurrentCollections: wholeNumber(p, 'maxConcurrentCollections') ?? 2,
+    maxConcurrentCollections: wholeNumber(p, 'maxConcurrentCollections', 'posture.maxConcurrentCollections') ?? 2,
   };
 }
 
-/** `posture.<key>`, a whole number of at least 1 when set */
-function wholeNumber(p: Config | undefined, key: string): number | undefined {
-  const v = p?.getOptionalNumber(key);
-  if (v !== undefined && (!Number.isInteger(v) || v < 1))
-    throw new Error(`posture.${key} must be a whole number of at least 1, got ${v}`);
+/** `key` of `c`, a whole number of at least 1 when set; `label` names it in the error */
+function wholeNumber(c: Config | undefined, key: string, label: string): number | undefined {
+  const v = c?.getOptionalNumber(key);
+  if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new Error(`${label} must be a whole number of at least 1, got ${v}`);
   return v;
 }
 
@@ -158,12 +157,7 @@ const MB = 1024 * 1024;
 function manifestLimits(c: Config, name: string): Pick<ManifestsClusterConfig, 'limits'> {
   const l = c.getOptionalConfig('limits');
   if (!l) return {};
-  const positive = (key: string) => {
-    const v = l.getOptionalNumber(key);
-    if (v !== undefined && (!Number.isInteger(v) || v < 1))
-      throw new Error(`posture cluster "${name}": limits.${key} must be a whole number of at least 1, got ${v}`);
-    return v;
-  };
+  const positive = (key: string) => wholeNumber(l, key, `posture cluster "${name}": limits.${key}`);
   const fileMb = positive('maxFileSizeMb');
   const totalMb = positive('maxTotalSizeMb');
   const files = positive('maxFiles');

@@ -18,7 +18,7 @@ import { PostureRefresher } from './refresher';
 import { createRouter } from './service/router';
 import { PostureStore } from './store';
 import { notifyRegressions } from './notify';
-import { DatabaseLoadBoard } from './replicaLoads';
+import { DatabaseLoadBoard, scheduleLoadHeartbeat } from './replicaLoads';
 import { collectionTaskId, handBackTask, lockSchedulerRoutes, refreshTrigger, staggeredDelay } from './scheduling';
 import { CatalogOrgDirectory } from './org/directory';
 import { workerEntry } from './worker/runInWorker';
@@ -28,8 +28,6 @@ import { notifyCampaignDeadlines } from './campaigns/notify';
 import { CampaignNoticeStore, CampaignStateStore } from './store/campaigns';
 
 const CAMPAIGN_TASK_ID = 'posture-campaign-deadlines';
-/** how often an idle replica publishes its collection load; three missed beats and it counts as gone */
-const LOAD_HEARTBEAT_SECONDS = 10;
 
 /**
  * Posture backend: collects every configured cluster on a schedule, scores
@@ -112,7 +110,7 @@ export const posturePlugin = createBackendPlugin({
           );
         }
         // each replica publishes its collection load, so one that wins a claim can see a less loaded one
-        const loads = new DatabaseLoadBoard(await database.getClient(), { liveMs: 3 * LOAD_HEARTBEAT_SECONDS * 1000 });
+        const loads = new DatabaseLoadBoard(await database.getClient());
         const refresher = new PostureRefresher({
           loads,
           sources,
@@ -130,13 +128,7 @@ export const posturePlugin = createBackendPlugin({
 
         // this replica's load, published while it idles too, so that the others can see it is free
         if (sources.length > 0) {
-          await scheduler.scheduleTask({
-            id: 'posture-replica-load',
-            scope: 'local',
-            frequency: { seconds: LOAD_HEARTBEAT_SECONDS },
-            timeout: { seconds: LOAD_HEARTBEAT_SECONDS },
-            fn: () => refresher.publishLoad(),
-          });
+          await scheduleLoadHeartbeat(scheduler, () => refresher.publishLoad());
           lifecycle.addShutdownHook(() => loads.close().catch(() => {}));
         }
         // one global task per cluster: replicas share the fleet through the scheduler's table, each

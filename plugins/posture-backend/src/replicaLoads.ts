@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { SchedulerService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
+
+/** how often an idle replica publishes its collection load; three missed beats and it counts as gone */
+export const LOAD_HEARTBEAT_SECONDS = 10;
 
 /** One replica's collection load, as the other replicas see it. */
 export interface ReplicaLoad {
@@ -33,7 +37,7 @@ export class DatabaseLoadBoard implements LoadBoard {
     options: { id?: string; liveMs?: number; now?: () => number } = {},
   ) {
     this.id = options.id ?? randomUUID();
-    this.liveMs = options.liveMs ?? 30_000;
+    this.liveMs = options.liveMs ?? 3 * LOAD_HEARTBEAT_SECONDS * 1000;
     this.now = options.now ?? Date.now;
   }
 
@@ -58,6 +62,20 @@ export class DatabaseLoadBoard implements LoadBoard {
   async close(): Promise<void> {
     await this.knex(TABLE).where('id', this.id).delete();
   }
+}
+
+/**
+ * Publishes this replica's load every LOAD_HEARTBEAT_SECONDS, idle or not, as a `local` task on
+ * Backstage's scheduler, so that the others see an idle replica as live.
+ */
+export function scheduleLoadHeartbeat(scheduler: SchedulerService, publish: () => Promise<void>): Promise<void> {
+  return scheduler.scheduleTask({
+    id: 'posture-replica-load',
+    scope: 'local',
+    frequency: { seconds: LOAD_HEARTBEAT_SECONDS },
+    timeout: { seconds: LOAD_HEARTBEAT_SECONDS },
+    fn: publish,
+  });
 }
 
 /** Whether `other` should take a collection rather than a replica with load `mine`. */
