@@ -36,6 +36,7 @@ import {
   SerialisedBody,
   serialised,
 } from './readCache';
+import { EntityJson, StoredClusterStatus, entityJson, markOld } from './entityJson';
 import {
   average,
   distributionOf,
@@ -843,13 +844,8 @@ export class PostureStore {
   ): Promise<SerialisedBody | undefined> {
     const cached = await this.cachedEntity(entityRef);
     if (!cached) return undefined;
-    if (isOld && cached.fresh.some(at => isOld(at))) {
-      const card = JSON.parse(cached.json) as EntityScorecard;
-      card.clusters = card.clusters.map(c => ({
-        ...c,
-        stale: c.stale || isOld(c.collectedAt),
-      }));
-      return serialised(JSON.stringify(card), false);
+    if (isOld && cached.fresh.some(f => isOld(f.collectedAt))) {
+      return serialised(markOld(cached, isOld), false);
     }
     if (!cached.body) {
       cached.body = serialised(cached.json, true);
@@ -885,13 +881,7 @@ export class PostureStore {
       cache.cards.set(ref, hit);
       return hit ?? undefined;
     }
-    const card = await this.loadEntity(ref);
-    const entry: CachedEntity | null = card
-      ? {
-          json: JSON.stringify(card),
-          fresh: card.clusters.filter(c => !c.stale).map(c => c.collectedAt),
-        }
-      : null;
+    const entry: CachedEntity | null = (await this.loadEntity(ref)) ?? null;
     // a write in between made this version obsolete: do not cache under it
     if (this.entityCache === cache && cachedBytes(entry) <= this.entityCacheBytes) {
       cache.bytes -= cachedBytes(cache.cards.get(ref));
@@ -903,61 +893,23 @@ export class PostureStore {
     return entry ?? undefined;
   }
 
-  private async loadEntity(ref: string): Promise<EntityScorecard | undefined> {
+  private async loadEntity(ref: string): Promise<EntityJson | undefined> {
     const row: EntityDbRow | undefined = await this.db(T.entities)
       .where('entity_ref', ref)
       .first();
     if (!row) return undefined;
-    const clusterRows: EntityClusterDbRow[] = await this.db(T.entityClusters)
-      .where('entity_ref', ref)
-      .orderBy('cluster');
-    const statuses = new Map<
-      string,
-      { error: string | null; stale: boolean | number }
-    >();
-    if (clusterRows.length) {
-      const rows = await this.db(T.clusters)
-        .select('name', 'error', 'stale')
-        .whereIn(
-          'name',
-          clusterRows.map(c => c.cluster),
-        );
-      for (const s of rows) statuses.set(s.name, s);
-    }
-    const clusters: ClusterScorecard[] = clusterRows.map(c => {
-      const status = statuses.get(c.cluster);
-      return {
-        cluster: c.cluster,
-        collectedAt: c.collected_at,
-        stale: bool(c.stale) || bool(status?.stale),
-        error: status?.error ?? c.error,
-        workloads: JSON.parse(c.workloads),
-        scorecard: JSON.parse(c.scorecard),
-        ...(c.resources ? { resources: JSON.parse(c.resources) } : {}),
-      };
-    });
-    const results: CheckResult[] = [
-      ...clusterRows.flatMap(c => JSON.parse(c.results) as CheckResult[]),
-      ...(JSON.parse(row.results) as CheckResult[]),
-    ];
-    return {
-      entityRef: row.entity_ref,
-      kind: row.kind,
-      namespace: row.namespace,
-      name: row.name,
-      title: row.title,
-      owner: row.owner,
-      system: row.system,
-      lifecycle: row.lifecycle,
-      match: JSON.parse(row.match),
-      state: row.state as EntityScorecard['state'],
-      combined: row.combined === null ? null : JSON.parse(row.combined),
-      clusters,
-      results,
-      updatedAt: row.updated_at,
-      lastChangedAt: row.last_changed_at,
-    };
+    // each cluster row with its cluster's latest attempt, in one query
+    const joined: (EntityClusterDbRow & { status_error: string | null; status_stale: boolean | number | null })[] =
+      await this.db(`${T.entityClusters} as ec`)
+        .leftJoin(`${T.clusters} as c`, 'c.name', 'ec.cluster')
+        .where('ec.entity_ref', ref)
+        .select('ec.*', { status_error: 'c.error', status_stale: 'c.stale' })
+        .orderBy('ec.cluster');
+    const statuses = new Map<string, StoredClusterStatus>();
+    for (const c of joined) statuses.set(c.cluster, { error: c.status_error, stale: c.status_stale });
+    return entityJson(row, joined, statuses);
   }
+
 
   /** History points in time order; `from` and `to` are inclusive ISO dates. */
   async getHistory(
@@ -1527,12 +1479,9 @@ function cachedBytes(entry: CachedEntity | null | undefined): number {
   return entry ? entry.json.length * 2 + (entry.body?.body.length ?? 0) : 0;
 }
 
-interface CachedEntity {
-  json: string;
+interface CachedEntity extends EntityJson {
   /** the JSON as served, made on first use */
   body?: SerialisedBody;
-  /** collectedAt of the clusters not already stale, for the router's age check */
-  fresh: (string | null)[];
 }
 
 /** Failing entities grouped by owner: most failing first, then by owner ref, no owner last. */
