@@ -7,7 +7,7 @@ import { version as packageVersion } from '../../package.json';
 import { CliIo, nodeFs } from './io';
 import { InputError, ReadInput, collectInputs } from './inputs';
 import { loadConfigFile } from './config';
-import { JsonReport, JsonReportSummary, ReportContext, buildJsonReport, renderJsonReport } from './report';
+import { JsonReport, JsonReportSummary, ReportContext, buildJsonReport, lazyJsonReport, renderJsonReport } from './report';
 import { crossedThresholds } from './thresholds';
 import { renderTable } from './formats/table';
 import { inert } from './formats/inert';
@@ -140,7 +140,13 @@ function analyse(
   return {
     summary: json.summary,
     results: scan.results,
-    render: (format, color) => (format === 'json' ? json.pieces : render(buildJsonReport(scan, ctx), format, color)),
+    render: (format, color) => {
+      if (format === 'json') return json.pieces;
+      // the table and SARIF copy only the results they print
+      if (format === 'table') return [renderTable(lazyJsonReport(scan, ctx), { color })];
+      if (format === 'sarif') return renderSarif(lazyJsonReport(scan, ctx));
+      return render(buildJsonReport(scan, ctx), format, color);
+    },
     // the engine scores one definition per object; a second one (two overlays, a release bundle beside its parts) is not
     repeated: scan.repeatedWorkloads,
     parsedSomething: scan.objectCount > 0,

@@ -3,7 +3,9 @@ import path from 'node:path';
 import { CheckResult, ObjectRef } from '@posture-dev/backstage-plugin-posture-common';
 import { scanManifests } from '../scan';
 import { jsonDocument } from './jsonStream';
-import { ReportContext, buildJsonReport, renderJsonReport, resultJson } from './report';
+import { ReportContext, buildJsonReport, lazyJsonReport, renderJsonReport, resultJson } from './report';
+import { renderTable } from './formats/table';
+import { renderSarif } from './formats/sarif';
 
 const EXAMPLES = path.resolve(__dirname, '../../../../examples/cluster');
 
@@ -84,6 +86,47 @@ describe('renderJsonReport', () => {
     const scan = scanManifests([{ file: 'x.yaml', text: HOSTILE }]);
     expect(scan.results.some(r => r.exemption)).toBe(true);
     expect(scan.results.some(r => !r.exemption && r.evidence.length > 0)).toBe(true);
+  });
+});
+
+describe('lazyJsonReport', () => {
+  it.each([
+    ['the demo manifests', examples()],
+    ['hostile names, values and an exemption', [{ file: 'evil\nfile.yaml', text: HOSTILE }]],
+    ['nothing', [{ file: 'empty.yaml', text: 'null\n' }]],
+  ])('gives the table and SARIF what the report built in full gives: %s', (_name, inputs) => {
+    const scan = scanManifests(inputs);
+    const ctx = context(scan);
+    const full = buildJsonReport(scan, ctx);
+    for (const color of [false, true]) {
+      expect(renderTable(lazyJsonReport(scan, ctx), { color })).toBe(renderTable(full, { color }));
+    }
+    expect(text(renderSarif(lazyJsonReport(scan, ctx)))).toBe(text(renderSarif(full)));
+  });
+
+  it('gives SARIF a result per failing or exempted check result, the exempted ones suppressed', () => {
+    const scan = scanManifests([{ file: 'x.yaml', text: HOSTILE }, ...examples()]);
+    const sarif = JSON.parse(text(renderSarif(lazyJsonReport(scan, context(scan)))));
+    const run = sarif.runs[0];
+    const count = (status: string) => scan.results.filter(r => r.status === status).length;
+    expect(count('exempt')).toBeGreaterThan(0);
+    expect(run.results).toHaveLength(count('fail') + count('exempt'));
+    expect(run.results.filter((r: { suppressions?: unknown[] }) => r.suppressions)).toHaveLength(count('exempt'));
+    const notes = run.invocations[0].toolExecutionNotifications;
+    expect(notes.filter((n: { associatedRule?: unknown }) => n.associatedRule)).toHaveLength(count('error'));
+  });
+
+  it('copies a result only when asked for it, into the report form', () => {
+    const scan = scanManifests([{ file: 'x.yaml', text: HOSTILE }]);
+    const ctx = context(scan);
+    const lazy = lazyJsonReport(scan, ctx).results;
+    const full = buildJsonReport(scan, ctx).results;
+    expect(lazy.length).toBe(full.length);
+    for (let i = 0; i < full.length; i++) {
+      expect(lazy.status(i)).toBe(full[i].status);
+      expect(lazy.hasExemption(i)).toBe(full[i].exemption !== undefined);
+      expect(lazy.at(i)).toEqual(full[i]);
+    }
   });
 });
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Severity } from '@posture-dev/backstage-plugin-posture-common';
-import { JsonCheck, JsonReport, JsonResult } from '../report';
+import { JsonCheck, JsonReportSummary, JsonResult, ReportResults, resultsView } from '../report';
 import { STDIN_LABEL } from '../inputs';
 import { jsonDocument } from '../jsonStream';
 
@@ -99,10 +99,18 @@ function locationsOf(r: { file?: string; line?: number }, logical?: JsonResult) 
  * (or exempted, as suppressed) check result. Results the engine could not
  * judge and unreadable inputs are tool execution notifications.
  */
-export function* renderSarif(report: JsonReport): Generator<string> {
+export function* renderSarif(
+  report: JsonReportSummary & { results: JsonResult[] | ReportResults },
+): Generator<string> {
   const ruleIndex = new Map(report.checks.map((c, i) => [c.id, i]));
-  const results = report.results
-    .filter(r => r.status === 'fail' || r.status === 'exempt')
+  const all = resultsView(report.results);
+  // only these are copied into their report form (a large scan has 600k results, a quarter failing)
+  const withStatus = (wanted: (s: JsonResult['status']) => boolean): JsonResult[] => {
+    const out: JsonResult[] = [];
+    for (let i = 0; i < all.length; i++) if (wanted(all.status(i))) out.push(all.at(i));
+    return out;
+  };
+  const results = withStatus(s => s === 'fail' || s === 'exempt')
     .map(r => {
       const out: Record<string, unknown> = {
         ruleId: r.checkId,
@@ -136,8 +144,7 @@ export function* renderSarif(report: JsonReport): Generator<string> {
       message: { text: e.message },
       locations: locationsOf(e),
     })),
-    ...report.results
-      .filter(r => r.status === 'error')
+    ...withStatus(s => s === 'error')
       .map(r => ({
         level: 'error',
         message: { text: r.message },

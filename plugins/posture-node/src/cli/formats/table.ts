@@ -1,5 +1,5 @@
 import { Grade, SEVERITIES, Severity } from '@posture-dev/backstage-plugin-posture-common';
-import { JsonReport, JsonResult, JsonScores, JsonSubject } from '../report';
+import { JsonReportSummary, JsonResult, JsonScores, JsonSubject, ReportResults, resultsView } from '../report';
 import { inert } from './inert';
 
 export interface TableOptions {
@@ -55,8 +55,16 @@ function locationOf(r: JsonResult): string | undefined {
  * The human report: per service its scores and what fails, then a summary.
  * Prints names, paths and messages only; never an object or evidence value.
  */
-export function renderTable(report: JsonReport, opts: TableOptions): string {
+export function renderTable(
+  report: JsonReportSummary & { results: JsonResult[] | ReportResults },
+  opts: TableOptions,
+): string {
   const paint = painter(opts.color);
+  const results = resultsView(report.results);
+  const isFailing = (i: number) => {
+    const status = results.status(i);
+    return status === 'fail' || status === 'error';
+  };
   const out: string[] = [];
 
   const scoreLine = (s: JsonScores) => {
@@ -72,15 +80,18 @@ export function renderTable(report: JsonReport, opts: TableOptions): string {
   };
 
   const severityRank = (r: JsonResult) => SEVERITIES.indexOf(r.severity);
-  const listResults = (results: JsonResult[]) => {
+  const listResults = (ids: Iterable<number>) => {
     // failures first, worst first; then what could not be judged
     const order = (r: JsonResult) => (r.status === 'fail' ? 0 : 1);
-    const shown = results
-      .filter(r => r.status === 'fail' || r.status === 'error')
-      .sort(
-        (a, b) =>
-          order(a) - order(b) || severityRank(a) - severityRank(b) || a.checkId.localeCompare(b.checkId),
-      );
+    const shown: JsonResult[] = [];
+    let exempt = 0;
+    for (const i of ids) {
+      if (isFailing(i)) shown.push(results.at(i));
+      else if (results.status(i) === 'exempt') exempt++;
+    }
+    shown.sort(
+      (a, b) => order(a) - order(b) || severityRank(a) - severityRank(b) || a.checkId.localeCompare(b.checkId),
+    );
     let wSev = 0;
     for (const r of shown) wSev = Math.max(wSev, r.status === 'error' ? 5 : r.severity.length);
     let wCheck = 0;
@@ -98,7 +109,6 @@ export function renderTable(report: JsonReport, opts: TableOptions): string {
       const where = locationOf(r);
       out.push(paint('dim', `      ${inert(r.message)}${where ? `  (${where})` : ''}`));
     }
-    const exempt = results.filter(r => r.status === 'exempt').length;
     if (exempt > 0) out.push(paint('dim', `  ${exempt} exempt`));
   };
 
@@ -108,13 +118,12 @@ export function renderTable(report: JsonReport, opts: TableOptions): string {
     const workloads = s.workloads.map(subjectText).join(', ');
     out.push(`${paint('bold', inert(`${s.namespace}/${s.name}`))}  ${paint('dim', `(${workloads})`)}`);
     out.push(`  ${scoreLine(s)}`);
-    listResults(s.results.map(id => report.results[id]));
+    listResults(s.results);
     out.push('');
   }
 
-  const others = report.results.filter(
-    (r, i) => !attributed.has(i) && (r.status === 'fail' || r.status === 'error'),
-  );
+  const others: number[] = [];
+  for (let i = 0; i < results.length; i++) if (!attributed.has(i) && isFailing(i)) others.push(i);
   if (others.length > 0) {
     out.push(paint('bold', 'Not related to a workload'));
     listResults(others);
@@ -122,7 +131,8 @@ export function renderTable(report: JsonReport, opts: TableOptions): string {
   }
 
   // every exemption in force or expired, where the platform team can audit it
-  const exemptions = report.results.filter(r => r.exemption);
+  const exemptions: JsonResult[] = [];
+  for (let i = 0; i < results.length; i++) if (results.hasExemption(i)) exemptions.push(results.at(i));
   if (exemptions.length > 0) {
     out.push(paint('bold', `Exemptions (${exemptions.length})`));
     for (const r of exemptions) {
