@@ -9,7 +9,7 @@ import { InputError, ReadInput, collectInputs } from './inputs';
 import { loadConfigFile } from './config';
 import { JsonReport, JsonReportSummary, ReportContext, buildJsonReport, lazyJsonReport, renderJsonReport } from './report';
 import { crossedThresholds } from './thresholds';
-import { renderTable } from './formats/table';
+import { renderTablePieces } from './formats/table';
 import { inert } from './formats/inert';
 import { renderSarif } from './formats/sarif';
 import { renderJunit } from './formats/junit';
@@ -89,7 +89,7 @@ export function render(report: JsonReport, format: Format, color = false): Itera
     case 'junit':
       return renderJunit(report);
     default:
-      return [renderTable(report, { color })];
+      return renderTablePieces(report, { color });
   }
 }
 
@@ -143,7 +143,7 @@ function analyse(
     render: (format, color) => {
       if (format === 'json') return json.pieces;
       // the table and SARIF copy only the results they print
-      if (format === 'table') return [renderTable(lazyJsonReport(scan, ctx), { color })];
+      if (format === 'table') return renderTablePieces(lazyJsonReport(scan, ctx), { color });
       if (format === 'sarif') return renderSarif(lazyJsonReport(scan, ctx));
       return render(buildJsonReport(scan, ctx), format, color);
     },

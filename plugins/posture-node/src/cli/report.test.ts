@@ -4,7 +4,7 @@ import { CheckResult, ObjectRef } from '@posture-dev/backstage-plugin-posture-co
 import { scanManifests } from '../scan';
 import { jsonDocument } from './jsonStream';
 import { ReportContext, buildJsonReport, lazyJsonReport, renderJsonReport, resultJson } from './report';
-import { renderTable } from './formats/table';
+import { renderTable, renderTablePieces } from './formats/table';
 import { renderSarif } from './formats/sarif';
 
 const EXAMPLES = path.resolve(__dirname, '../../../../examples/cluster');
@@ -102,6 +102,17 @@ describe('lazyJsonReport', () => {
       expect(renderTable(lazyJsonReport(scan, ctx), { color })).toBe(renderTable(full, { color }));
     }
     expect(text(renderSarif(lazyJsonReport(scan, ctx)))).toBe(text(renderSarif(full)));
+  });
+
+  it('writes the table a service at a time, in whole lines', () => {
+    const scan = scanManifests(examples());
+    const report = lazyJsonReport(scan, context(scan));
+    const pieces = [...renderTablePieces(report, { color: false })];
+    expect(scan.services.length).toBeGreaterThan(1);
+    expect(pieces.length).toBe(scan.services.length + 1);
+    expect(pieces.every(p => p.endsWith('\n'))).toBe(true);
+    expect(pieces.join('')).toBe(renderTable(report, { color: false }));
+    expect(pieces.at(-1)).toContain('Summary: ');
   });
 
   it('gives SARIF a result per failing or exempted check result, the exempted ones suppressed', () => {
