@@ -33,16 +33,23 @@ function rawProp(key: string, stored: string): string {
   return `,${JSON.stringify(key)}:${stored}`;
 }
 
-/** The elements of stored JSON arrays, joined into one array's text (`[...a, ...b]`). */
+/**
+ * The elements of stored JSON arrays, joined into one array's text (`[...a, ...b]`). Appended, not
+ * joined: the pieces stay references until the body is encoded, which copies them once (a profile
+ * of the fleet benchmark had the join's copy at 3 % of a replica's main thread).
+ */
 function concatArrays(texts: string[]): string {
-  const parts: string[] = [];
+  let out = '[';
+  let empty = true;
   for (const t of texts) {
     const s = t.trim();
     if (!s.startsWith('[') || !s.endsWith(']')) throw new Error('stored results are not a JSON array');
     const inner = s.slice(1, -1);
-    if (inner.trim() !== '') parts.push(inner);
+    if (inner.trim() === '') continue;
+    out += empty ? inner : `,${inner}`;
+    empty = false;
   }
-  return `[${parts.join(',')}]`;
+  return `${out}]`;
 }
 
 /**
