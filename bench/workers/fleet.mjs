@@ -3,7 +3,7 @@
 // BENCH_FLEET_OBJECTS objects through the Backstage scheduler, one global task per cluster. Measures:
 // runs per cluster per cycle and their split over the replicas; event-loop delay p99 and peak RSS per
 // replica; GET /entities p99 under 100 clients while collection runs; bytes per cycle with and without
-// metadata-only lists; and, in the second cycle, one replica SIGKILLed mid-run: who collects its
+// metadata-only lists and gzip; and, in the second cycle, one replica SIGKILLed mid-run: who collects its
 // clusters, how soon, and whether any history row is lost.
 //   node <TS_FLAGS> bench/workers/fleet.mjs
 import { spawn } from 'node:child_process';
@@ -105,10 +105,20 @@ function startLoad(replicas, entityCount, isCollecting) {
   };
 }
 
+/**
+ * Bytes on the wire for one cycle over every cluster, in four ways: full lists or metadata-only Pod and
+ * ReplicaSet lists, each without and with gzip (the test servers compress as the API server does). `full`
+ * is what a cycle read before either; `metadataOnlyGzip` is what it reads now, by default.
+ */
 async function bytesPerCycle(servers) {
   const { KubernetesClusterSource } = backend();
   const out = {};
-  for (const metadataOnly of [false, true]) {
+  for (const [key, metadataOnly, compression] of [
+    ['full', false, false],
+    ['metadataOnly', true, false],
+    ['fullGzip', false, true],
+    ['metadataOnlyGzip', true, true],
+  ]) {
     let bytes = 0;
     for (const s of servers) {
       const source = new KubernetesClusterSource({
@@ -120,13 +130,19 @@ async function bytesPerCycle(servers) {
         timeoutMs: 600_000,
         pageSize: 500,
         metadataOnly,
+        compression,
       });
       const snap = await source.collect(AbortSignal.timeout(600_000));
       bytes += snap.bytesRead;
     }
-    out[metadataOnly ? 'metadataOnly' : 'full'] = bytes;
+    out[key] = bytes;
   }
-  return { ...out, ratio: out.full / out.metadataOnly };
+  return {
+    ...out,
+    // metadata-only lists alone, and what a cycle reads now against what it read before
+    ratio: out.full / out.metadataOnly,
+    ratioNow: out.full / out.metadataOnlyGzip,
+  };
 }
 
 // what a run has started, so that a failed run (an exception anywhere in main) stops and removes it too
@@ -155,7 +171,10 @@ async function main() {
   }
   log('test servers up; measuring bytes per cycle with and without metadata-only lists');
   const bytes = await bytesPerCycle(servers);
-  log(`bytes per cycle: full ${bytes.full}, metadata-only ${bytes.metadataOnly} (${bytes.ratio.toFixed(1)}×)`);
+  log(
+    `bytes per cycle: full ${bytes.full}, metadata-only ${bytes.metadataOnly} (${bytes.ratio.toFixed(1)}×), full + gzip ${bytes.fullGzip}, ` +
+      `metadata-only + gzip ${bytes.metadataOnlyGzip} (${bytes.ratioNow.toFixed(1)}×)`,
+  );
 
   const knex = backendRequire('knex');
   const fresh = (started.fresh = await freshPgDatabase('posture_fleet'));

@@ -58,3 +58,11 @@ describe('collection limits of a replica', () => {
     expect(() => read({ maxConcurrentCollections: v })).toThrow(`posture.maxConcurrentCollections must be a whole number of at least 1, got ${v}`);
   });
 });
+
+describe('a kubernetes cluster in app-config', () => {
+  const k8s = (extra: object) => readPostureConfig(config({ type: 'kubernetes', name: 'prod', url: 'https://k8s.example', ...extra })).clusters[0];
+  it('asks for gzip and metadata-only lists unless told not to', () => {
+    expect(k8s({})).toMatchObject({ compression: true, metadataOnly: true });
+    expect(k8s({ compression: false, metadataOnly: false })).toMatchObject({ compression: false, metadataOnly: false });
+  });
+});

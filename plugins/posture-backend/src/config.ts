@@ -17,6 +17,8 @@ export interface KubernetesClusterConfig {
   pageSize: number;
   /** list Pods and ReplicaSets as PartialObjectMetadataList, fetching in full only those without a controller */
   metadataOnly?: boolean;
+  /** ask for gzip-compressed responses (Accept-Encoding: gzip), as kubectl and client-go do; default true */
+  compression?: boolean;
 }
 
 export interface ManifestsClusterConfig {
@@ -81,6 +83,7 @@ function readKubernetesCluster(c: Config, name: string): KubernetesClusterConfig
     timeoutMs: durationMs(duration(c, 'timeout', { seconds: 60 })),
     pageSize: c.getOptionalNumber('pageSize') ?? 500,
     metadataOnly: c.getOptionalBoolean('metadataOnly') ?? true,
+    compression: c.getOptionalBoolean('compression') ?? true,
   };
   if (!cluster.url && !cluster.kubeconfig && !cluster.inCluster) {
     throw new Error(`posture cluster "${name}": set url, kubeconfig or inCluster`);

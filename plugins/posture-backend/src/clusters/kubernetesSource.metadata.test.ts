@@ -67,6 +67,8 @@ function source(server: KubeApiTestServer, metadataOnly: boolean) {
     timeoutMs: 10_000,
     pageSize: 500,
     metadataOnly,
+    // the bytes of the lists themselves; gzip (kubernetesSource.compression.test.ts) would hide them
+    compression: false,
   });
 }
 

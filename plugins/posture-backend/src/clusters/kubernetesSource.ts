@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import zlib from 'node:zlib';
 import { KubeConfig } from '@kubernetes/client-node';
 import { K8sObject, KUBERNETES_VERSION } from '@posture-dev/backstage-plugin-posture-node';
 import { KubernetesClusterConfig } from '../config';
@@ -25,9 +26,13 @@ const JSON_ACCEPT = 'application/json';
  */
 const PARTIAL_LIST_ACCEPT = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
 
-/** Bytes and requests of one collection. */
+/** Bytes of one collection, as they crossed the wire (compressed when the server compressed them). */
 interface Meter {
   bytes: number;
+}
+
+function formatMiB(bytes: number): string {
+  return `${Math.round((bytes / 1024 / 1024) * 100) / 100} MiB`;
 }
 
 function hasController(o: K8sObject): boolean {
@@ -74,12 +79,17 @@ export class KubernetesClusterSource implements ClusterSource {
   private readonly kc: KubeConfig;
   private readonly pageSize: number;
   private readonly metadataOnly: boolean;
+  private readonly compression: boolean;
+  private readonly maxBodyBytes: number;
 
-  constructor(config: KubernetesClusterConfig) {
+  /** `limits.maxBodyBytes`: the largest response text held, inflated (default 512 MiB; lower in tests) */
+  constructor(config: KubernetesClusterConfig, limits: { maxBodyBytes?: number } = {}) {
+    this.maxBodyBytes = limits.maxBodyBytes ?? MAX_BODY_BYTES;
     this.name = config.name;
     this.timeoutMs = config.timeoutMs;
     this.pageSize = config.pageSize;
     this.metadataOnly = config.metadataOnly ?? true;
+    this.compression = config.compression ?? true;
     this.kc = kubeConfigFor(config);
   }
 
@@ -218,26 +228,49 @@ export class KubernetesClusterSource implements ClusterSource {
       hostname: url.hostname,
       port: url.port,
       path: url.pathname + url.search,
-      headers: { Accept: accept },
+      // gzip as client-go asks for it: the server compresses lists over 128 KiB (level 1), about a
+      // tenth of the bytes, and zlib inflates them on libuv's thread pool, not this thread
+      headers: this.compression ? { Accept: accept, 'Accept-Encoding': 'gzip' } : { Accept: accept },
       signal,
     };
     await this.kc.applyToHTTPSOptions(opts);
     const transport = url.protocol === 'https:' ? https : http;
     const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
       const req = transport.request(opts as http.RequestOptions, res => {
+        const encoding = String(res.headers['content-encoding'] ?? '').trim().toLowerCase();
+        if (encoding !== '' && encoding !== 'identity' && !(encoding === 'gzip' && this.compression)) {
+          req.destroy();
+          reject(new Error(`${url.pathname}: the server answered in an encoding that was not asked for (${JSON.stringify(encoding.slice(0, 40))})`));
+          return;
+        }
         const chunks: Buffer[] = [];
         let size = 0;
         res.on('data', (c: Buffer) => {
-          size += c.length;
           if (meter) meter.bytes += c.length;
-          if (size > MAX_BODY_BYTES) req.destroy(new Error('response body too large'));
-          else chunks.push(c);
         });
         res.on('error', reject);
+        const body = encoding === 'gzip' ? res.pipe(zlib.createGunzip()) : res;
+        const fail = (e: Error) => {
+          reject(e);
+          req.destroy();
+          if (body !== res) body.destroy();
+        };
+        // the limit is on the inflated text, which is what is held and parsed: a small gzip body
+        // can inflate a thousandfold
+        body.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > this.maxBodyBytes) fail(new Error(`${url.pathname}: response body too large (over ${formatMiB(this.maxBodyBytes)})`));
+          else chunks.push(c);
+        });
+        const done = () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
+        if (body !== res) {
+          body.on('error', (e: Error) => fail(new Error(`${url.pathname}: the response is not valid gzip (${e.message})`)));
+          body.on('end', () => (res.complete ? done() : undefined));
+        }
         // a connection cut mid-body (e.g. short of its Content-Length) must fail, not hang or parse half a list
         res.on('close', () => {
-          if (res.complete) resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
-          else reject(new Error(`connection closed mid-response from ${url.pathname}`));
+          if (!res.complete) reject(new Error(`connection closed mid-response from ${url.pathname}`));
+          else if (body === res) done();
         });
       });
       req.on('error', reject);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { AddressInfo, Socket } from 'node:net';
+import zlib from 'node:zlib';
 import {
   ApiContext,
   ApiResponse,
@@ -67,6 +68,29 @@ export interface KubeApiTestServerOptions {
   port?: number;
   maxLogEntries?: number;
   now?: () => Date;
+  /**
+   * Gzip the body of a resource request (list or get) over 128 KiB when the client accepts gzip,
+   * as the API server does (the APIResponseCompression feature, on by default since 1.16; level 1,
+   * no Content-Length). Default true; false serves every body as it is.
+   */
+  compression?: boolean;
+}
+
+/** The API server's threshold: smaller bodies are not worth compressing. */
+export const GZIP_THRESHOLD_BYTES = 128 * 1024;
+
+/**
+ * Whether an Accept-Encoding header accepts gzip, read as the API server reads it: a `gzip` token
+ * whose quality, if given, is not zero.
+ */
+export function acceptsGzip(header: string | undefined): boolean {
+  if (!header) return false;
+  return header.split(',').some(part => {
+    const [coding, ...params] = part.split(';').map(x => x.trim().toLowerCase());
+    if (coding !== 'gzip') return false;
+    const q = params.find(x => x.startsWith('q='));
+    return q === undefined || Number(q.slice(2)) > 0;
+  });
 }
 
 /** The shape `KubeConfig.loadFromOptions` takes. */
@@ -229,6 +253,7 @@ export async function startKubeApiTestServer(
   const faults = new FaultSet(resolveResource);
   faults.set(options.faults ?? []);
   const stats = new RequestStats(resolveResource, options.maxLogEntries);
+  const compression = options.compression ?? true;
   const version = { ...DEFAULT_VERSION, ...options.version };
 
   const pending = new Set<http.ServerResponse>();
@@ -242,15 +267,19 @@ export async function startKubeApiTestServer(
     res: http.ServerResponse,
     r: ApiResponse,
     fault?: FaultSpec,
+    gzip = false,
   ) => {
     const isText = typeof r.body === 'string';
-    const payload = Buffer.from(
+    const plain = Buffer.from(
       isText ? (r.body as string) : JSON.stringify(r.body),
     );
+    const compress = gzip && plain.length > GZIP_THRESHOLD_BYTES;
+    const payload = compress ? zlib.gzipSync(plain, { level: 1 }) : plain;
     const headers: Record<string, string | number> = {
       'Content-Type': isText ? 'text/plain; charset=utf-8' : 'application/json',
       'Cache-Control': 'no-cache, private',
       'Audit-Id': randomUUID(),
+      ...(compress ? { 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding' } : {}),
       ...r.headers,
     };
     const half = payload.subarray(
@@ -271,7 +300,11 @@ export async function startKubeApiTestServer(
       );
       res.write(half, () => res.socket?.destroy());
     } else {
-      res.writeHead(r.status, { ...headers, 'Content-Length': payload.length });
+      // the API server streams a compressed body: chunked, without Content-Length
+      res.writeHead(
+        r.status,
+        compress ? headers : { ...headers, 'Content-Length': payload.length },
+      );
       res.end(payload);
     }
     stats.bytesSent += payload.length;
@@ -421,7 +454,12 @@ export async function startKubeApiTestServer(
         }),
       };
     }
-    send(res, response, terminal);
+    // only resource requests are compressed, as by the API server (not discovery or /version)
+    const gzip =
+      compression &&
+      (target.verb === 'list' || target.verb === 'get') &&
+      acceptsGzip(req.headers['accept-encoding']);
+    send(res, response, terminal, gzip);
   };
 
   const server = http.createServer((req, res) => {
