@@ -23,6 +23,9 @@ const OBJECTS = Number(process.env.BENCH_FLEET_OBJECTS ?? 20_000);
 const REPLICAS = Number(process.env.BENCH_FLEET_REPLICAS ?? 3);
 const CLIENTS = Number(process.env.BENCH_FLEET_CLIENTS ?? 100);
 const FREQUENCY = Number(process.env.BENCH_FLEET_FREQUENCY_S ?? 90);
+// what the load's clients send: a browser's Accept-Encoding by default, as the Backstage frontend's requests
+// carry; BENCH_FLEET_ACCEPT_ENCODING= (empty) for clients that take plain bodies only
+const ACCEPT_ENCODING = process.env.BENCH_FLEET_ACCEPT_ENCODING ?? 'gzip, deflate, br';
 const TIMEOUT = Number(process.env.BENCH_FLEET_TIMEOUT_S ?? Math.floor(FREQUENCY / 2));
 const log = m => process.stderr.write(`[fleet] ${m}\n`);
 const sleep = ms => new Promise(r => setTimeout(r, ms));
@@ -73,7 +76,7 @@ function startLoad(replicas, entityCount, isCollecting) {
   const one = url =>
     new Promise(resolve => {
       const t = performance.now();
-      const req = http.get(url, { agent }, res => {
+      const req = http.get(url, { agent, headers: ACCEPT_ENCODING ? { 'Accept-Encoding': ACCEPT_ENCODING } : {} }, res => {
         res.resume();
         res.on('end', () => {
           if (isCollecting()) latencies.push(performance.now() - t);
@@ -236,7 +239,7 @@ async function main() {
       bytesPerCycle: bytes,
       cycle1: { runs: cycle1.length, failed: cycle1.filter(r => !r.ok).length, durationsMs: { p50: p(cycle1.map(r => r.at - r.startedAt), 0.5), max: p(cycle1.map(r => r.at - r.startedAt), 1) } },
       replicas: [{ replica: 'r0', eldP99Ms: stats.eldP99Ms, eldMaxMs: stats.eldMaxMs, peakRssMb: stats.peakRssMb }],
-      entitiesGet: { clients: CLIENTS, requests: load.latencies.length, p50Ms: p(load.latencies, 0.5), p99Ms: p(load.latencies, 0.99), errors: load.errors.count },
+      entitiesGet: { clients: CLIENTS, acceptEncoding: ACCEPT_ENCODING, requests: load.latencies.length, p50Ms: p(load.latencies, 0.5), p99Ms: p(load.latencies, 0.99), errors: load.errors.count },
     };
     await teardown();
     report(result);
@@ -317,7 +320,7 @@ async function main() {
     runs: [...runs, ...handBacks]
       .map(r => ({ replica: r.replica, cluster: r.cluster, startS: (r.startedAt - t0) / 1000, endS: (r.at - t0) / 1000, ok: r.ok ?? null, handedBack: Boolean(r.handedBack) }))
       .sort((a, b) => a.startS - b.startS),
-    entitiesGet: { clients: CLIENTS, requests: load.latencies.length, p50Ms: p(load.latencies, 0.5), p99Ms: p(load.latencies, 0.99), errors: load.errors.count },
+    entitiesGet: { clients: CLIENTS, acceptEncoding: ACCEPT_ENCODING, requests: load.latencies.length, p50Ms: p(load.latencies, 0.5), p99Ms: p(load.latencies, 0.99), errors: load.errors.count },
     kill: {
       replica: victim.name,
       cluster: killedRun.cluster,

@@ -1,7 +1,7 @@
 // One backend replica of the fleet figure: Backstage's own scheduler (DefaultSchedulerService, the
 // implementation behind coreServices.scheduler) on the shared PostgreSQL database with one global task
 // per cluster, the real PostureRefresher (collection and evaluation in worker threads), and the real
-// router serving GET /entities. Prints `URL <base>`, then one `RUN {...}` line per cluster run and a
+// router serving GET /entities behind the compression middleware of Backstage's root router. Prints `URL <base>`, then one `RUN {...}` line per cluster run and a
 // `STATS {...}` line every second (event-loop delay p99 since the first run started, peak RSS).
 //   node <TS_FLAGS> bench/workers/fleetReplica.mjs <name> <pg-url> <fleet.json> <migrate:0|1>
 import express from 'express';
@@ -22,6 +22,7 @@ const { createClusterSource } = backendRequire('./src/clusters/createSource');
 const { collectionTaskId, handBackTask, staggeredDelay } = backendRequire('./src/scheduling');
 const { ConfigReader } = backendRequire('@backstage/config');
 const { DefaultSchedulerService } = backendRequire('@backstage/backend-defaults/scheduler');
+const { MiddlewareFactory } = backendRequire('@backstage/backend-defaults/rootHttpRouter');
 const knex = backendRequire('knex')({ client: 'pg', connection: pgUrl, pool: { min: 0, max: 8 } });
 
 const out = (tag, o) => process.stdout.write(`${tag} ${JSON.stringify({ replica: name, ...o })}\n`);
@@ -144,6 +145,9 @@ const router = await createRouter({
   triggerRefresh: async () => {},
 });
 const app = express();
+// what Backstage's rootHttpRouter puts in front of every plugin's routes: responses are gzipped for
+// clients that accept it (a browser, the Backstage frontend), unless a route sent them encoded already
+app.use(MiddlewareFactory.create({ config: new ConfigReader({}), logger }).compression());
 app.use('/api/posture', router);
 app.use((err, _req, res, _next) => res.status(err?.name === 'NotFoundError' ? 404 : 500).json({ error: { name: err?.name } }));
 const server = app.listen(0, '127.0.0.1', () => {

@@ -67,9 +67,36 @@ export function shareRefs(groups: CheckOwnerFailures[], limit: number): CheckOwn
  * Sends JSON the store serialised once, without parsing, serialising or hashing it again. With the
  * store's entity tag set, express skips computing one and answers a matching If-None-Match with 304.
  */
-function sendJson(res: express.Response, { body, etag }: SerialisedBody) {
-  if (etag) res.set('ETag', etag);
-  res.type('json').send(body);
+/** Bodies smaller than this are sent as they are, as by the compression middleware's default threshold. */
+const GZIP_MIN_BYTES = 1024;
+
+/**
+ * Sends a serialised body. A shared (cached) body goes gzipped to a client that accepts gzip, from
+ * the copy compressed once for every request: behind Backstage's root router the compression
+ * middleware would otherwise deflate the same scorecard again for each request, and leaves a
+ * response that already has a Content-Encoding alone.
+ */
+async function sendJson(req: express.Request, res: express.Response, s: SerialisedBody) {
+  if (s.etag) res.set('ETag', s.etag);
+  res.type('json');
+  if (s.gzip && s.body.length >= GZIP_MIN_BYTES) {
+    res.vary('Accept-Encoding');
+    if (req.headers['accept-encoding'] && req.acceptsEncodings('gzip', 'identity') === 'gzip') {
+      const gzipped = await s.gzip().catch(() => undefined);
+      if (gzipped) {
+        res.set('Content-Encoding', 'gzip');
+        // the ETag is weak: both encodings are the same scorecard, so a 304 holds for either
+        if (req.fresh) {
+          res.status(304).end();
+          return;
+        }
+        res.set('Content-Length', String(gzipped.length));
+        res.end(gzipped);
+        return;
+      }
+    }
+  }
+  res.send(s.body);
 }
 
 export interface RouterOptions {
@@ -209,7 +236,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     if (serialised.getEntityJson) {
       const json = await serialised.getEntityJson(entityRef, isOld);
       if (json === undefined) throw new NotFoundError(`No posture recorded for ${entityRef}`);
-      sendJson(res, json);
+      await sendJson(req, res, json);
       return;
     }
     const scorecard = await store.getEntity(entityRef);
@@ -249,7 +276,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
 
   router.get('/overview', async (req, res) => {
     const query = await overviewQuery(req);
-    if (serialised.listOverviewJson) sendJson(res, await serialised.listOverviewJson(query));
+    if (serialised.listOverviewJson) await sendJson(req, res, await serialised.listOverviewJson(query));
     else res.json(await store.listOverview(query));
   });
 

@@ -74,6 +74,8 @@ export interface StartOptions {
   postureConfig?: Record<string, unknown>;
   /** configure no cluster at all (an app that installed Posture but configured nothing) */
   noClusters?: boolean;
+  /** when the entities' run was saved; default 2025-01-01, so their data is old (stale by age) */
+  savedAt?: string;
 }
 
 function permissionsFactory(mode: PermissionsMode) {
@@ -121,7 +123,7 @@ export async function startPosture(options: StartOptions = {}) {
   }
   if (options.entities?.length) {
     const store = await PostureStore.fromKnex(knex);
-    const at = '2025-01-01T00:00:00.000Z';
+    const at = options.savedAt ?? '2025-01-01T00:00:00.000Z';
     await store.saveRun({
       startedAt: at,
       finishedAt: at,

@@ -1,6 +1,8 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
+import zlib from 'node:zlib';
 import { OverviewQuery } from '@posture-dev/backstage-plugin-posture-common';
 import { PostureStore } from './PostureStore';
+import { serialised } from './readCache';
 import { entity, result, status } from './testFixtures';
 
 jest.setTimeout(120_000);
@@ -258,4 +260,17 @@ describe('PostureStore read caches', () => {
       ).toEqual(plain);
     },
   );
+});
+
+describe('serialised bodies', () => {
+  it('gzips a tagged (shared) body once and keeps it; an untagged one has no gzip', async () => {
+    const json = JSON.stringify({ rows: Array.from({ length: 200 }, (_, i) => ({ entityRef: `component:default/svc-${i}` })) });
+    const shared = serialised(json, true);
+    const first = shared.gzip!();
+    expect(shared.gzip!()).toBe(first);
+    const gz = await first;
+    expect(zlib.gunzipSync(gz).toString('utf8')).toBe(json);
+    expect(gz.length * 5).toBeLessThan(shared.body.length);
+    expect(serialised(json, false).gzip).toBeUndefined();
+  });
 });

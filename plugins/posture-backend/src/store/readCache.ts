@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
 import {
   Distribution,
   OverviewResponse,
@@ -26,13 +28,32 @@ export interface SerialisedBody {
   body: Buffer;
   /** absent when the body is specific to one caller's permissions */
   etag?: string;
+  /**
+   * The body gzipped, made on the first call (on libuv's thread pool) and kept with the body; only
+   * on tagged bodies, which caches share between requests. Held as long as the body is: a cache's
+   * byte bound counts the bodies, and a gzipped JSON body is a fraction of its size.
+   */
+  gzip?: () => Promise<Buffer>;
 }
+
+const gzipAsync = promisify(zlib.gzip);
 
 export function serialised(json: string, tagged: boolean): SerialisedBody {
   const body = Buffer.from(json, 'utf8');
   if (!tagged) return { body };
   const hash = createHash('sha1').update(body).digest('base64url');
-  return { body, etag: `W/"${body.length.toString(16)}-${hash}"` };
+  let gzipped: Promise<Buffer> | undefined;
+  const gzip = () => {
+    if (!gzipped) {
+      gzipped = gzipAsync(body);
+      // a failure is not kept: the next request tries again (and this one is served uncompressed)
+      gzipped.catch(() => {
+        gzipped = undefined;
+      });
+    }
+    return gzipped;
+  };
+  return { body, etag: `W/"${body.length.toString(16)}-${hash}"`, gzip };
 }
 
 /** A small least-recently-used map. */
