@@ -63,18 +63,16 @@ export function shareRefs(groups: CheckOwnerFailures[], limit: number): CheckOwn
   return groups.map((g, i) => ({ ...g, entityRefs: g.entityRefs.slice(0, kept[i]) }));
 }
 
-/**
- * Sends JSON the store serialised once, without parsing, serialising or hashing it again. With the
- * store's entity tag set, express skips computing one and answers a matching If-None-Match with 304.
- */
 /** Bodies smaller than this are sent as they are, as by the compression middleware's default threshold. */
 const GZIP_MIN_BYTES = 1024;
 
 /**
- * Sends a serialised body. A shared (cached) body goes gzipped to a client that accepts gzip, from
- * the copy compressed once for every request: behind Backstage's root router the compression
- * middleware would otherwise deflate the same scorecard again for each request, and leaves a
- * response that already has a Content-Encoding alone.
+ * Sends JSON the store serialised once, without parsing, serialising or hashing it again. With the
+ * store's entity tag set, express skips computing one and answers a matching If-None-Match with 304.
+ * A shared (cached) body goes gzipped to a client that accepts gzip, from the copy compressed once
+ * for every request: behind Backstage's root router the compression middleware would otherwise
+ * deflate the same scorecard again for each request, and it leaves a response that already has a
+ * Content-Encoding alone.
  */
 async function sendJson(req: express.Request, res: express.Response, s: SerialisedBody) {
   if (s.etag) res.set('ETag', s.etag);
