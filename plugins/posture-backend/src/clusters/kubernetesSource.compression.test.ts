@@ -77,7 +77,7 @@ describe('gzip-compressed lists', () => {
   it('limits the inflated text, not the compressed bytes: a small body that inflates past the limit is refused', async () => {
     // about 1 MB of JSON, compressed to a few KB; a limit of 256 KiB refuses it while inflating
     await expect(collect(source(server.url, true, { maxBodyBytes: 256 * 1024 }))).rejects.toThrow(
-      /\/apis\/apps\/v1\/deployments: response body too large \(over 0.25 MiB\)/,
+      /\/apis\/apps\/v1\/deployments: response body too large \(over 256 KB\)/,
     );
     // without compression the same limit applies to the plain body
     await expect(collect(source(server.url, false, { maxBodyBytes: 256 * 1024 }))).rejects.toThrow(/response body too large/);

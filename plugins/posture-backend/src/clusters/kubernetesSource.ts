@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import zlib from 'node:zlib';
 import { KubeConfig } from '@kubernetes/client-node';
-import { K8sObject, KUBERNETES_VERSION } from '@posture-dev/backstage-plugin-posture-node';
+import { K8sObject, KUBERNETES_VERSION, formatBytes } from '@posture-dev/backstage-plugin-posture-node';
 import { KubernetesClusterConfig } from '../config';
 import { COLLECTED_KINDS, CollectedKind, listPath, objectPath } from './kinds';
 import { ClusterSource, CollectedSnapshot, countByKind } from './types';
@@ -29,10 +29,6 @@ const PARTIAL_LIST_ACCEPT = 'application/json;as=PartialObjectMetadataList;g=met
 /** Bytes of one collection, as they crossed the wire (compressed when the server compressed them). */
 interface Meter {
   bytes: number;
-}
-
-function formatMiB(bytes: number): string {
-  return `${Math.round((bytes / 1024 / 1024) * 100) / 100} MiB`;
 }
 
 function hasController(o: K8sObject): boolean {
@@ -259,7 +255,7 @@ export class KubernetesClusterSource implements ClusterSource {
         // can inflate a thousandfold
         body.on('data', (c: Buffer) => {
           size += c.length;
-          if (size > this.maxBodyBytes) fail(new Error(`${url.pathname}: response body too large (over ${formatMiB(this.maxBodyBytes)})`));
+          if (size > this.maxBodyBytes) fail(new Error(`${url.pathname}: response body too large (over ${formatBytes(this.maxBodyBytes)})`));
           else chunks.push(c);
         });
         const done = () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });

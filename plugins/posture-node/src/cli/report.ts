@@ -233,31 +233,25 @@ export interface ReportResults {
   at(i: number): JsonResult;
 }
 
+/** Results of either form as a ReportResults; `at` makes the report form of one. */
+function viewOf<T extends { status: CheckStatus; exemption?: unknown }>(items: T[], at: (item: T) => JsonResult): ReportResults {
+  return {
+    length: items.length,
+    status: i => items[i].status,
+    hasExemption: i => items[i].exemption !== undefined,
+    at: i => at(items[i]),
+  };
+}
+
 /** A report's results as a ReportResults, for renderers that take either. */
 export function resultsView(results: JsonResult[] | ReportResults): ReportResults {
-  if (!Array.isArray(results)) return results;
-  return {
-    length: results.length,
-    status: i => results[i].status,
-    hasExemption: i => results[i].exemption !== undefined,
-    at: i => results[i],
-  };
+  return Array.isArray(results) ? viewOf(results, r => r) : results;
 }
 
 /** The report with its results as a view over the engine's (see ReportResults). */
 export function lazyJsonReport(scan: ScanReport, ctx: ReportContext): JsonReportSummary & { results: ReportResults } {
   const { lineOf, head, tail } = reportParts(scan, ctx);
-  const results = scan.results;
-  return {
-    ...head,
-    results: {
-      length: results.length,
-      status: i => results[i].status,
-      hasExemption: i => results[i].exemption !== undefined,
-      at: i => resultOf(results[i], lineOf),
-    },
-    ...tail,
-  };
+  return { ...head, results: viewOf(scan.results, r => resultOf(r, lineOf)), ...tail };
 }
 
 /** The report without its results: what the gate and the warnings read. */
