@@ -5,11 +5,12 @@ import {
 import { Entity, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
-  CheckResult,
   ClusterScorecard,
   ClusterStatus,
   EntityScorecard,
-  scoreResults,
+  ScoreTally,
+  mergeTallies,
+  scorecardOf,
 } from '@posture-dev/backstage-plugin-posture-common';
 import { Check } from '@posture-dev/backstage-plugin-posture-node';
 import { ClusterConfig, PostureConfig, durationMs } from './config';
@@ -18,6 +19,7 @@ import { ClusterSource } from './clusters/types';
 import { entitySelector, markSharedClaims } from './mapping';
 import { PostureRunStore, Regression } from './runStoreApi';
 import { LoadBoard, ReplicaLoad, lessLoaded } from './replicaLoads';
+import { SaveRunEntity, SerialisedClusterResults } from './store/types';
 import { EntityInCluster } from './worker/clusterJob';
 
 /** Catalog kinds that run workloads. */
@@ -234,7 +236,7 @@ export class PostureRefresher {
       perCluster.set(o.cluster, new Map(o.result.entities));
     }
 
-    const entities: EntityScorecard[] = [];
+    const entities: SaveRunEntity[] = [];
     for (let i = 0; i < selectors.length; i++) {
       // a turn of the event loop every so many entities: scoring a large catalog in one go held up
       // every route of the backend
@@ -389,18 +391,20 @@ export class PostureRefresher {
     sel: ReturnType<typeof entitySelector>,
     perCluster: Map<string, Map<string, EntityInCluster>>,
     now: number,
-  ): EntityScorecard {
-    const { config } = this.options;
+  ): SaveRunEntity {
     const entityRef = stringifyEntityRef(entity);
     const clusters: ClusterScorecard[] = [];
-    const results: CheckResult[] = [];
+    // each cluster's results stay the JSON text the collection thread made; the combined score
+    // adds up their tallies
+    const serialised: Record<string, SerialisedClusterResults> = {};
+    let tally: ScoreTally | undefined;
     if (sel.selector) {
       for (const cluster of sel.match.clusters) {
         const scored = perCluster.get(cluster)?.get(entityRef);
         if (!scored) continue;
         clusters.push(scored.scorecard);
-        // one push per result: a spread of a broad-selector entity's results overflowed the call stack
-        for (const r of scored.results) results.push(r);
+        serialised[cluster] = scored.results;
+        tally = tally ? mergeTallies(tally, scored.results.tally) : scored.results.tally;
         // a cluster that failed, or that another task collects, keeps its last good rows in the store
       }
     }
@@ -432,12 +436,10 @@ export class PostureRefresher {
       lifecycle: str(spec.lifecycle),
       match: sel.error ? { ...sel.match, error: sel.error } : sel.match,
       state,
-      combined:
-        clusters.length > 0
-          ? scoreResults(results, { weights: config.engine.weights, pssLevelOf: this.pssLevelOf })
-          : null,
+      combined: tally ? scorecardOf(tally) : null,
       clusters,
-      results,
+      results: [],
+      serialised,
       updatedAt: new Date(now).toISOString(),
       lastChangedAt: null,
     };

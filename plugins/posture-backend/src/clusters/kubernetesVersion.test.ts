@@ -1,3 +1,4 @@
+import { CheckResult } from '@posture-dev/backstage-plugin-posture-common';
 import { resolveEngineConfig } from '@posture-dev/backstage-plugin-posture-node';
 import { TOKEN, clusterConfig, component } from '../__testUtils__/harness';
 import { entitySelector } from '../mapping';
@@ -48,7 +49,7 @@ async function apiVersionResult(version: object | undefined, configured?: string
     new AbortController().signal,
     { source: new KubernetesClusterSource(cluster) },
   );
-  const results = out.entities.flatMap(([, e]) => e.results);
+  const results: CheckResult[] = out.entities.flatMap(([, e]) => JSON.parse(e.results.json));
   return { result: results.find(r => r.checkId === 'api-version-stable'), warnings: out.warnings };
 }
 

@@ -73,6 +73,7 @@ import {
   ReadScope,
   Regression,
   RunSummary,
+  SaveRunEntity,
   SaveRunInput,
   SaveRunResult,
 } from './types';
@@ -89,7 +90,7 @@ interface KeptRow {
 /** An entity of a run being saved, with its own rows written and its combining still to do. */
 interface PreparedEntity {
   ref: string;
-  entity: EntityScorecard;
+  entity: SaveRunEntity;
   /** this run's clusters of the entity */
   fresh: Map<string, ClusterScorecard>;
   /** results of no cluster of this run, kept at entity level */
@@ -458,7 +459,7 @@ export class PostureStore {
    */
   private async writeOwnRows(
     trx: Knex.Transaction,
-    batch: EntityScorecard[],
+    batch: SaveRunEntity[],
     ctx: { succeeded: string[]; scoring?: ScoringOptions },
   ): Promise<PreparedEntity[]> {
     const refs = batch.map(e => normRef(e.entityRef));
@@ -477,6 +478,7 @@ export class PostureStore {
         else unattributed.push(r);
       }
       for (const c of e.clusters) {
+        const serialised = e.serialised?.[c.cluster];
         const results = perCluster.get(c.cluster) ?? [];
         clusterRows.push({
           entity_ref: ref,
@@ -489,11 +491,20 @@ export class PostureStore {
           error: c.error ?? null,
           workloads: JSON.stringify(c.workloads ?? []),
           scorecard: JSON.stringify(c.scorecard),
-          results: JSON.stringify(results),
-          tally: ctx.scoring
-            ? JSON.stringify(tallyResults(results, ctx.scoring))
-            : null,
-          failing: JSON.stringify(Object.fromEntries(failingOf(results))),
+          ...(serialised
+            ? {
+                // made by the collection thread, under the run's scoring options
+                results: serialised.json,
+                tally: ctx.scoring ? JSON.stringify(serialised.tally) : null,
+                failing: JSON.stringify(serialised.failing),
+              }
+            : {
+                results: JSON.stringify(results),
+                tally: ctx.scoring
+                  ? JSON.stringify(tallyResults(results, ctx.scoring))
+                  : null,
+                failing: JSON.stringify(Object.fromEntries(failingOf(results))),
+              }),
           ...resourceColumns(c.resources),
         });
       }
@@ -624,6 +635,10 @@ export class PostureStore {
       let combined = e.combined;
       if (keptRows.length && ctx.scoring) {
         let tally = tallyResults(e.results, ctx.scoring);
+        for (const c of fresh.keys()) {
+          const serialised = e.serialised?.[c];
+          if (serialised) tally = mergeTallies(tally, serialised.tally);
+        }
         for (const k of keptRows) {
           tally = mergeTallies(
             tally,
@@ -640,6 +655,10 @@ export class PostureStore {
           : e.state;
 
       const failing = failingOf(e.results);
+      for (const c of fresh.keys()) {
+        const serialised = e.serialised?.[c];
+        if (serialised) addFailing(failing, serialised.failing);
+      }
       for (const k of keptRows) {
         if (k.failing) addFailing(failing, JSON.parse(k.failing) as FailingChecks);
         else failingOf(k.results ?? [], failing);
@@ -1434,7 +1453,7 @@ export class PostureStore {
  * What writeOwnRows needs of an entity, checked for the whole run before its first batch is
  * written: a batch that failed on it would leave the batches before it saved.
  */
-function checkEntityShape(ref: string, e: EntityScorecard) {
+function checkEntityShape(ref: string, e: SaveRunEntity) {
   if (!Array.isArray(e.clusters) || !Array.isArray(e.results)) {
     throw new InputError(`Entity ${ref} needs clusters and results arrays`);
   }
@@ -1444,6 +1463,19 @@ function checkEntityShape(ref: string, e: EntityScorecard) {
       throw new InputError(`Entity ${ref} lists cluster ${c.cluster} twice`);
     names.add(c.cluster);
     toIso(c.collectedAt, `collectedAt of ${ref} in ${c.cluster}`);
+  }
+  for (const [cluster, given] of Object.entries(e.serialised ?? {})) {
+    if (!names.has(cluster))
+      throw new InputError(`Entity ${ref} has results serialised for ${cluster}, which is not one of its clusters`);
+    if (typeof given?.json !== 'string' || !given.tally || !given.failing)
+      throw new InputError(`Entity ${ref} needs json, tally and failing for its serialised results in ${cluster}`);
+  }
+  const serialised = e.serialised;
+  if (serialised) {
+    // writeOwnRows attributes a result without a cluster to the entity's only cluster
+    const only = e.clusters.length === 1 ? e.clusters[0].cluster : undefined;
+    if (e.results.some(r => { const c = r.cluster ?? only; return c !== undefined && Object.hasOwn(serialised, c); }))
+      throw new InputError(`Entity ${ref} has results for a cluster both serialised and not`);
   }
 }
 

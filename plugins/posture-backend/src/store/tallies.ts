@@ -1,4 +1,11 @@
-import { CheckResult, Pillar, Severity } from '@posture-dev/backstage-plugin-posture-common';
+import {
+  CheckResult,
+  Pillar,
+  ScoreTally,
+  ScoringOptions,
+  Severity,
+  tallyResults,
+} from '@posture-dev/backstage-plugin-posture-common';
 
 /** An entity's failing checks in some set of results: check id → severity, pillar and failing results. */
 export type FailingChecks = Record<string, { severity: Severity; pillar: Pillar; failing: number }>;
@@ -27,4 +34,27 @@ export function addFailing(
     if (f) f.failing += s.failing;
     else into.set(checkId, { ...s });
   }
+}
+
+/**
+ * One entity's results in one cluster as the store keeps them: the JSON array of the results, and
+ * their score tally and failing checks. Made where the results are evaluated (the collection
+ * thread), so that the backend's main thread receives one string per entity and cluster instead
+ * of a structured clone of every result object, and never serialises them again to save them.
+ */
+export interface SerialisedClusterResults {
+  /** the results, as `JSON.stringify` gives them (each result carries its `cluster`) */
+  json: string;
+  /** their tally under the run's scoring options */
+  tally: ScoreTally;
+  /** their failing checks */
+  failing: FailingChecks;
+}
+
+export function serialiseClusterResults(results: CheckResult[], scoring: ScoringOptions): SerialisedClusterResults {
+  return {
+    json: JSON.stringify(results),
+    tally: tallyResults(results, scoring),
+    failing: Object.fromEntries(failingOf(results)),
+  };
 }

@@ -7,6 +7,20 @@ import {
   OverviewQuery,
   ScoringOptions,
 } from '@posture-dev/backstage-plugin-posture-common';
+import { SerialisedClusterResults } from './tallies';
+
+export type { SerialisedClusterResults } from './tallies';
+
+/**
+ * An entity of a run. Its results in a cluster come either in `results` (each carrying `cluster`)
+ * or, already serialised with their sums, in `serialised` under the cluster's name; a cluster
+ * listed there has none of its results in `results`. The store writes a serialised cluster's
+ * JSON as it is and adds up its tally, so that a large cluster's results are never held as
+ * objects on the backend's main thread (see runClusterJob).
+ */
+export type SaveRunEntity = EntityScorecard & {
+  serialised?: Record<string, SerialisedClusterResults>;
+};
 
 export const DEFAULT_RETENTION_DAYS = 365;
 export const DEFAULT_OVERVIEW_LIMIT = 50;
@@ -31,7 +45,7 @@ export interface SaveRunInput {
    * is attributed to the entity's only cluster, or kept at entity level).
    * Entities not listed are left untouched.
    */
-  entities: EntityScorecard[];
+  entities: SaveRunEntity[];
   /** entities gone from the catalog: their scorecards, cluster rows and history are deleted */
   removedEntityRefs?: string[];
   /** clusters no longer configured: their status and per-entity rows are deleted */

@@ -1,9 +1,10 @@
-import { CheckResult, ClusterScorecard, EntityMatch } from '@posture-dev/backstage-plugin-posture-common';
+import { ClusterScorecard, EntityMatch } from '@posture-dev/backstage-plugin-posture-common';
 import { Check, EngineConfig, builtInChecks, evaluate } from '@posture-dev/backstage-plugin-posture-node';
 import { ClusterConfig } from '../config';
 import { createClusterSource } from '../clusters/createSource';
 import { ClusterSource } from '../clusters/types';
 import { WorkloadLookup, clusterScorecardFor, selectorFor } from '../mapping';
+import { SerialisedClusterResults, serialiseClusterResults } from '../store/tallies';
 
 /** Everything one cluster's collection needs; plain data, so it crosses to a worker thread. */
 export interface ClusterJob {
@@ -15,10 +16,15 @@ export interface ClusterJob {
   collectedAt: string;
 }
 
-/** One entity's scorecard and results in the job's cluster. */
+/**
+ * One entity's scorecard and results in the job's cluster. The results come serialised, as the
+ * store keeps them, with their tally and failing checks: a structured clone of a 100k-object
+ * cluster's 1.2 million result objects took the main thread 6 s to deserialize (and its garbage
+ * collector as long again), where the same results as strings cross as plain copies.
+ */
 export interface EntityInCluster {
   scorecard: ClusterScorecard;
-  results: CheckResult[];
+  results: SerialisedClusterResults;
 }
 
 /**
@@ -35,8 +41,12 @@ export interface ClusterJobResult {
   entities: [string, EntityInCluster][];
 }
 
-/** results per posted chunk: a few milliseconds of the receiving thread's time to deserialize */
-export const CHUNK_RESULTS = 2_000;
+/**
+ * Characters of results JSON per posted chunk. Strings cross as copies, so a chunk costs the
+ * receiving thread about a millisecond per few megabytes; the bound keeps each message, and what
+ * the receiving side holds at once before the save, small.
+ */
+export const CHUNK_CHARS = 4 * 1024 * 1024;
 
 /**
  * Collects one cluster, evaluates it once and maps the results onto the job's entities. Runs in a
@@ -54,6 +64,8 @@ export async function runClusterJob(
      * receives a large cluster's results in many small steps instead of one long stall.
      */
     onEntities?: (chunk: [string, EntityInCluster][]) => void;
+    /** characters of results JSON per chunk (default CHUNK_CHARS) */
+    chunkChars?: number;
   } = {},
 ): Promise<ClusterJobResult> {
   const source = options.source ?? createClusterSource(job.cluster);
@@ -66,23 +78,27 @@ export async function runClusterJob(
   const lookup = new WorkloadLookup(output.workloads);
   const entities: [string, EntityInCluster][] = [];
   let chunk: [string, EntityInCluster][] = [];
-  let chunkResults = 0;
+  let chunkChars = 0;
+  // the same scoring options as the cluster scorecard's, and as the refresher gives the store
+  const pss = new Map(output.checks.map(c => [c.id, c.pssLevel]));
   for (const e of job.entities) {
     const sel = selectorFor(e.match);
     if (!sel.selector || !e.match.clusters.includes(source.name)) continue;
     const workloads = lookup.find(sel);
     if (workloads.length === 0) continue;
-    const scored = clusterScorecardFor(e.entityRef, source.name, output, workloads, engine, job.collectedAt, job.now);
+    const { scorecard, results } = clusterScorecardFor(e.entityRef, source.name, output, workloads, engine, job.collectedAt, job.now);
+    const serialised = serialiseClusterResults(results, { weights: engine.weights, pssLevelOf: id => pss.get(id) });
+    const entity: [string, EntityInCluster] = [e.entityRef, { scorecard, results: serialised }];
     if (!options.onEntities) {
-      entities.push([e.entityRef, scored]);
+      entities.push(entity);
       continue;
     }
-    chunk.push([e.entityRef, scored]);
-    chunkResults += scored.results.length;
-    if (chunkResults >= CHUNK_RESULTS) {
+    chunk.push(entity);
+    chunkChars += serialised.json.length;
+    if (chunkChars >= (options.chunkChars ?? CHUNK_CHARS)) {
       options.onEntities(chunk);
       chunk = [];
-      chunkResults = 0;
+      chunkChars = 0;
     }
   }
   if (options.onEntities && chunk.length > 0) options.onEntities(chunk);

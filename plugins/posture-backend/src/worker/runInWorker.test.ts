@@ -3,7 +3,7 @@ import { clusterConfig, component, sleep, startCluster, workloadObjects } from '
 import { KubernetesClusterSource } from '../clusters/kubernetesSource';
 import { entitySelector } from '../mapping';
 import { KubeApiTestServer } from '../testUtils';
-import { CHUNK_RESULTS, ClusterJob, runClusterJob } from './clusterJob';
+import { ClusterJob, runClusterJob } from './clusterJob';
 import { runInWorker, workerEntry } from './runInWorker';
 
 jest.setTimeout(60_000);
@@ -59,15 +59,16 @@ describe('runInWorker', () => {
     const rest = await runClusterJob(job, new AbortController().signal, {
       checks: builtInChecks,
       source,
+      chunkChars: 20_000,
       onEntities: chunk => {
-        chunks.push(chunk.reduce((n, [, e]) => n + e.results.length, 0));
+        chunks.push(chunk.reduce((n, [, e]) => n + e.results.json.length, 0));
         for (const e of chunk) streamed.push(e);
       },
     });
-    const largest = Math.max(...whole.entities.map(([, e]) => e.results.length));
+    const largest = Math.max(...whole.entities.map(([, e]) => e.results.json.length));
     expect(chunks.length).toBeGreaterThan(1);
     // a chunk closes at the first entity that takes it past the bound
-    for (const n of chunks) expect(n).toBeLessThan(CHUNK_RESULTS + largest);
+    for (const n of chunks) expect(n).toBeLessThan(20_000 + largest);
     expect(rest.entities).toEqual([]);
     expect(streamed).toEqual(whole.entities);
     // and through a thread, the chunks are put back together in order

@@ -1,0 +1,101 @@
+import { TestDatabases } from '@backstage/backend-test-utils';
+import { ClusterStatus, EntityScorecard, ScoringOptions } from '@posture-dev/backstage-plugin-posture-common';
+import { PostureStore } from './PostureStore';
+import { serialiseClusterResults } from './tallies';
+import { entity, pssLevelOf, result, status } from './testFixtures';
+import { SaveRunEntity, SaveRunInput } from './types';
+
+jest.setTimeout(60_000);
+
+// PostgreSQL runs when BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING is set; never start a container
+const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'], disableDocker: true });
+
+const scoring: ScoringOptions = { pssLevelOf, weights: { critical: 10, high: 5, medium: 3, low: 1 } };
+
+/** The entity with each cluster's results moved into `serialised`, as the collection thread sends them. */
+function serialisedForm(e: EntityScorecard): SaveRunEntity {
+  const serialised: SaveRunEntity['serialised'] = {};
+  for (const c of e.clusters) {
+    serialised[c.cluster] = serialiseClusterResults(
+      e.results.filter(r => r.cluster === c.cluster),
+      scoring,
+    );
+  }
+  return { ...e, results: [], serialised };
+}
+
+const run = (at: string, entities: SaveRunEntity[], clusterStatuses: ClusterStatus[]): SaveRunInput => ({
+  startedAt: at,
+  finishedAt: at,
+  clusterStatuses,
+  entities,
+  scoring,
+});
+
+// two clusters saved by separate runs, so that the second combines its fresh results with the first's kept row
+const east = entity({
+  name: 'shop',
+  clusters: {
+    east: [
+      result('privileged-container', 'fail', { severity: 'critical' }),
+      result('run-as-non-root', 'pass'),
+      result('replicas', 'not-applicable', { pillar: 'scalability' }),
+    ],
+  },
+});
+const west = entity({
+  name: 'shop',
+  clusters: {
+    west: [
+      result('run-as-non-root', 'fail', { severity: 'high' }),
+      result('replicas', 'fail', { pillar: 'scalability', severity: 'low' }),
+      result('replicas', 'fail', { pillar: 'scalability', severity: 'low', workload: 'worker' }),
+    ],
+  },
+});
+const T1 = '2025-03-01T10:00:00.000Z';
+const T2 = '2025-03-01T11:00:00.000Z';
+
+describe.each(databases.eachSupportedId())('saving serialised results, %p', databaseId => {
+  async function saved(form: (e: EntityScorecard) => SaveRunEntity) {
+    const store = await PostureStore.fromKnex(await databases.init(databaseId));
+    await store.saveRun(run(T1, [form(east)], [status('east', T1)]));
+    await store.saveRun(run(T2, [form(west)], [status('west', T2)]));
+    return {
+      entity: await store.getEntity('component:default/shop'),
+      json: (await store.getEntityJson('component:default/shop'))?.body.toString('utf8'),
+      overview: await store.listOverview({}),
+      failures: await store.failuresOf(['component:default/shop']),
+      history: await store.historyOf(undefined),
+    };
+  }
+
+  it('stores exactly what saving the results as objects stores', async () => {
+    const plain = await saved(e => e);
+    const serialised = await saved(serialisedForm);
+    expect(serialised).toEqual(plain);
+    // and the combined score covers both clusters' tallies
+    expect(serialised.entity?.combined?.counts).toEqual({ pass: 1, fail: 4, 'not-applicable': 1, exempt: 0, error: 0 });
+    expect(serialised.entity?.results.map(r => r.cluster).sort()).toEqual(['east', 'east', 'east', 'west', 'west', 'west']);
+    expect(serialised.failures.get('component:default/shop')?.map(f => f.checkId).sort()).toEqual([
+      'privileged-container',
+      'replicas',
+      'run-as-non-root',
+    ]);
+  });
+
+  it('refuses serialised results for a cluster the entity does not list, or listed twice', async () => {
+    const store = await PostureStore.fromKnex(await databases.init(databaseId));
+    const form = serialisedForm(east);
+    await expect(
+      store.saveRun(run(T1, [{ ...form, serialised: { west: form.serialised!.east } }], [status('east', T1)])),
+    ).rejects.toThrow('Entity component:default/shop has results serialised for west, which is not one of its clusters');
+    await expect(store.saveRun(run(T1, [{ ...form, results: east.results }], [status('east', T1)]))).rejects.toThrow(
+      'Entity component:default/shop has results for a cluster both serialised and not',
+    );
+    await expect(
+      store.saveRun(run(T1, [{ ...form, serialised: { east: { json: '[]' } as never } }], [status('east', T1)])),
+    ).rejects.toThrow('needs json, tally and failing');
+    expect(await store.getEntity('component:default/shop')).toBeUndefined();
+  });
+});
