@@ -46,7 +46,7 @@ export interface ClusterJobResult {
  * receiving thread about a millisecond per few megabytes; the bound keeps each message, and what
  * the receiving side holds at once before the save, small.
  */
-export const CHUNK_CHARS = 4 * 1024 * 1024;
+export const CHUNK_CHARS = 1024 * 1024;
 
 /**
  * Collects one cluster, evaluates it once and maps the results onto the job's entities. Runs in a
