@@ -22,6 +22,16 @@ const OBJECTS = Number(process.env.BENCH_FLEET_OBJECTS ?? 20_000);
 // 3 for the fleet figure; 1 with one large cluster measures a single replica's event loop (no kill phase)
 const REPLICAS = Number(process.env.BENCH_FLEET_REPLICAS ?? 3);
 const CLIENTS = Number(process.env.BENCH_FLEET_CLIENTS ?? 100);
+// the load's model. Unset: CLIENTS closed loops, each sending its next request as soon as the last is
+// answered, which keeps the replica saturated (its latency is then CLIENTS / throughput, by Little's law).
+// A number: an open loop at that many requests per second over up to CLIENTS connections, each request's
+// latency counted from when it was due, so that a stall is counted for every request it delays
+const RATE = process.env.BENCH_FLEET_RATE ? Number(process.env.BENCH_FLEET_RATE) : undefined;
+// with one replica: seconds of load measured after the first cycle, while nothing collects
+const IDLE_S = Number(process.env.BENCH_FLEET_IDLE_S ?? 20);
+// a file to write every request to, one line each: ms since the load started, latency ms, status, collecting
+const TRACE = process.env.BENCH_FLEET_TRACE;
+const trace = [];
 const FREQUENCY = Number(process.env.BENCH_FLEET_FREQUENCY_S ?? 90);
 // what the load's clients send: a browser's Accept-Encoding by default, as the Backstage frontend's requests
 // carry; BENCH_FLEET_ACCEPT_ENCODING= (empty) for clients that take plain bodies only
@@ -67,19 +77,30 @@ function startReplica(name, fleetFile, dbUrl, migrate, state) {
   });
 }
 
-/** CLIENTS loops of GET /entities over keep-alive connections, round-robin over live replicas. */
+/**
+ * GET /entities over keep-alive connections, round-robin over live replicas: CLIENTS closed loops, or an
+ * open loop at RATE requests per second. Latencies go to `latencies` while a collection runs, and to
+ * `idleLatencies` while `idle` is set.
+ */
 function startLoad(replicas, entityCount, isCollecting) {
   const latencies = [];
+  const idleLatencies = [];
   const errors = { count: 0 };
   let stop = false;
+  const load = { latencies, idleLatencies, errors, idle: false, startedAt: performance.now() };
   const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
-  const one = url =>
+  let k = 0;
+  const one = (due = performance.now()) =>
     new Promise(resolve => {
-      const t = performance.now();
+      const live = replicas.filter(r => r.alive);
+      const r = live[k++ % live.length];
+      const url = `${r.url}/entities/component/default/svc-${Math.floor(Math.random() * entityCount)}`;
       const req = http.get(url, { agent, headers: ACCEPT_ENCODING ? { 'Accept-Encoding': ACCEPT_ENCODING } : {} }, res => {
         res.resume();
         res.on('end', () => {
-          if (isCollecting()) latencies.push(performance.now() - t);
+          if (TRACE) trace.push([Math.round(due - load.startedAt), Math.round(performance.now() - due), res.statusCode, isCollecting() ? 1 : 0]);
+          if (isCollecting()) latencies.push(performance.now() - due);
+          else if (load.idle) idleLatencies.push(performance.now() - due);
           if (res.statusCode !== 200 && res.statusCode !== 404) errors.count++;
           resolve();
         });
@@ -89,24 +110,47 @@ function startLoad(replicas, entityCount, isCollecting) {
         resolve();
       });
     });
-  let k = 0;
-  const loops = Array.from({ length: CLIENTS }, async () => {
-    while (!stop) {
-      const live = replicas.filter(r => r.alive);
-      const r = live[k++ % live.length];
-      await one(`${r.url}/entities/component/default/svc-${Math.floor(Math.random() * entityCount)}`);
-    }
-  });
-  return {
-    latencies,
-    errors,
-    stop: async () => {
-      stop = true;
-      await Promise.all(loops);
-      agent.destroy();
-    },
+  let loops;
+  if (RATE === undefined) {
+    loops = Array.from({ length: CLIENTS }, async () => {
+      while (!stop) await one();
+    });
+  } else {
+    // each request is due at startedAt + n / RATE; the agent queues those beyond CLIENTS connections
+    loops = [
+      (async () => {
+        const pending = new Set();
+        for (let n = 0; !stop; n++) {
+          const due = load.startedAt + (n * 1000) / RATE;
+          const wait = due - performance.now();
+          if (wait > 1) await sleep(wait);
+          const p = one(due).finally(() => pending.delete(p));
+          pending.add(p);
+        }
+        await Promise.all(pending);
+      })(),
+    ];
+  }
+  load.stop = async () => {
+    stop = true;
+    await Promise.all(loops);
+    agent.destroy();
+    if (TRACE) fs.writeFileSync(TRACE, trace.map(t => t.join(' ')).join('\n'));
   };
+  return load;
 }
+
+const latencySummary = (load, values, seconds) => ({
+  model: RATE === undefined ? `${CLIENTS} closed loops` : `open loop at ${RATE}/s over up to ${CLIENTS} connections`,
+  clients: CLIENTS,
+  acceptEncoding: ACCEPT_ENCODING,
+  requests: values.length,
+  perSecond: seconds ? Math.round(values.length / seconds) : undefined,
+  p50Ms: p(values, 0.5),
+  p99Ms: p(values, 0.99),
+  maxMs: p(values, 1),
+  errors: load.errors.count,
+});
 
 /**
  * Bytes on the wire for one cycle over every cluster, in four ways: full lists or metadata-only Pod and
@@ -217,6 +261,7 @@ async function main() {
   for (let i = 1; i < REPLICAS; i++) replicas.push(await startReplica(`r${i}`, fleetFile, dbUrl, false, state));
   log(`replicas up: ${replicas.map(r => r.url).join(', ')}`);
   const load = (started.load = startLoad(replicas, entityCount, () => active.size > 0));
+  if (TRACE) log(`load started at ${Date.now()} (epoch ms; the trace's times count from here)`);
 
   const completed = since => new Set(runs.filter(r => r.ok && r.startedAt >= since).map(r => r.cluster));
   const t0 = Date.now();
@@ -230,8 +275,14 @@ async function main() {
   const historyBefore = Number((await db('posture_history').count({ n: '*' }))[0].n);
 
   if (REPLICAS < 2) {
+    const collectingS = cycle1.reduce((a, r) => a + (r.at - r.startedAt), 0) / 1000;
+    // the same load with nothing collecting: what the replica serves on its own
+    const statsAfterCycle = replicas[0].stats;
+    load.idle = true;
+    await sleep(IDLE_S * 1000);
+    load.idle = false;
     await load.stop();
-    const stats = replicas[0].stats;
+    const stats = statsAfterCycle;
     const result = {
       clusters: CLUSTERS,
       objectsPerCluster: OBJECTS,
@@ -239,7 +290,8 @@ async function main() {
       bytesPerCycle: bytes,
       cycle1: { runs: cycle1.length, failed: cycle1.filter(r => !r.ok).length, durationsMs: { p50: p(cycle1.map(r => r.at - r.startedAt), 0.5), max: p(cycle1.map(r => r.at - r.startedAt), 1) } },
       replicas: [{ replica: 'r0', eldP99Ms: stats.eldP99Ms, eldMaxMs: stats.eldMaxMs, peakRssMb: stats.peakRssMb }],
-      entitiesGet: { clients: CLIENTS, acceptEncoding: ACCEPT_ENCODING, requests: load.latencies.length, p50Ms: p(load.latencies, 0.5), p99Ms: p(load.latencies, 0.99), errors: load.errors.count },
+      entitiesGet: latencySummary(load, load.latencies, collectingS),
+      entitiesGetIdle: latencySummary(load, load.idleLatencies, IDLE_S),
     };
     await teardown();
     report(result);
@@ -320,7 +372,7 @@ async function main() {
     runs: [...runs, ...handBacks]
       .map(r => ({ replica: r.replica, cluster: r.cluster, startS: (r.startedAt - t0) / 1000, endS: (r.at - t0) / 1000, ok: r.ok ?? null, handedBack: Boolean(r.handedBack) }))
       .sort((a, b) => a.startS - b.startS),
-    entitiesGet: { clients: CLIENTS, acceptEncoding: ACCEPT_ENCODING, requests: load.latencies.length, p50Ms: p(load.latencies, 0.5), p99Ms: p(load.latencies, 0.99), errors: load.errors.count },
+    entitiesGet: latencySummary(load, load.latencies),
     kill: {
       replica: victim.name,
       cluster: killedRun.cluster,

@@ -27,7 +27,7 @@ const knex = backendRequire('knex')({ client: 'pg', connection: pgUrl, pool: { m
 
 const out = (tag, o) => process.stdout.write(`${tag} ${JSON.stringify({ replica: name, ...o })}\n`);
 const logger = {
-  info() {},
+  info: m => process.env.BENCH_FLEET_TRACE && process.stderr.write(`[${name}] ${Date.now()} info: ${m}\n`),
   debug() {},
   warn: (m, e) => process.stderr.write(`[${name}] warn: ${m}${e ? ` ${e}` : ''}\n`),
   error: (m, e) => process.stderr.write(`[${name}] error: ${m}${e ? ` ${e}` : ''}\n`),

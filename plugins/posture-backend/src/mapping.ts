@@ -17,6 +17,7 @@ import {
   parseSelectorString,
   resultsFor,
 } from '@posture-dev/backstage-plugin-posture-node';
+import { forEachInTurns } from './turns';
 
 export const ANNOTATION_KUBERNETES_ID = 'backstage.io/kubernetes-id';
 export const ANNOTATION_LABEL_SELECTOR = 'backstage.io/kubernetes-label-selector';
@@ -154,9 +155,9 @@ function workloadKey(cluster: string, w: { kind: string; namespace?: string; nam
  * it shares a workload with, so a selector cannot reveal the workloads of an entity the caller
  * is denied (see docs/security.md).
  */
-export function markSharedClaims(entities: EntityScorecard[]): void {
+export async function markSharedClaims(entities: EntityScorecard[]): Promise<void> {
   const claimants = new Map<string, Set<string>>();
-  for (const e of entities) {
+  await forEachInTurns(entities, e => {
     for (const c of e.clusters) {
       for (const w of c.workloads) {
         const key = workloadKey(c.cluster, w);
@@ -165,8 +166,8 @@ export function markSharedClaims(entities: EntityScorecard[]): void {
         else claimants.set(key, new Set([e.entityRef]));
       }
     }
-  }
-  for (const e of entities) {
+  });
+  await forEachInTurns(entities, e => {
     const shared = new Set<string>();
     for (const c of e.clusters) {
       for (const w of c.workloads) {
@@ -174,5 +175,5 @@ export function markSharedClaims(entities: EntityScorecard[]): void {
       }
     }
     if (shared.size > 0) e.match = { ...e.match, sharedWith: [...shared].sort() };
-  }
+  });
 }

@@ -20,6 +20,7 @@ import { entitySelector, markSharedClaims } from './mapping';
 import { PostureRunStore, Regression } from './runStoreApi';
 import { LoadBoard, ReplicaLoad, lessLoaded } from './replicaLoads';
 import { SaveRunEntity, SerialisedClusterResults } from './store/types';
+import { forEachInTurns, mapInTurns } from './turns';
 import { EntityInCluster } from './worker/clusterJob';
 
 /** Catalog kinds that run workloads. */
@@ -200,7 +201,11 @@ export class PostureRefresher {
     const clusterNames = sources.map(s => s.name);
     const stored = await store.listEntityRefs();
     const items = await this.readCatalog(stored);
-    const selectors = items.map(entity => ({ entity, sel: entitySelector(entity, clusterNames) }));
+    const selectors = await mapInTurns(items, entity => ({
+      entity,
+      ref: stringifyEntityRef(entity),
+      sel: entitySelector(entity, clusterNames),
+    }));
     const previous = new Map((await store.getClusterStatuses()).map(s => [s.name, s]));
     // clusters gone from the config would otherwise keep their rows, and count in every combined score, forever
     const configured = new Set(clusterNames);
@@ -209,9 +214,9 @@ export class PostureRefresher {
     const outcomes = await Promise.all(
       selected.map(source => {
         const entities = [];
-        for (const { entity, sel } of selectors) {
+        for (const { ref, sel } of selectors) {
           if (sel.selector && sel.match.clusters.includes(source.name)) {
-            entities.push({ entityRef: stringifyEntityRef(entity), match: sel.match });
+            entities.push({ entityRef: ref, match: sel.match });
           }
         }
         return collectCluster(
@@ -237,21 +242,16 @@ export class PostureRefresher {
     }
 
     const entities: SaveRunEntity[] = [];
-    for (let i = 0; i < selectors.length; i++) {
-      // a turn of the event loop every so many entities: scoring a large catalog in one go held up
-      // every route of the backend
-      if (i > 0 && i % YIELD_EVERY === 0) await new Promise(resolve => setImmediate(resolve));
-      entities.push(this.scoreEntity(selectors[i].entity, selectors[i].sel, perCluster, now));
-    }
-    markSharedClaims(entities);
+    await forEachInTurns(selectors, s => entities.push(this.scoreEntity(s.entity, s.ref, s.sel, perCluster, now)));
+    await markSharedClaims(entities);
     const { absent, removedEntityRefs } = await this.applyAbsence(stored, entities, startedAt);
     // while some cluster has never been attempted (the first cycle), the store holds back the
     // history point of the entities that may live there until the last of their clusters is in
     let historyWaitsFor: Record<string, string[]> | undefined;
     if (clusterNames.some(n => !previous.has(n))) {
       historyWaitsFor = {};
-      for (const { entity, sel } of selectors) {
-        if (sel.selector) historyWaitsFor[stringifyEntityRef(entity)] = sel.match.clusters;
+      for (const { ref, sel } of selectors) {
+        if (sel.selector) historyWaitsFor[ref] = sel.match.clusters;
       }
     }
 
@@ -308,20 +308,21 @@ export class PostureRefresher {
       const credentials = await auth.getOwnServiceCredentials();
       return (await catalog.getEntities({ filter: { kind: SCORED_KINDS } }, { credentials })).items;
     };
-    const missing = (items: Entity[]) => {
-      const seen = new Set(items.map(e => stringifyEntityRef(e).toLocaleLowerCase('en-US')));
+    const missing = async (items: Entity[]) => {
+      const seen = new Set<string>();
+      await forEachInTurns(items, e => seen.add(stringifyEntityRef(e).toLocaleLowerCase('en-US')));
       let n = 0;
       for (const r of stored) if (!seen.has(r)) n++;
       return n;
     };
     const first = await read();
-    const lost = missing(first);
+    const lost = await missing(first);
     if (stored.length < SHRINK_GUARD_MIN || lost * 2 <= stored.length) return first;
     logger.warn(
       `Posture: the catalog answered ${first.length} entities, without ${lost} of the ${stored.length} scored so far; reading it again before applying that`,
     );
     const second = await read();
-    const lostAgain = missing(second);
+    const lostAgain = await missing(second);
     logger.warn(
       lostAgain * 2 > stored.length
         ? `Posture: a second catalog read confirms ${lostAgain} entities missing; they keep their data for the removal grace period`
@@ -388,11 +389,11 @@ export class PostureRefresher {
 
   private scoreEntity(
     entity: Entity,
+    entityRef: string,
     sel: ReturnType<typeof entitySelector>,
     perCluster: Map<string, Map<string, EntityInCluster>>,
     now: number,
   ): SaveRunEntity {
-    const entityRef = stringifyEntityRef(entity);
     const clusters: ClusterScorecard[] = [];
     // each cluster's results stay the JSON text the collection thread made; the combined score
     // adds up their tallies
@@ -450,8 +451,6 @@ export class PostureRefresher {
 const HAND_BACKS = 3;
 const HAND_BACK_WINDOW_MS = 120_000;
 
-/** entities scored between turns of the event loop */
-const YIELD_EVERY = 200;
 
 /** The job's cluster config; a source built in code (tests) has none, and is then used in process. */
 function configFor(configs: ClusterConfig[] | undefined, source: ClusterSource): ClusterConfig {

@@ -64,6 +64,7 @@ import {
 } from './rows';
 import { resourceColumns, rightSizingByOwner } from './rightSizing';
 import { FailingChecks, addFailing, failingOf } from './tallies';
+import { forEachInTurns } from '../turns';
 import { inLockOrder, lockEntities, lockRun, tryLockPrune } from './saveLocks';
 import {
   DEFAULT_RETENTION_DAYS,
@@ -276,7 +277,8 @@ export class PostureStore {
       throw new InputError('saveRun needs entities and clusterStatuses arrays');
     }
     const seen = new Set<string>();
-    for (const e of input.entities) {
+    // in turns: a large run's entities are checked on the main thread, before the first batch
+    await forEachInTurns(input.entities, e => {
       if (typeof e?.entityRef !== 'string' || !e.entityRef) {
         throw new InputError('Every entity needs an entityRef');
       }
@@ -285,7 +287,7 @@ export class PostureStore {
         throw new InputError(`Entity ${ref} appears twice in one run`);
       seen.add(ref);
       checkEntityShape(ref, e);
-    }
+    });
     const removed = [...new Set((input.removedEntityRefs ?? []).map(normRef))];
     const both = removed.find(r => seen.has(r));
     if (both)
