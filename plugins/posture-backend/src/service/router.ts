@@ -77,7 +77,7 @@ const GZIP_MIN_BYTES = 1024;
 async function sendJson(req: express.Request, res: express.Response, s: SerialisedBody) {
   if (s.etag) res.set('ETag', s.etag);
   res.type('json');
-  if (s.gzip && s.body.length >= GZIP_MIN_BYTES) {
+  if (s.gzip && s.length >= GZIP_MIN_BYTES) {
     res.vary('Accept-Encoding');
     if (req.headers['accept-encoding'] && req.acceptsEncodings('gzip', 'identity') === 'gzip') {
       const gzipped = await s.gzip().catch(() => undefined);
@@ -94,7 +94,7 @@ async function sendJson(req: express.Request, res: express.Response, s: Serialis
       }
     }
   }
-  res.send(s.body);
+  res.send(s.plain ? await s.plain() : s.body);
 }
 
 export interface RouterOptions {

@@ -31,7 +31,11 @@ import {
 } from '@posture-dev/backstage-plugin-posture-common';
 import { Knex } from 'knex';
 import {
+  CompressedJson,
+  compressJson,
+  compressedBody,
   copyOf,
+  inflateJson,
   OverviewSnapshot,
   SerialisedBody,
   serialised,
@@ -114,8 +118,12 @@ const migrationsDir = resolvePackagePath(
 const ENTITY_BATCH = WHERE_IN_BATCH;
 /** rows per multi-row insert, well under SQLite's and PostgreSQL's bind-parameter limits */
 const INSERT_BATCH = 200;
-/** assembled scorecards kept per data version, at most */
-const MAX_CACHED_ENTITIES = 1000;
+/**
+ * Scorecards (and known-absent refs) kept per data version, at most; the byte bound usually binds
+ * first. Enough for every entity of a large catalog: with fewer, reads spread over the catalog
+ * mostly missed, and each miss read the database while collections were writing to it.
+ */
+const MAX_CACHED_ENTITIES = 100_000;
 const DEFAULT_ENTITY_CACHE_BYTES = 64 * 1024 * 1024;
 
 const DAY_MS = 86_400_000;
@@ -139,9 +147,10 @@ export interface PostureStoreOptions {
    */
   versionTtlMs?: number;
   /**
-   * Bytes of entity scorecards kept per data version, their JSON and its served form counted
-   * (default 64 MiB). A scorecard grows with its entity's clusters: an entity in 30 clusters is
-   * about 0.6 MB, twice over once served, so a cache bounded by count only held gigabytes.
+   * Bytes of entity scorecards kept per data version, counted as kept: gzipped (default 64 MiB,
+   * about 20,000 scorecards of an entity in one cluster). A scorecard grows with its entity's
+   * clusters: an entity in 30 clusters is about 0.6 MB of JSON, so a cache bounded by count only
+   * held gigabytes.
    */
   entityCacheBytes?: number;
 }
@@ -851,7 +860,7 @@ export class PostureStore {
   /** The stored scorecard, with each cluster's staleness as of its latest attempt. */
   async getEntity(entityRef: string): Promise<EntityScorecard | undefined> {
     const cached = await this.cachedEntity(entityRef);
-    return cached ? (JSON.parse(cached.json) as EntityScorecard) : undefined;
+    return cached ? (JSON.parse(await inflateJson(cached)) as EntityScorecard) : undefined;
   }
 
   /**
@@ -866,17 +875,9 @@ export class PostureStore {
     const cached = await this.cachedEntity(entityRef);
     if (!cached) return undefined;
     if (isOld && cached.fresh.some(f => isOld(f.collectedAt))) {
-      return serialised(markOld(cached, isOld), false);
+      return serialised(markOld({ json: await inflateJson(cached), fresh: cached.fresh }, isOld), false);
     }
-    if (!cached.body) {
-      cached.body = serialised(cached.json, true);
-      const cache = this.entityCache;
-      if (cache.cards.get(normRef(entityRef)) === cached) {
-        cache.bytes += cached.body.body.length;
-        this.evictEntities(cache);
-      }
-    }
-    return cached.body;
+    return compressedBody(cached);
   }
 
   /** Drops the least recently used scorecards until the cache is within its count and bytes. */
@@ -902,7 +903,10 @@ export class PostureStore {
       cache.cards.set(ref, hit);
       return hit ?? undefined;
     }
-    const entry: CachedEntity | null = (await this.loadEntity(ref)) ?? null;
+    const loaded = await this.loadEntity(ref);
+    // kept gzipped only: a scorecard's JSON is ~7× its gzip, so the same bytes hold ~7× more
+    // scorecards, and a client that takes gzip (every browser) is served the kept bytes as they are
+    const entry: CachedEntity | null = loaded ? { ...(await compressJson(loaded.json)), fresh: loaded.fresh } : null;
     // a write in between made this version obsolete: do not cache under it
     if (this.entityCache === cache && cachedBytes(entry) <= this.entityCacheBytes) {
       cache.bytes -= cachedBytes(cache.cards.get(ref));
@@ -1508,14 +1512,18 @@ interface EntityCache {
   bytes: number;
 }
 
-/** What a cached scorecard costs: its JSON (as UTF-16, the most a string can take) and its served bytes. */
+/** about what a cache entry, its key and its tag take besides the scorecard's bytes */
+export const CACHE_ENTRY_OVERHEAD = 256;
+
+/** What a cached scorecard costs: its gzipped bytes, and the entry's own (a known-absent one too). */
 function cachedBytes(entry: CachedEntity | null | undefined): number {
-  return entry ? entry.json.length * 2 + (entry.body?.body.length ?? 0) : 0;
+  if (entry === undefined) return 0;
+  return entry === null ? CACHE_ENTRY_OVERHEAD : entry.gzipped.length + CACHE_ENTRY_OVERHEAD + 16 * entry.fresh.length;
 }
 
-interface CachedEntity extends EntityJson {
-  /** the JSON as served, made on first use */
-  body?: SerialisedBody;
+/** A scorecard as the cache keeps it: gzipped, with where its fresh clusters' flags are. */
+interface CachedEntity extends CompressedJson {
+  fresh: EntityJson['fresh'];
 }
 
 /** Failing entities grouped by owner: most failing first, then by owner ref, no owner last. */

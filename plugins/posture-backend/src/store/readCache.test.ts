@@ -1,8 +1,8 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import zlib from 'node:zlib';
 import { OverviewQuery } from '@posture-dev/backstage-plugin-posture-common';
-import { PostureStore } from './PostureStore';
-import { serialised } from './readCache';
+import { CACHE_ENTRY_OVERHEAD, PostureStore } from './PostureStore';
+import { compressJson, compressedBody, inflateJson, serialised } from './readCache';
 import { entity, result, status } from './testFixtures';
 
 jest.setTimeout(120_000);
@@ -127,9 +127,13 @@ describe('PostureStore read caches', () => {
     async id => {
       const { knex } = await filled(id);
       const probe = await PostureStore.fromKnex(knex, { skipMigrations: true });
-      const size = (await probe.getEntityJson('component:default/svc-01'))!.body.length;
-      // room for two scorecards (JSON counted as UTF-16, plus the served bytes), not three
-      const store = await PostureStore.fromKnex(knex, { skipMigrations: true, entityCacheBytes: size * 3 * 2 + size });
+      const served = (await probe.getEntityJson('component:default/svc-01'))!;
+      const size = served.length;
+      // kept gzipped only: an entry costs its gzipped bytes and its overhead (one fresh cluster)
+      const entry = (await served.gzip!()).length + CACHE_ENTRY_OVERHEAD + 16;
+      expect(entry).toBeLessThan(size);
+      // room for two scorecards, not three (the three have about the same size)
+      const store = await PostureStore.fromKnex(knex, { skipMigrations: true, entityCacheBytes: Math.round(entry * 2.5) });
       let reads = 0;
       const count = (q: { sql: string }) => {
         if (/posture_entities/.test(q.sql)) reads++;
@@ -272,5 +276,21 @@ describe('serialised bodies', () => {
     expect(zlib.gunzipSync(gz).toString('utf8')).toBe(json);
     expect(gz.length * 5).toBeLessThan(shared.body.length);
     expect(serialised(json, false).gzip).toBeUndefined();
+  });
+});
+
+describe('compressed bodies', () => {
+  it('serve the same bytes and tag as the body they were made from', async () => {
+    const json = JSON.stringify({ results: Array.from({ length: 50 }, (_, i) => ({ checkId: `c-${i}`, status: 'pass' })) });
+    const plain = serialised(json, true);
+    const kept = await compressJson(json);
+    expect(kept.gzipped.length).toBeLessThan(plain.length / 4);
+    const body = compressedBody(kept);
+    expect(body.length).toBe(plain.length);
+    expect(body.etag).toBe(plain.etag);
+    expect((await body.plain!()).equals(plain.body)).toBe(true);
+    expect(body.body.equals(plain.body)).toBe(true);
+    expect(await body.gzip!()).toBe(kept.gzipped);
+    expect(await inflateJson(kept)).toBe(json);
   });
 });

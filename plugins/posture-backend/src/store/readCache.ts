@@ -25,7 +25,13 @@ const MAX_PAGE_ENTRIES = 64;
 
 /** A response body serialised once, with its entity tag, so serving it costs no encoding or hashing. */
 export interface SerialisedBody {
-  body: Buffer;
+  /**
+   * The body. For a body kept gzipped only (`compressedBody`) this inflates it, synchronously, on
+   * each read: the router uses `plain()` instead.
+   */
+  readonly body: Buffer;
+  /** the body's length in bytes */
+  readonly length: number;
   /** absent when the body is specific to one caller's permissions */
   etag?: string;
   /**
@@ -34,14 +40,21 @@ export interface SerialisedBody {
    * byte bound counts the bodies, and a gzipped JSON body is a fraction of its size.
    */
   gzip?: () => Promise<Buffer>;
+  /** the body, inflated on libuv's thread pool, for a body kept gzipped only */
+  plain?: () => Promise<Buffer>;
 }
 
 const gzipAsync = promisify(zlib.gzip);
+const gunzipAsync = promisify(zlib.gunzip);
+
+/** The weak entity tag of a body: its length and hash. */
+export function etagOf(body: Buffer): string {
+  return `W/"${body.length.toString(16)}-${createHash('sha1').update(body).digest('base64url')}"`;
+}
 
 export function serialised(json: string, tagged: boolean): SerialisedBody {
   const body = Buffer.from(json, 'utf8');
-  if (!tagged) return { body };
-  const hash = createHash('sha1').update(body).digest('base64url');
+  if (!tagged) return { body, length: body.length };
   let gzipped: Promise<Buffer> | undefined;
   const gzip = () => {
     if (!gzipped) {
@@ -53,7 +66,39 @@ export function serialised(json: string, tagged: boolean): SerialisedBody {
     }
     return gzipped;
   };
-  return { body, etag: `W/"${body.length.toString(16)}-${hash}"`, gzip };
+  return { body, length: body.length, etag: etagOf(body), gzip };
+}
+
+/** A body held only gzipped: what it takes to keep many of them (see PostureStore's entity cache). */
+export interface CompressedJson {
+  gzipped: Buffer;
+  /** the length of the JSON in bytes */
+  length: number;
+  etag: string;
+}
+
+/** Compresses JSON once, on libuv's thread pool, keeping its tag. */
+export async function compressJson(json: string): Promise<CompressedJson> {
+  const body = Buffer.from(json, 'utf8');
+  return { gzipped: await gzipAsync(body), length: body.length, etag: etagOf(body) };
+}
+
+/** The JSON text of a compressed body. */
+export async function inflateJson(c: CompressedJson): Promise<string> {
+  return (await gunzipAsync(c.gzipped)).toString('utf8');
+}
+
+/** A compressed body to serve: as it is to a client that takes gzip, inflated for any other. */
+export function compressedBody(c: CompressedJson): SerialisedBody {
+  return {
+    get body() {
+      return zlib.gunzipSync(c.gzipped);
+    },
+    length: c.length,
+    etag: c.etag,
+    gzip: () => Promise.resolve(c.gzipped),
+    plain: () => gunzipAsync(c.gzipped),
+  };
 }
 
 /** A small least-recently-used map. */
