@@ -11,8 +11,11 @@ parentPort.postMessage({ ready: true });
 // the parent ends a run by terminating this thread; the signal only stops work between awaits
 const controller = new AbortController();
 // entities go back in chunks, each its own message, so the main thread never deserializes a large
-// cluster's results in one piece; the final message carries the rest of the result
-runClusterJob(workerData.job, controller.signal, { onEntities: entities => parentPort.postMessage({ entities }) }).then(
+// cluster's results in one piece; each chunk's results JSON moves as a transferred ArrayBuffer, not
+// copied; the final message carries the rest of the result
+runClusterJob(workerData.job, controller.signal, {
+  onEntities: (entities, transfer) => parentPort.postMessage({ entities }, transfer),
+}).then(
   result => parentPort.postMessage({ ok: true, result }),
   error =>
     parentPort.postMessage({

@@ -49,7 +49,7 @@ async function apiVersionResult(version: object | undefined, configured?: string
     new AbortController().signal,
     { source: new KubernetesClusterSource(cluster) },
   );
-  const results: CheckResult[] = out.entities.flatMap(([, e]) => JSON.parse(e.results.json));
+  const results: CheckResult[] = out.entities.flatMap(([, e]) => JSON.parse(Buffer.from(e.results.json).toString()));
   return { result: results.find(r => r.checkId === 'api-version-stable'), warnings: out.warnings };
 }
 

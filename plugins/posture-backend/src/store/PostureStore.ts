@@ -505,7 +505,7 @@ export class PostureStore {
           ...(serialised
             ? {
                 // made by the collection thread, under the run's scoring options
-                results: serialised.json,
+                results: this.jsonColumn(serialised.json),
                 tally: ctx.scoring ? JSON.stringify(serialised.tally) : null,
                 failing: JSON.stringify(serialised.failing),
               }
@@ -556,6 +556,17 @@ export class PostureStore {
         .merge();
     }
     return prepared;
+  }
+
+  /**
+   * Results JSON as the driver takes it. UTF-8 bytes go to PostgreSQL as they are: a binary
+   * parameter of a text column is read as text, so the bytes a collection thread made are never
+   * decoded into a string on the main thread. Other drivers would store bytes as a blob.
+   */
+  private jsonColumn(json: string | Uint8Array): string | Buffer {
+    if (typeof json === 'string') return json;
+    const bytes = Buffer.from(json.buffer, json.byteOffset, json.byteLength);
+    return this.isPostgres ? bytes : bytes.toString('utf8');
   }
 
   /**
@@ -1473,7 +1484,7 @@ function checkEntityShape(ref: string, e: SaveRunEntity) {
   for (const [cluster, given] of Object.entries(e.serialised ?? {})) {
     if (!names.has(cluster))
       throw new InputError(`Entity ${ref} has results serialised for ${cluster}, which is not one of its clusters`);
-    if (typeof given?.json !== 'string' || !given.tally || !given.failing)
+    if ((typeof given?.json !== 'string' && !(given?.json instanceof Uint8Array)) || !given.tally || !given.failing)
       throw new InputError(`Entity ${ref} needs json, tally and failing for its serialised results in ${cluster}`);
   }
   const serialised = e.serialised;

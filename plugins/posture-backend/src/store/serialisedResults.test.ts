@@ -24,6 +24,17 @@ function serialisedForm(e: EntityScorecard): SaveRunEntity {
   return { ...e, results: [], serialised };
 }
 
+/** The serialised form with each cluster's JSON as UTF-8 bytes, as a collection thread transfers them. */
+function bytesForm(e: EntityScorecard): SaveRunEntity {
+  const form = serialisedForm(e);
+  for (const [cluster, s] of Object.entries(form.serialised!)) {
+    // a view into a larger buffer, as packChunk makes them
+    const text = Buffer.from(`xx${s.json}yy`, 'utf8');
+    form.serialised![cluster] = { ...s, json: new Uint8Array(text.buffer, text.byteOffset + 2, text.length - 4) };
+  }
+  return form;
+}
+
 const run = (at: string, entities: SaveRunEntity[], clusterStatuses: ClusterStatus[]): SaveRunInput => ({
   startedAt: at,
   finishedAt: at,
@@ -38,7 +49,7 @@ const east = entity({
   clusters: {
     east: [
       result('privileged-container', 'fail', { severity: 'critical' }),
-      result('run-as-non-root', 'pass'),
+      { ...result('run-as-non-root', 'pass'), message: 'runs as non-root ✓ (UID 1000, « café »)' },
       result('replicas', 'not-applicable', { pillar: 'scalability' }),
     ],
   },
@@ -74,6 +85,7 @@ describe.each(databases.eachSupportedId())('saving serialised results, %p', data
     const plain = await saved(e => e);
     const serialised = await saved(serialisedForm);
     expect(serialised).toEqual(plain);
+    expect(await saved(bytesForm)).toEqual(plain);
     // and the combined score covers both clusters' tallies
     expect(serialised.entity?.combined?.counts).toEqual({ pass: 1, fail: 4, 'not-applicable': 1, exempt: 0, error: 0 });
     expect(serialised.entity?.results.map(r => r.cluster).sort()).toEqual(['east', 'east', 'east', 'west', 'west', 'west']);

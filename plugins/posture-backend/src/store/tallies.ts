@@ -43,8 +43,11 @@ export function addFailing(
  * of a structured clone of every result object, and never serialises them again to save them.
  */
 export interface SerialisedClusterResults {
-  /** the results, as `JSON.stringify` gives them (each result carries its `cluster`) */
-  json: string;
+  /**
+   * The results, as `JSON.stringify` gives them (each result carries its `cluster`): the text, or
+   * its UTF-8 bytes (as a collection thread sends them, see packChunk).
+   */
+  json: string | Uint8Array;
   /** their tally under the run's scoring options */
   tally: ScoreTally;
   /** their failing checks */

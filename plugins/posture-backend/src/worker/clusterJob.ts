@@ -59,11 +59,14 @@ export async function runClusterJob(
     checks?: Check[];
     source?: ClusterSource;
     /**
-     * Takes the entities in chunks of a bounded number of results instead of in the result (which
-     * then has none): a worker thread posts each chunk as its own message, so the main thread
-     * receives a large cluster's results in many small steps instead of one long stall.
+     * Takes the entities in chunks of a bounded size instead of in the result (which then has
+     * none): a worker thread posts each chunk as its own message, so the main thread receives a
+     * large cluster's results in many small steps instead of one long stall. A chunk's results
+     * JSON is UTF-8 in one ArrayBuffer (`transfer`), each entity's a view of it: posted with the
+     * buffer in the transfer list it moves to the main thread without a copy, and stays outside
+     * the main thread's JavaScript heap (packChunk).
      */
-    onEntities?: (chunk: [string, EntityInCluster][]) => void;
+    onEntities?: (chunk: [string, EntityInCluster][], transfer: ArrayBuffer[]) => void;
     /** characters of results JSON per chunk (default CHUNK_CHARS) */
     chunkChars?: number;
   } = {},
@@ -96,12 +99,12 @@ export async function runClusterJob(
     chunk.push(entity);
     chunkChars += serialised.json.length;
     if (chunkChars >= (options.chunkChars ?? CHUNK_CHARS)) {
-      options.onEntities(chunk);
+      options.onEntities(chunk, [packChunk(chunk)]);
       chunk = [];
       chunkChars = 0;
     }
   }
-  if (options.onEntities && chunk.length > 0) options.onEntities(chunk);
+  if (options.onEntities && chunk.length > 0) options.onEntities(chunk, [packChunk(chunk)]);
   return {
     cluster: source.name,
     objects: snapshot.objects.length,
@@ -110,4 +113,24 @@ export async function runClusterJob(
     bytesRead: snapshot.bytesRead,
     entities,
   };
+}
+
+/**
+ * Encodes the results JSON of a chunk's entities into one ArrayBuffer of their own, and replaces
+ * each entity's text with its view of it. Held as strings, a 100k-object cluster's results were
+ * 380 MB of the main thread's heap during the save; V8 then let the heap grow to about twice its
+ * live size before collecting, and a replica under load peaked at 2.6 GB.
+ */
+export function packChunk(chunk: [string, EntityInCluster][]): ArrayBuffer {
+  let bytes = 0;
+  for (const [, e] of chunk) bytes += Buffer.byteLength(e.results.json as string, 'utf8');
+  // allocUnsafeSlow: a buffer of its own, never a slice of the shared pool (which cannot be transferred)
+  const buffer = Buffer.allocUnsafeSlow(bytes);
+  let at = 0;
+  for (const [, e] of chunk) {
+    const n = buffer.write(e.results.json as string, at, 'utf8');
+    e.results = { ...e.results, json: buffer.subarray(at, at + n) };
+    at += n;
+  }
+  return buffer.buffer as ArrayBuffer;
 }

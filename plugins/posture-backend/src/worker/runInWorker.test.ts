@@ -3,7 +3,7 @@ import { clusterConfig, component, sleep, startCluster, workloadObjects } from '
 import { KubernetesClusterSource } from '../clusters/kubernetesSource';
 import { entitySelector } from '../mapping';
 import { KubeApiTestServer } from '../testUtils';
-import { ClusterJob, runClusterJob } from './clusterJob';
+import { ClusterJob, ClusterJobResult, runClusterJob } from './clusterJob';
 import { runInWorker, workerEntry } from './runInWorker';
 
 jest.setTimeout(60_000);
@@ -26,6 +26,18 @@ async function jobFor(objects: object[], options: { timeoutMs?: number; names?: 
   return { server, cluster, job };
 }
 
+/** The result with each entity's results JSON as text, whether it came as text or as UTF-8 bytes. */
+function asText(r: ClusterJobResult): ClusterJobResult {
+  return { ...r, entities: textOf(r.entities) };
+}
+
+function textOf(entities: ClusterJobResult['entities']): ClusterJobResult['entities'] {
+  return entities.map(([ref, e]) => {
+    const json = e.results.json;
+    return [ref, { ...e, results: { ...e.results, json: typeof json === 'string' ? json : Buffer.from(json).toString('utf8') } }];
+  });
+}
+
 describe('runInWorker', () => {
   it('finds its entry from the TypeScript sources', () => {
     expect(workerEntry()).toMatchObject({ jobModule: expect.stringMatching(/clusterJob\.ts$/), transform: expect.any(String) });
@@ -42,7 +54,7 @@ describe('runInWorker', () => {
       source: new KubernetesClusterSource(cluster),
     });
     expect(threaded.entities.map(([ref]) => ref).sort()).toEqual(['component:default/cart', 'component:default/shop']);
-    expect(threaded).toEqual({ ...local, bytesRead: expect.any(Number) });
+    expect(asText(threaded)).toEqual({ ...local, bytesRead: expect.any(Number) });
     expect(threaded.bytesRead).toBeGreaterThan(0);
   });
 
@@ -60,8 +72,11 @@ describe('runInWorker', () => {
       checks: builtInChecks,
       source,
       chunkChars: 20_000,
-      onEntities: chunk => {
+      onEntities: (chunk, transfer) => {
         chunks.push(chunk.reduce((n, [, e]) => n + e.results.json.length, 0));
+        // every entity's JSON is a view of the one buffer the chunk transfers
+        expect(transfer).toHaveLength(1);
+        for (const [, e] of chunk) expect((e.results.json as Uint8Array).buffer).toBe(transfer[0]);
         for (const e of chunk) streamed.push(e);
       },
     });
@@ -70,11 +85,13 @@ describe('runInWorker', () => {
     // a chunk closes at the first entity that takes it past the bound
     for (const n of chunks) expect(n).toBeLessThan(20_000 + largest);
     expect(rest.entities).toEqual([]);
-    expect(streamed).toEqual(whole.entities);
+    expect(textOf(streamed)).toEqual(whole.entities);
     // and through a thread, the chunks are put back together in order
     const threaded = await runInWorker(job, { timeoutMs: 60_000 });
     expect(threaded.entities.map(([ref]) => ref)).toEqual(whole.entities.map(([ref]) => ref));
-    expect(threaded).toEqual({ ...whole, bytesRead: expect.any(Number) });
+    expect(asText(threaded)).toEqual({ ...whole, bytesRead: expect.any(Number) });
+    // the bytes came as views of transferred buffers, not as strings
+    expect(threaded.entities.every(([, e]) => e.results.json instanceof Uint8Array)).toBe(true);
   });
 
   it('terminates the thread at the deadline, ending its requests', async () => {
