@@ -110,4 +110,19 @@ describe.each(databases.eachSupportedId())('saving serialised results, %p', data
     ).rejects.toThrow('needs json, tally and failing');
     expect(await store.getEntity('component:default/shop')).toBeUndefined();
   });
+
+  it('has PostgreSQL compress results with lz4 where the server can', async () => {
+    const knex = await databases.init(databaseId);
+    await PostureStore.fromKnex(knex);
+    if (knex.client.config.client !== 'pg') return;
+    const lz4 = await knex.raw("SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)");
+    const { rows } = await knex.raw(
+      "SELECT attname, attcompression FROM pg_attribute WHERE attrelid = 'posture_entity_clusters'::regclass AND attname IN ('results', 'workloads') ORDER BY attname",
+    );
+    const expected = lz4.rows.length > 0 ? 'l' : '';
+    expect(rows).toEqual([
+      { attname: 'results', attcompression: expected },
+      { attname: 'workloads', attcompression: expected },
+    ]);
+  });
 });
