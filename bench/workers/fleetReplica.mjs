@@ -85,7 +85,13 @@ const eld = monitorEventLoopDelay({ resolution: 10 });
 let measuring = false;
 let peakRss = process.memoryUsage().rss;
 setInterval(() => {
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  const mem = process.memoryUsage();
+  peakRss = Math.max(peakRss, mem.rss);
+  // with a trace, the memory each second: where a peak comes from
+  if (process.env.BENCH_FLEET_TRACE) {
+    const mb = n => Math.round(n / 2 ** 20);
+    process.stderr.write(`[${name}] ${Date.now()} memory: rss ${mb(mem.rss)} heapUsed ${mb(mem.heapUsed)} heapTotal ${mb(mem.heapTotal)} external ${mb(mem.external)} arrayBuffers ${mb(mem.arrayBuffers)}\n`);
+  }
   out('STATS', {
     peakRssMb: Math.round(peakRss / 2 ** 20),
     eldP99Ms: measuring ? eld.percentile(99) / 1e6 : null,
