@@ -37,6 +37,8 @@ export interface ClusterJobResult {
   objectCounts: Record<string, number>;
   warnings: string[];
   bytesRead?: number;
+  /** the niceness the collection thread ran at (Linux; absent in process or when not set) */
+  threadPriority?: number;
   /** entity ref → its scorecard in this cluster; only entities with workloads here */
   entities: [string, EntityInCluster][];
 }

@@ -1,10 +1,11 @@
+import os from 'node:os';
 import { builtInChecks, resolveEngineConfig } from '@posture-dev/backstage-plugin-posture-node';
 import { clusterConfig, component, sleep, startCluster, workloadObjects } from '../__testUtils__/harness';
 import { KubernetesClusterSource } from '../clusters/kubernetesSource';
 import { entitySelector } from '../mapping';
 import { KubeApiTestServer } from '../testUtils';
 import { ClusterJob, ClusterJobResult, runClusterJob } from './clusterJob';
-import { runInWorker, workerEntry } from './runInWorker';
+import { THREAD_NICENESS, runInWorker, workerEntry } from './runInWorker';
 
 jest.setTimeout(60_000);
 
@@ -38,6 +39,9 @@ function textOf(entities: ClusterJobResult['entities']): ClusterJobResult['entit
   });
 }
 
+// on Linux a collection thread lowers its own priority (THREAD_NICENESS)
+const threadPriority = process.platform === 'linux' ? { threadPriority: THREAD_NICENESS } : {};
+
 describe('runInWorker', () => {
   it('finds its entry from the TypeScript sources', () => {
     expect(workerEntry()).toMatchObject({ jobModule: expect.stringMatching(/clusterJob\.ts$/), transform: expect.any(String) });
@@ -54,7 +58,7 @@ describe('runInWorker', () => {
       source: new KubernetesClusterSource(cluster),
     });
     expect(threaded.entities.map(([ref]) => ref).sort()).toEqual(['component:default/cart', 'component:default/shop']);
-    expect(asText(threaded)).toEqual({ ...local, bytesRead: expect.any(Number) });
+    expect(asText(threaded)).toEqual({ ...local, bytesRead: expect.any(Number), ...threadPriority });
     expect(threaded.bytesRead).toBeGreaterThan(0);
   });
 
@@ -89,9 +93,21 @@ describe('runInWorker', () => {
     // and through a thread, the chunks are put back together in order
     const threaded = await runInWorker(job, { timeoutMs: 60_000 });
     expect(threaded.entities.map(([ref]) => ref)).toEqual(whole.entities.map(([ref]) => ref));
-    expect(asText(threaded)).toEqual({ ...whole, bytesRead: expect.any(Number) });
+    expect(asText(threaded)).toEqual({ ...whole, bytesRead: expect.any(Number), ...threadPriority });
     // the bytes came as views of transferred buffers, not as strings
     expect(threaded.entities.every(([, e]) => e.results.json instanceof Uint8Array)).toBe(true);
+  });
+
+  it("runs the thread at a lower priority than the backend's own, on Linux", async () => {
+    const { job } = await jobFor(workloadObjects({ id: 'shop', hardened: false }));
+    const before = os.getPriority(0);
+    const lowered = await runInWorker(job, { timeoutMs: 30_000 });
+    // only the thread: the event loop's thread keeps its priority
+    expect(os.getPriority(0)).toBe(before);
+    if (process.platform === 'linux') expect(lowered.threadPriority).toBe(Math.max(before, THREAD_NICENESS));
+    else expect(lowered.threadPriority).toBeUndefined();
+    const asIs = await runInWorker(job, { timeoutMs: 30_000, niceness: 0 });
+    expect(asIs.threadPriority).toBeUndefined();
   });
 
   it('terminates the thread at the deadline, ending its requests', async () => {
