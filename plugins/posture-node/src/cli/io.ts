@@ -3,7 +3,8 @@ import type { Dirent, Stats } from 'node:fs';
 
 /** A stream the CLI writes to; `isTTY` decides whether the table uses colour. */
 export interface CliOutput {
-  write(chunk: string): unknown;
+  /** text, or UTF-8 bytes (the JSON report is made as bytes) */
+  write(chunk: string | Uint8Array): unknown;
   isTTY?: boolean;
 }
 
@@ -13,8 +14,8 @@ export interface CliFs {
   realpath(path: string): Promise<string>;
   readdir(path: string): Promise<Dirent[]>;
   readFile(path: string): Promise<Buffer>;
-  /** writes the pieces in order, replacing the file */
-  writeFile(path: string, pieces: Iterable<string>): Promise<void>;
+  /** writes the pieces (text, or UTF-8 bytes) in order, replacing the file */
+  writeFile(path: string, pieces: Iterable<string | Uint8Array>): Promise<void>;
 }
 
 /**
@@ -46,7 +47,7 @@ export const nodeFs: CliFs = {
     try {
       for (const piece of pieces) {
         await pending;
-        pending = handle.write(piece, null, 'utf8');
+        pending = typeof piece === 'string' ? handle.write(piece, null, 'utf8') : handle.write(piece);
       }
       await pending;
     } finally {
@@ -67,7 +68,7 @@ function pipeSafe(stream: NodeJS.WriteStream): CliOutput {
     closed = true;
   });
   return {
-    write: (chunk: string) => (closed ? false : stream.write(chunk)),
+    write: (chunk: string | Uint8Array) => (closed ? false : stream.write(chunk)),
     get isTTY() {
       return stream.isTTY === true;
     },
