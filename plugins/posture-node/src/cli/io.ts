@@ -1,5 +1,6 @@
 import fsp from 'node:fs/promises';
 import type { Dirent, Stats } from 'node:fs';
+import { replaceFile } from './replaceFile';
 
 /** A stream the CLI writes to; `isTTY` decides whether the table uses colour. */
 export interface CliOutput {
@@ -39,22 +40,7 @@ export const nodeFs: CliFs = {
   realpath: p => fsp.realpath(p),
   readdir: p => fsp.readdir(p, { withFileTypes: true }),
   readFile: p => fsp.readFile(p),
-  writeFile: async (p, pieces) => {
-    const handle = await fsp.open(p, 'w');
-    // the next piece is made while the last one is written: awaiting each write before making the
-    // next left the process idle for a tenth of a large scan
-    let pending: Promise<unknown> = Promise.resolve();
-    try {
-      for (const piece of pieces) {
-        await pending;
-        pending = typeof piece === 'string' ? handle.write(piece, null, 'utf8') : handle.write(piece);
-      }
-      await pending;
-    } finally {
-      await pending.catch(() => undefined);
-      await handle.close();
-    }
-  },
+  writeFile: (p, pieces) => replaceFile(p, pieces),
 };
 
 /**
