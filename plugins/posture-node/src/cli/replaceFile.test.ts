@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { replaceFile } from './replaceFile';
@@ -64,5 +65,21 @@ describe('replaceFile', () => {
   it('fails as opening the file fails when its folder does not exist', async () => {
     await expect(replaceFile(path.join(dir, 'missing', 'report.json'), pieces())).rejects.toThrow(/ENOENT/);
     expect(entries()).toEqual([]);
+  });
+
+  it('copies the report into the file when it cannot be replaced', async () => {
+    const file = path.join(dir, 'report.json');
+    fs.writeFileSync(file, 'old');
+    const rename = jest.spyOn(fsp, 'rename').mockRejectedValueOnce(Object.assign(new Error('busy'), { code: 'EPERM' }));
+    let calls: number;
+    try {
+      await replaceFile(file, pieces());
+    } finally {
+      calls = rename.mock.calls.length;
+      rename.mockRestore();
+    }
+    expect(calls).toBe(1);
+    expect(fs.readFileSync(file, 'utf8')).toBe('{"a":"é"}\n');
+    expect(entries()).toEqual(['report.json']);
   });
 });

@@ -19,10 +19,15 @@ export async function replaceFile(file: string, pieces: Iterable<string | Uint8A
   }
   try {
     await writeAll(temp.handle, pieces);
-    await fsp.rename(temp.path, file);
-  } catch (e) {
+    try {
+      await fsp.rename(temp.path, file);
+    } catch {
+      // the file could not be replaced (Windows refuses while another program has it open): the
+      // report is copied into it instead, as writing it in place would have done
+      await fsp.copyFile(temp.path, file);
+    }
+  } finally {
     await fsp.rm(temp.path, { force: true }).catch(() => undefined);
-    throw e;
   }
 }
 
