@@ -232,21 +232,23 @@ export function evaluate(
   };
 
   const workloadLists = index.workloads.map(w => listFor(w.key));
-  const outcomes = workloadOutcomes(active, index.workloads, ctx, failed);
   // each workload's facts, found by position rather than looked up by object for each of its ~64 results
   const workloadFacts = new Array<ObjectFacts | undefined>(index.workloads.length);
   const ids: number[] = [];
-  for (let c = 0; c < active.length; c++) {
-    const check = active[c];
+  for (const check of active) {
     const meta = check.meta;
     if (check.target === 'workload') {
       const workloads = index.workloads;
-      const outs = outcomes[c]!;
       for (let i = 0; i < workloads.length; i++) {
-        const out = outs[i];
-        if (out === undefined) continue;
-        outs[i] = undefined;
         const w = workloads[i];
+        if (!w.name) continue;
+        if (check.kinds && !check.kinds.includes(w.kind)) continue;
+        let out: Outcome | Outcome[];
+        try {
+          out = check.evaluate(w, ctx);
+        } catch (e) {
+          out = failed(meta, w.object, e);
+        }
         const list = workloadLists[i];
         const f = (workloadFacts[i] ??= factsOf(w.object));
         if (!Array.isArray(out)) attribute(list, record(meta, w.object, out, f));
@@ -314,37 +316,6 @@ export function evaluate(
     services,
     repeatedWorkloads: [...index.repeatedWorkloads],
   };
-}
-
-/**
- * What each workload check says of each workload, worked out a workload at a time: each check reads
- * the same few kilobytes of a workload's object, and a scan of 10,000 workloads read all of them
- * (100 MB) once per check, from main memory, when the checks took turns over all workloads. The
- * outcomes are recorded afterwards check by check, so results keep their order and ids.
- * `[check][workload]`, undefined where a check does not apply (other kinds, no name).
- */
-function workloadOutcomes(
-  active: Check[],
-  workloads: SnapshotIndex['workloads'],
-  ctx: CheckContext,
-  failed: (meta: CheckMetadata, o: K8sObject, e: unknown) => Outcome,
-): ((Outcome | Outcome[] | undefined)[] | undefined)[] {
-  const out = active.map(c => (c.target === 'workload' ? new Array<Outcome | Outcome[] | undefined>(workloads.length) : undefined));
-  for (let i = 0; i < workloads.length; i++) {
-    const w = workloads[i];
-    if (!w.name) continue;
-    for (let c = 0; c < active.length; c++) {
-      const check = active[c];
-      if (check.target !== 'workload') continue;
-      if (check.kinds && !check.kinds.includes(w.kind)) continue;
-      try {
-        out[c]![i] = check.evaluate(w, ctx);
-      } catch (e) {
-        out[c]![i] = failed(check.meta, w.object, e);
-      }
-    }
-  }
-  return out;
 }
 
 /** A summary that cannot be worked out (hostile numbers) is left out; it never fails the run. */
