@@ -147,11 +147,13 @@ export function* jsonDocumentBytes(value: unknown, streamDepth: number, rows = f
       out.write(piece);
     } else {
       const inner = '  '.repeat(piece.depth + 1);
+      // a row's end and the next one's indent in one write: 600k rows in a large scan
+      const between = `,\n${inner}`;
       const last = piece.rows.length - 1;
+      out.write(inner);
       for (let i = 0; i <= last; i++) {
-        out.write(inner);
         piece.rows.write(i, out);
-        out.write(i < last ? ',\n' : '\n');
+        out.write(i < last ? between : '\n');
         if (out.ready) yield* out.take();
       }
     }
