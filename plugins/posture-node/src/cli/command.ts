@@ -113,8 +113,8 @@ interface Analysis {
   summary: JsonReportSummary;
   /** every result, for the gate */
   results: readonly { status: CheckResult['status']; severity: Severity }[];
-  /** the whole report in a format, as pieces */
-  render: (format: Format, color: boolean) => Iterable<string>;
+  /** the whole report in a format, as pieces of a size to write: text, or UTF-8 bytes */
+  render: (format: Format, color: boolean) => Iterable<string | Uint8Array>;
   /** workload keys defined more than once, with how often */
   repeated: [string, number][];
   /** whether any document gave an object */
@@ -143,9 +143,9 @@ function analyse(
     render: (format, color) => {
       if (format === 'json') return json.pieces;
       // the table and SARIF copy only the results they print
-      if (format === 'table') return renderTablePieces(lazyJsonReport(scan, ctx), { color });
-      if (format === 'sarif') return renderSarif(lazyJsonReport(scan, ctx));
-      return render(buildJsonReport(scan, ctx), format, color);
+      if (format === 'table') return batched(renderTablePieces(lazyJsonReport(scan, ctx), { color }));
+      if (format === 'sarif') return batched(renderSarif(lazyJsonReport(scan, ctx)));
+      return batched(render(buildJsonReport(scan, ctx), format, color));
     },
     // the engine scores one definition per object; a second one (two overlays, a release bundle beside its parts) is not
     repeated: scan.repeatedWorkloads,
@@ -195,7 +195,7 @@ export async function scanCommand(paths: string[], opts: ScanOptions, io: CliIo)
   }
 
   const toFile = opts.output !== undefined && opts.output !== '-';
-  const pieces = batched(renderAs(opts.format, useColor(io, toFile)));
+  const pieces = renderAs(opts.format, useColor(io, toFile));
   if (toFile) {
     try {
       await fs.writeFile(path.resolve(cwd, opts.output as string), pieces);

@@ -1,9 +1,11 @@
 import fsp from 'node:fs/promises';
 import type { Dirent, Stats } from 'node:fs';
+import { replaceFile } from './replaceFile';
 
 /** A stream the CLI writes to; `isTTY` decides whether the table uses colour. */
 export interface CliOutput {
-  write(chunk: string): unknown;
+  /** text, or UTF-8 bytes (the JSON report is made as bytes) */
+  write(chunk: string | Uint8Array): unknown;
   isTTY?: boolean;
 }
 
@@ -13,8 +15,8 @@ export interface CliFs {
   realpath(path: string): Promise<string>;
   readdir(path: string): Promise<Dirent[]>;
   readFile(path: string): Promise<Buffer>;
-  /** writes the pieces in order, replacing the file */
-  writeFile(path: string, pieces: Iterable<string>): Promise<void>;
+  /** writes the pieces (text, or UTF-8 bytes) in order, replacing the file */
+  writeFile(path: string, pieces: Iterable<string | Uint8Array>): Promise<void>;
 }
 
 /**
@@ -38,22 +40,7 @@ export const nodeFs: CliFs = {
   realpath: p => fsp.realpath(p),
   readdir: p => fsp.readdir(p, { withFileTypes: true }),
   readFile: p => fsp.readFile(p),
-  writeFile: async (p, pieces) => {
-    const handle = await fsp.open(p, 'w');
-    // the next piece is made while the last one is written: awaiting each write before making the
-    // next left the process idle for a tenth of a large scan
-    let pending: Promise<unknown> = Promise.resolve();
-    try {
-      for (const piece of pieces) {
-        await pending;
-        pending = handle.write(piece, null, 'utf8');
-      }
-      await pending;
-    } finally {
-      await pending.catch(() => undefined);
-      await handle.close();
-    }
-  },
+  writeFile: (p, pieces) => replaceFile(p, pieces),
 };
 
 /**
@@ -67,7 +54,7 @@ function pipeSafe(stream: NodeJS.WriteStream): CliOutput {
     closed = true;
   });
   return {
-    write: (chunk: string) => (closed ? false : stream.write(chunk)),
+    write: (chunk: string | Uint8Array) => (closed ? false : stream.write(chunk)),
     get isTTY() {
       return stream.isTTY === true;
     },

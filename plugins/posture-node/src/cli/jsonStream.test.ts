@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { batched, prettyJson } from './jsonStream';
+import { JsonRows, batched, jsonDocument, jsonDocumentBytes, prettyJson } from './jsonStream';
 
 describe('prettyJson', () => {
   it('writes exactly what JSON.stringify(value, null, 2) writes', () => {
@@ -28,5 +28,19 @@ describe('prettyJson', () => {
     const text = [...prettyJson(value, 2, 0, true)].join('');
     expect(JSON.parse(text)).toEqual(value);
     expect(text).toBe('{\n  "a": [\n    {"x":{"y":[1,2]}},\n    {"x":null}\n  ],\n  "b": {\n    "c": "d"\n  }\n}');
+  });
+});
+
+describe('jsonDocumentBytes', () => {
+  it.each([0, 1, 3])('gives the bytes of jsonDocument, rows included: %i rows', n => {
+    const rows = () =>
+      new JsonRows(n, (i, out) => {
+        out.write(`{"i":${i},`);
+        out.write(`"s":${JSON.stringify(`r\u0085\u2028${i}`)}}`);
+      });
+    const value = { a: 1, rows: rows(), b: { c: ['\u007f'] } };
+    const text = [...jsonDocument({ ...value, rows: rows() }, 2, true)].join('');
+    expect(Buffer.concat([...jsonDocumentBytes(value, 2, true)]).toString('utf8')).toBe(text);
+    expect(JSON.parse(text).rows).toHaveLength(n);
   });
 });

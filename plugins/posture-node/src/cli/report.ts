@@ -4,7 +4,6 @@ import {
   CheckStatus,
   Evidence,
   ExemptionInfo,
-  ObjectRef,
   Grade,
   Level,
   Pillar,
@@ -13,7 +12,8 @@ import {
   Severity,
 } from '@posture-dev/backstage-plugin-posture-common';
 import { ScanReport } from '../scan';
-import { JsonRows, jsonDocument } from './jsonStream';
+import { JsonRows, jsonDocumentBytes } from './jsonStream';
+import { ResultRows } from './resultRows';
 
 /**
  * The `--format json` report. Its shape is documented in docs/cli.md and
@@ -258,78 +258,31 @@ export function lazyJsonReport(scan: ScanReport, ctx: ReportContext): JsonReport
 export type JsonReportSummary = Omit<JsonReport, 'results'>;
 
 /**
- * The `--format json` document, as pieces: the same bytes as `jsonDocument(buildJsonReport(scan, ctx),
- * 2, true)`, but each result is written straight from the engine's, without the report's copy of it
- * (a 10,000-workload scan has 600k results, and those copies were most of the time spent writing).
+ * The `--format json` document, as UTF-8 chunks: the bytes of `jsonDocument(buildJsonReport(scan, ctx),
+ * 2, true)`, but each result is written straight from the engine's into the output's bytes, without the
+ * report's copy of it or a string per row (a 10,000-workload scan has 600k results, 250 MB of rows).
  */
-export function renderJsonReport(scan: ScanReport, ctx: ReportContext): { summary: JsonReportSummary; pieces: Iterable<string> } {
+export function renderJsonReport(
+  scan: ScanReport,
+  ctx: ReportContext,
+): { summary: JsonReportSummary; pieces: Iterable<Uint8Array> } {
   const { lineOf, head, tail } = reportParts(scan, ctx);
-  const rows = new JsonRows(scan.results.length, function* rowsOf() {
-    const subjects = new Map<ObjectRef, string>();
-    for (const r of scan.results) yield resultJson(r, lineOf(r.file, r.documentIndex), subjects);
+  const results = scan.results;
+  const writer = new ResultRows((r, line) => JSON.stringify(resultOf(r, () => line)));
+  const rows = new JsonRows(results.length, (i, out) => {
+    const r = results[i];
+    writer.write(r, lineOf(r.file, r.documentIndex), out);
   });
-  return { summary: { ...head, ...tail }, pieces: jsonDocument({ ...head, results: rows, ...tail }, 2, true) };
+  return { summary: { ...head, ...tail }, pieces: jsonDocumentBytes({ ...head, results: rows, ...tail }, 2, true) };
 }
 
-const str = (v: unknown): v is string => typeof v === 'string';
-const optStr = (v: unknown): v is string | undefined => v === undefined || typeof v === 'string';
-const optIndex = (v: unknown): v is number | undefined => v === undefined || Number.isSafeInteger(v);
-const isPlainRef = (o: ObjectRef | undefined): o is ObjectRef =>
-  o !== undefined && str(o.apiVersion) && str(o.kind) && optStr(o.namespace) && str(o.name);
-
-function subjectJson(s: ObjectRef): string {
-  const q = JSON.stringify;
-  return s.namespace === undefined
-    ? `{"apiVersion":${q(s.apiVersion)},"kind":${q(s.kind)},"name":${q(s.name)}}`
-    : `{"apiVersion":${q(s.apiVersion)},"kind":${q(s.kind)},"namespace":${q(s.namespace)},"name":${q(s.name)}}`;
-}
-
-/**
- * The JSON text of a string from a small vocabulary (check ids, statuses, severities, pillars, file
- * names), quoted once: each occurs in hundreds of thousands of rows. Bounded, so hostile input with
- * many distinct file names costs a lookup, never unbounded memory.
- */
-const quotedWords = new Map<string, string>();
-function quotedWord(s: string): string {
-  let q = quotedWords.get(s);
-  if (q === undefined) {
-    q = JSON.stringify(s);
-    if (quotedWords.size < 10_000) quotedWords.set(s, q);
-  }
-  return q;
-}
-
-/**
- * One result's JSON line: `JSON.stringify(resultOf(r, line))`, written field by field. Anything the
- * fast path does not expect (a field of another type, an exemption) takes the slow path, so the bytes
- * are the same either way; `subjects` caches the subject's text, which all results of an object share.
- */
-export function resultJson(r: CheckResult, line: number | undefined, subjects: Map<ObjectRef, string>): string {
-  const q = JSON.stringify;
-  const word = quotedWord;
-  if (
-    !str(r.checkId) || !str(r.status) || !str(r.severity) || !str(r.pillar) || !str(r.message) ||
-    !isPlainRef(r.subject) || !optStr(r.file) || !optIndex(r.documentIndex) || !optIndex(line) ||
-    !Array.isArray(r.evidence) || r.exemption !== undefined
-  ) {
-    return JSON.stringify(resultOf(r, () => line));
-  }
-  let evidence = '';
-  for (let i = 0; i < r.evidence.length; i++) {
-    const e = r.evidence[i];
-    if (!e || !str(e.path) || !optStr(e.value) || !optStr(e.container) || !optStr(e.detail)) {
-      return JSON.stringify(resultOf(r, () => line));
-    }
-    if (e.object !== undefined && !isPlainRef(e.object)) return JSON.stringify(resultOf(r, () => line));
-    evidence += `${i > 0 ? ',' : ''}{"path":${q(e.path)}${e.value !== undefined ? `,"value":${q(e.value)}` : ''}${
-      e.container !== undefined ? `,"container":${q(e.container)}` : ''
-    }${e.detail !== undefined ? `,"detail":${q(e.detail)}` : ''}${e.object !== undefined ? `,"object":${subjectJson(e.object)}` : ''}}`;
-  }
-  let subject = subjects.get(r.subject);
-  if (subject === undefined) subjects.set(r.subject, (subject = subjectJson(r.subject)));
-  return `{"checkId":${word(r.checkId)},"status":${word(r.status)},"severity":${word(r.severity)},"pillar":${word(
-    r.pillar,
-  )},"message":${q(r.message)},"subject":${subject}${r.file !== undefined ? `,"file":${word(r.file)}` : ''}${
-    r.documentIndex !== undefined ? `,"documentIndex":${r.documentIndex}` : ''
-  }${line !== undefined ? `,"line":${line}` : ''},"evidence":[${evidence}]}`;
+/** One result's JSON row, as renderJsonReport writes it: `JSON.stringify` of its report form. */
+export function resultJson(r: CheckResult, line: number | undefined): string {
+  let text = '';
+  new ResultRows((x, l) => JSON.stringify(resultOf(x, () => l))).write(r, line, {
+    write: s => {
+      text += s;
+    },
+  });
+  return text;
 }

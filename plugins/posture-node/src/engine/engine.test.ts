@@ -1,3 +1,4 @@
+import { CheckResult } from '@posture-dev/backstage-plugin-posture-common';
 import { Check, defineCheck, fail, pass } from './check';
 import { resolveEngineConfig } from './config';
 import { evaluate, resultsFor } from './engine';
@@ -248,5 +249,20 @@ spec:
     expect(resultsFor({ results: out.results, workloads: [nightly] }).map(r => [r.checkId, r.subject.name])).toEqual([
       ['object-on-cronjob', 'nightly'],
     ]);
+  });
+});
+
+describe('resultsFor', () => {
+  const results = ['a', 'b', 'c', 'd'].map(checkId => ({ checkId }) as unknown as CheckResult);
+  const of = (...lists: number[][]) =>
+    resultsFor({ results, workloads: lists.map(resultIds => ({ resultIds })) }).map(r => r.checkId);
+
+  it('gives each result once, in id order, whatever the order of the ids', () => {
+    expect(of([0, 2, 3])).toEqual(['a', 'c', 'd']);
+    expect(of([3, 0, 2, 0])).toEqual(['a', 'c', 'd']);
+    expect(of([1, 1])).toEqual(['b']);
+    expect(of([3, 1], [1, 0])).toEqual(['a', 'b', 'd']);
+    expect(of([])).toEqual([]);
+    expect(of()).toEqual([]);
   });
 });

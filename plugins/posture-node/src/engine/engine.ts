@@ -159,8 +159,8 @@ export function evaluate(
     meta: CheckMetadata,
     o: K8sObject,
     outcome: Outcome,
+    f: ObjectFacts = factsOf(o),
   ): number => {
-    const f = factsOf(o);
     const own = outcome.subject === undefined;
     const subject = own ? f.ref : outcome.subject!;
     const slot = own ? f.slot : slotFor(refKey(subject));
@@ -232,6 +232,8 @@ export function evaluate(
   };
 
   const workloadLists = index.workloads.map(w => listFor(w.key));
+  // each workload's facts, found by position rather than looked up by object for each of its ~64 results
+  const workloadFacts = new Array<ObjectFacts | undefined>(index.workloads.length);
   const ids: number[] = [];
   for (const check of active) {
     const meta = check.meta;
@@ -248,8 +250,9 @@ export function evaluate(
           out = failed(meta, w.object, e);
         }
         const list = workloadLists[i];
-        if (!Array.isArray(out)) attribute(list, record(meta, w.object, out));
-        else for (const outcome of out) attribute(list, record(meta, w.object, outcome));
+        const f = (workloadFacts[i] ??= factsOf(w.object));
+        if (!Array.isArray(out)) attribute(list, record(meta, w.object, out, f));
+        else for (const outcome of out) attribute(list, record(meta, w.object, outcome, f));
       }
     } else {
       for (const kind of check.kinds) {
@@ -381,9 +384,21 @@ export function resultsFor(output: {
   results: CheckResult[];
   workloads: Pick<WorkloadReport, 'resultIds'>[];
 }): CheckResult[] {
+  // one workload (most services): its ids are ascending and unique already, as evaluate makes them
+  if (output.workloads.length === 1 && isAscending(output.workloads[0].resultIds)) {
+    const ids = output.workloads[0].resultIds;
+    const out = new Array<CheckResult>(ids.length);
+    for (let i = 0; i < ids.length; i++) out[i] = output.results[ids[i]];
+    return out;
+  }
   const ids = new Set<number>();
   for (const w of output.workloads) for (const id of w.resultIds) ids.add(id);
   return [...ids].sort((a, b) => a - b).map(id => output.results[id]);
+}
+
+function isAscending(ids: readonly number[]): boolean {
+  for (let i = 1; i < ids.length; i++) if (!(ids[i] > ids[i - 1])) return false;
+  return true;
 }
 
 /** Why a kind is unreadable: absent, or present with the wrong type (a number, a list). */
