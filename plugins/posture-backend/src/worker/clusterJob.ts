@@ -6,6 +6,8 @@ import { ClusterSource } from '../clusters/types';
 import { WorkloadLookup, clusterScorecardFor, selectorFor } from '../mapping';
 import { SerialisedClusterResults, serialiseClusterResults } from '../store/tallies';
 
+export type { SerialisedClusterResults } from '../store/tallies';
+
 /** Everything one cluster's collection needs; plain data, so it crosses to a worker thread. */
 export interface ClusterJob {
   cluster: ClusterConfig;
@@ -123,7 +125,7 @@ export async function runClusterJob(
  * 380 MB of the main thread's heap during the save; V8 then let the heap grow to about twice its
  * live size before collecting, and a replica under load peaked at 2.6 GB.
  */
-export function packChunk(chunk: [string, EntityInCluster][]): ArrayBuffer {
+function packChunk(chunk: [string, EntityInCluster][]): ArrayBuffer {
   let bytes = 0;
   for (const [, e] of chunk) bytes += Buffer.byteLength(e.results.json as string, 'utf8');
   // allocUnsafeSlow: a buffer of its own, never a slice of the shared pool (which cannot be transferred)
