@@ -6,7 +6,7 @@ import { ClusterSource } from '../clusters/types';
 import { WorkloadLookup, clusterScorecardFor, selectorFor } from '../mapping';
 import { SerialisedClusterResults, serialiseClusterResults } from '../store/tallies';
 
-export type { SerialisedClusterResults } from '../store/tallies';
+export type { FailingChecks, SerialisedClusterResults } from '../store/tallies';
 
 /** Everything one cluster's collection needs; plain data, so it crosses to a worker thread. */
 export interface ClusterJob {
