@@ -4,7 +4,9 @@ import {
   ClusterScorecard,
   EntityMatch,
   EntityScorecard,
-  scoreResults,
+  ScoreTally,
+  scorecardOf,
+  tallyResults,
 } from '@posture-dev/backstage-plugin-posture-common';
 import {
   EngineConfig,
@@ -113,7 +115,7 @@ export function clusterScorecard(
   config: EngineConfig,
   collectedAt: string,
   now: number,
-): { scorecard: ClusterScorecard; results: CheckResult[] } {
+): { scorecard: ClusterScorecard; results: CheckResult[]; tally: ScoreTally } {
   return clusterScorecardFor(stringifyEntityRef(entity), cluster, output, workloads, config, collectedAt, now);
 }
 
@@ -126,22 +128,24 @@ export function clusterScorecardFor(
   config: EngineConfig,
   collectedAt: string,
   now: number,
-): { scorecard: ClusterScorecard; results: CheckResult[] } {
+): { scorecard: ClusterScorecard; results: CheckResult[]; tally: ScoreTally } {
   const results = resultsFor({ results: output.results, workloads }).map(r =>
     applyExemption({ ...r, cluster }, undefined, config, { entity: entityRef, cluster }, now),
   );
   const pss = new Map(output.checks.map(c => [c.id, c.pssLevel]));
+  // kept with the results: the store adds an entity's clusters up from their tallies
+  const tally = tallyResults(results, { weights: config.weights, pssLevelOf: id => pss.get(id) });
   const scorecard: ClusterScorecard = {
     cluster,
     collectedAt,
     stale: false,
     error: null,
     workloads: workloads.map(w => w.ref),
-    scorecard: scoreResults(results, { weights: config.weights, pssLevelOf: id => pss.get(id) }),
+    scorecard: scorecardOf(tally),
   };
   const resources = workloads.flatMap(w => (w.resources ? [w.resources] : []));
   if (resources.length > 0) scorecard.resources = resources;
-  return { results, scorecard };
+  return { results, scorecard, tally };
 }
 
 /** Where a workload runs and what it is: the key two entities' claims are compared on. */

@@ -451,7 +451,6 @@ export class PostureRefresher {
 const HAND_BACKS = 3;
 const HAND_BACK_WINDOW_MS = 120_000;
 
-
 /** The job's cluster config; a source built in code (tests) has none, and is then used in process. */
 function configFor(configs: ClusterConfig[] | undefined, source: ClusterSource): ClusterConfig {
   return configs?.find(c => c.name === source.name) ?? { type: 'manifests', name: source.name, path: '.' };

@@ -1,5 +1,5 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { ClusterStatus, EntityScorecard, ScoringOptions } from '@posture-dev/backstage-plugin-posture-common';
+import { ClusterStatus, EntityScorecard, ScoringOptions, tallyResults } from '@posture-dev/backstage-plugin-posture-common';
 import { PostureStore } from './PostureStore';
 import { serialiseClusterResults } from './tallies';
 import { entity, pssLevelOf, result, status } from './testFixtures';
@@ -16,10 +16,8 @@ const scoring: ScoringOptions = { pssLevelOf, weights: { critical: 10, high: 5, 
 function serialisedForm(e: EntityScorecard): SaveRunEntity {
   const serialised: SaveRunEntity['serialised'] = {};
   for (const c of e.clusters) {
-    serialised[c.cluster] = serialiseClusterResults(
-      e.results.filter(r => r.cluster === c.cluster),
-      scoring,
-    );
+    const results = e.results.filter(r => r.cluster === c.cluster);
+    serialised[c.cluster] = serialiseClusterResults(results, tallyResults(results, scoring));
   }
   return { ...e, results: [], serialised };
 }

@@ -2,9 +2,7 @@ import {
   CheckResult,
   Pillar,
   ScoreTally,
-  ScoringOptions,
   Severity,
-  tallyResults,
 } from '@posture-dev/backstage-plugin-posture-common';
 
 /** An entity's failing checks in some set of results: check id → severity, pillar and failing results. */
@@ -54,10 +52,11 @@ export interface SerialisedClusterResults {
   failing: FailingChecks;
 }
 
-export function serialiseClusterResults(results: CheckResult[], scoring: ScoringOptions): SerialisedClusterResults {
+/** The results serialised, with their tally (`tallyResults` under the run's scoring options). */
+export function serialiseClusterResults(results: CheckResult[], tally: ScoreTally): SerialisedClusterResults {
   return {
     json: JSON.stringify(results),
-    tally: tallyResults(results, scoring),
+    tally,
     failing: Object.fromEntries(failingOf(results)),
   };
 }

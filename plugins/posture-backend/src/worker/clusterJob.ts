@@ -86,15 +86,13 @@ export async function runClusterJob(
   const entities: [string, EntityInCluster][] = [];
   let chunk: [string, EntityInCluster][] = [];
   let chunkChars = 0;
-  // the same scoring options as the cluster scorecard's, and as the refresher gives the store
-  const pss = new Map(output.checks.map(c => [c.id, c.pssLevel]));
   for (const e of job.entities) {
     const sel = selectorFor(e.match);
     if (!sel.selector || !e.match.clusters.includes(source.name)) continue;
     const workloads = lookup.find(sel);
     if (workloads.length === 0) continue;
-    const { scorecard, results } = clusterScorecardFor(e.entityRef, source.name, output, workloads, engine, job.collectedAt, job.now);
-    const serialised = serialiseClusterResults(results, { weights: engine.weights, pssLevelOf: id => pss.get(id) });
+    const { scorecard, results, tally } = clusterScorecardFor(e.entityRef, source.name, output, workloads, engine, job.collectedAt, job.now);
+    const serialised = serialiseClusterResults(results, tally);
     const entity: [string, EntityInCluster] = [e.entityRef, { scorecard, results: serialised }];
     if (!options.onEntities) {
       entities.push(entity);
@@ -122,8 +120,8 @@ export async function runClusterJob(
 /**
  * Encodes the results JSON of a chunk's entities into one ArrayBuffer of their own, and replaces
  * each entity's text with its view of it. Held as strings, a 100k-object cluster's results were
- * 380 MB of the main thread's heap during the save; V8 then let the heap grow to about twice its
- * live size before collecting, and a replica under load peaked at 2.6 GB.
+ * 380 MB of the main thread's heap during the save; V8 then let the heap grow to nearly three
+ * times its live size before collecting, and a replica under load peaked at 2.6 GB.
  */
 function packChunk(chunk: [string, EntityInCluster][]): ArrayBuffer {
   let bytes = 0;
