@@ -6,7 +6,7 @@
 // metadata-only lists and gzip; and, in the second cycle, one replica SIGKILLed mid-run: who collects its
 // clusters, how soon, and whether any history row is lost.
 //   node <TS_FLAGS> bench/workers/fleet.mjs
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -37,6 +37,28 @@ const FREQUENCY = Number(process.env.BENCH_FLEET_FREQUENCY_S ?? 90);
 // carry; BENCH_FLEET_ACCEPT_ENCODING= (empty) for clients that take plain bodies only
 const ACCEPT_ENCODING = process.env.BENCH_FLEET_ACCEPT_ENCODING ?? 'gzip, deflate, br';
 const TIMEOUT = Number(process.env.BENCH_FLEET_TIMEOUT_S ?? Math.floor(FREQUENCY / 2));
+// CPUs (taskset's list, e.g. `0`) for the replicas; this process, its test servers and the load's clients
+// then keep to the others. Unset, everything shares every CPU: the clients' HTTP work, as costly as the
+// replica's own, is then charged to the replica's latency, which users' browsers never are
+const REPLICA_CPUS = process.env.BENCH_FLEET_REPLICA_CPUS;
+if (REPLICA_CPUS) {
+  const mine = cpuList(REPLICA_CPUS);
+  const others = [...Array(os.cpus().length).keys()].filter(c => !mine.has(c));
+  if (others.length === 0) throw new Error(`BENCH_FLEET_REPLICA_CPUS=${REPLICA_CPUS} leaves no CPU for the load`);
+  // -a: every thread of this process; processes and threads started later inherit it
+  execFileSync('taskset', ['-a', '-p', '-c', others.join(','), String(process.pid)], { stdio: 'ignore' });
+}
+
+/** taskset's CPU list (`0`, `0,2`, `1-3`) as a set of CPU numbers. */
+function cpuList(list) {
+  const cpus = new Set();
+  for (const part of list.split(',')) {
+    const [a, b = a] = part.split('-').map(Number);
+    if (!Number.isInteger(a) || !Number.isInteger(b) || a > b) throw new Error(`not a CPU list: ${list}`);
+    for (let c = a; c <= b; c++) cpus.add(c);
+  }
+  return cpus;
+}
 const log = m => process.stderr.write(`[fleet] ${m}\n`);
 const sleep = ms => new Promise(r => setTimeout(r, ms));
 const pushTo = (map, key, value) => (map.has(key) ? map.get(key).push(value) : map.set(key, [value]));
@@ -50,7 +72,9 @@ function startReplica(name, fleetFile, dbUrl, migrate, state) {
   return new Promise((resolve, reject) => {
     // BENCH_FLEET_NODE_FLAGS: extra node flags for the replicas (e.g. --cpu-prof --cpu-prof-dir=...)
     const extra = (process.env.BENCH_FLEET_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-    const child = spawn(process.execPath, [...extra, ...TS_FLAGS, path.join(BENCH_DIR, 'workers/fleetReplica.mjs'), name, dbUrl, fleetFile, migrate ? '1' : '0'], {
+    const argv = [process.execPath, ...extra, ...TS_FLAGS, path.join(BENCH_DIR, 'workers/fleetReplica.mjs'), name, dbUrl, fleetFile, migrate ? '1' : '0'];
+    const [cmd, ...args] = REPLICA_CPUS ? ['taskset', '-c', REPLICA_CPUS, ...argv] : argv;
+    const child = spawn(cmd, args, {
       cwd: ROOT,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
@@ -144,6 +168,7 @@ const latencySummary = (load, values, seconds) => ({
   model: RATE === undefined ? `${CLIENTS} closed loops` : `open loop at ${RATE}/s over up to ${CLIENTS} connections`,
   clients: CLIENTS,
   acceptEncoding: ACCEPT_ENCODING,
+  replicaCpus: REPLICA_CPUS ?? 'all, shared with the load',
   requests: values.length,
   perSecond: seconds ? Math.round(values.length / seconds) : undefined,
   p50Ms: p(values, 0.5),

@@ -2,7 +2,15 @@ import { TestDatabases } from '@backstage/backend-test-utils';
 import zlib from 'node:zlib';
 import { OverviewQuery } from '@posture-dev/backstage-plugin-posture-common';
 import { CACHE_ENTRY_OVERHEAD, PostureStore } from './PostureStore';
-import { compressJson, compressedBody, inflateJson, serialised } from './readCache';
+import {
+  SYNC_GUNZIP_BYTES,
+  SYNC_GZIP_BYTES,
+  compressJson,
+  compressedBody,
+  gzipBody,
+  inflateJson,
+  serialised,
+} from './readCache';
 import { entity, result, status } from './testFixtures';
 
 jest.setTimeout(120_000);
@@ -292,5 +300,49 @@ describe('compressed bodies', () => {
     expect(body.body.equals(plain.body)).toBe(true);
     expect(await body.gzip!()).toBe(kept.gzipped);
     expect(await inflateJson(kept)).toBe(json);
+  });
+});
+
+describe('where a body is compressed', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  // a body of n bytes that compresses as JSON does
+  const jsonOf = (bytes: number) => {
+    const row = JSON.stringify({ checkId: 'workload-memory-limit', status: 'pass' });
+    const rows: string[] = [];
+    for (let n = 2; n < bytes - row.length; n += row.length + 1) rows.push(row);
+    return `[${rows.join(',')}]`;
+  };
+
+  it('small bodies in place, large ones on the thread pool, the same bytes either way', async () => {
+    const inPlace = jest.spyOn(zlib, 'gzipSync');
+    const pooled = jest.spyOn(zlib, 'gzip');
+    const small = Buffer.from(jsonOf(SYNC_GZIP_BYTES));
+    const large = Buffer.from(jsonOf(SYNC_GZIP_BYTES * 3));
+    expect(small.length).toBeLessThanOrEqual(SYNC_GZIP_BYTES);
+    expect(large.length).toBeGreaterThan(SYNC_GZIP_BYTES);
+
+    expect(zlib.gunzipSync(await gzipBody(small)).equals(small)).toBe(true);
+    expect([inPlace.mock.calls.length, pooled.mock.calls.length]).toEqual([1, 0]);
+    expect(zlib.gunzipSync(await gzipBody(large)).equals(large)).toBe(true);
+    expect(pooled).toHaveBeenCalledTimes(1);
+  });
+
+  it('inflates by the kept plain length: in place up to SYNC_GUNZIP_BYTES, on the pool above', async () => {
+    const inPlace = jest.spyOn(zlib, 'gunzipSync');
+    const pooled = jest.spyOn(zlib, 'gunzip');
+    const small = jsonOf(SYNC_GUNZIP_BYTES);
+    const large = jsonOf(SYNC_GUNZIP_BYTES * 2);
+    expect(await inflateJson(await compressJson(small))).toBe(small);
+    expect(await compressedBody(await compressJson(small)).plain!()).toEqual(Buffer.from(small));
+    expect([inPlace.mock.calls.length, pooled.mock.calls.length]).toEqual([2, 0]);
+    expect(await inflateJson(await compressJson(large))).toBe(large);
+    expect(pooled).toHaveBeenCalledTimes(1);
+  });
+
+  it('a corrupt body rejects rather than throwing, in place as on the pool', async () => {
+    const bad = { gzipped: Buffer.from('not gzip'), length: 10, etag: 'W/"x"' };
+    await expect(inflateJson(bad)).rejects.toThrow();
+    await expect(inflateJson({ ...bad, length: SYNC_GUNZIP_BYTES + 1 })).rejects.toThrow();
   });
 });

@@ -35,17 +35,40 @@ export interface SerialisedBody {
   /** absent when the body is specific to one caller's permissions */
   etag?: string;
   /**
-   * The body gzipped, made on the first call (on libuv's thread pool) and kept with the body; only
+   * The body gzipped, made on the first call (see gzipBody) and kept with the body; only
    * on tagged bodies, which caches share between requests. Held as long as the body is: a cache's
    * byte bound counts the bodies, and a gzipped JSON body is a fraction of its size.
    */
   gzip?: () => Promise<Buffer>;
-  /** the body, inflated on libuv's thread pool, for a body kept gzipped only */
+  /** the body, inflated (see SYNC_GUNZIP_BYTES), for a body kept gzipped only */
   plain?: () => Promise<Buffer>;
 }
 
-const gzipAsync = promisify(zlib.gzip);
-const gunzipAsync = promisify(zlib.gunzip);
+// looked up at each call, so that a test can see which way a body went
+const gzipAsync = (body: Buffer) => promisify(zlib.gzip)(body);
+const gunzipAsync = (gzipped: Buffer) => promisify(zlib.gunzip)(gzipped);
+
+/**
+ * Bodies up to these sizes are (de)compressed on the event loop, larger ones on libuv's thread pool.
+ * Handing a call to the pool costs about 0.8 ms of CPU (a stream, a thread's wake-up, and zlib's
+ * ~256 KB of deflate state allocated and freed each time) and ~150 µs of the loop's own time, where
+ * gzipping a 20 KB scorecard in place takes ~70 µs. Below these sizes the synchronous call holds the
+ * loop for less than the asynchronous one, at a tenth of the CPU: on a replica serving reads after a
+ * save emptied its cache, that CPU is what the other requests wait for. `node bench/zlib-calls.mjs`
+ * measures both.
+ */
+export const SYNC_GZIP_BYTES = 32 * 1024;
+export const SYNC_GUNZIP_BYTES = 128 * 1024;
+
+/** gzip, in place for a small body, on the thread pool for a large one */
+export async function gzipBody(body: Buffer): Promise<Buffer> {
+  return body.length <= SYNC_GZIP_BYTES ? zlib.gzipSync(body) : gzipAsync(body);
+}
+
+/** gunzip of a body whose plain length is known, in place when that is small */
+async function gunzipBody(gzipped: Buffer, plainLength: number): Promise<Buffer> {
+  return plainLength <= SYNC_GUNZIP_BYTES ? zlib.gunzipSync(gzipped) : gunzipAsync(gzipped);
+}
 
 /** The weak entity tag of a body: its length and hash. */
 export function etagOf(body: Buffer): string {
@@ -58,7 +81,7 @@ export function serialised(json: string, tagged: boolean): SerialisedBody {
   let gzipped: Promise<Buffer> | undefined;
   const gzip = () => {
     if (!gzipped) {
-      gzipped = gzipAsync(body);
+      gzipped = gzipBody(body);
       // a failure is not kept: the next request tries again (and this one is served uncompressed)
       gzipped.catch(() => {
         gzipped = undefined;
@@ -77,15 +100,15 @@ export interface CompressedJson {
   etag: string;
 }
 
-/** Compresses JSON once, on libuv's thread pool, keeping its tag. */
+/** Compresses JSON once (see gzipBody), keeping its tag. */
 export async function compressJson(json: string): Promise<CompressedJson> {
   const body = Buffer.from(json, 'utf8');
-  return { gzipped: await gzipAsync(body), length: body.length, etag: etagOf(body) };
+  return { gzipped: await gzipBody(body), length: body.length, etag: etagOf(body) };
 }
 
 /** The JSON text of a compressed body. */
 export async function inflateJson(c: CompressedJson): Promise<string> {
-  return (await gunzipAsync(c.gzipped)).toString('utf8');
+  return (await gunzipBody(c.gzipped, c.length)).toString('utf8');
 }
 
 /** A compressed body to serve: as it is to a client that takes gzip, inflated for any other. */
@@ -97,7 +120,7 @@ export function compressedBody(c: CompressedJson): SerialisedBody {
     length: c.length,
     etag: c.etag,
     gzip: () => Promise.resolve(c.gzipped),
-    plain: () => gunzipAsync(c.gzipped),
+    plain: () => gunzipBody(c.gzipped, c.length),
   };
 }
 
