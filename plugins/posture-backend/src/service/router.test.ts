@@ -292,9 +292,13 @@ describe('hostile input', () => {
   });
 
   it('an unknown but well-formed entity is a 404 that names it', async () => {
+    const limitBefore = Error.stackTraceLimit;
     const r = await get('/entities/component/default/nope');
     expect(r.status).toBe(404);
     expect(r.body.error.message).toContain('component:default/nope');
+    expect(r.body.error.name).toBe('NotFoundError');
+    // made without a stack trace (an expected answer), and the process's own limit is as it was
+    expect(Error.stackTraceLimit).toBe(limitBefore);
   });
 
   /** [query, field the message must name] -> 400, on /overview and /overview.csv */

@@ -171,6 +171,21 @@ export async function readableRefs(
   return allowed;
 }
 
+/**
+ * The 404 of an entity with no posture recorded: an expected answer, asked for by every catalog page
+ * of an entity Posture does not score, not a fault. Its stack is never useful, and capturing it
+ * (CustomErrorBase captures twice) costs ~10 µs at an express handler's depth, against ~2 µs without.
+ */
+function noPostureFor(entityRef: string): NotFoundError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new NotFoundError(`No posture recorded for ${entityRef}`);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
   const { store, httpAuth, permissions, logger } = options;
   const serialised = store as PostureStoreApi & Partial<SerialisedReads>;
@@ -233,7 +248,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     parseInput(noQuerySchema, req.query, 'scorecard query');
     if (serialised.getEntityJson) {
       const json = await serialised.getEntityJson(entityRef, isOld);
-      if (json === undefined) throw new NotFoundError(`No posture recorded for ${entityRef}`);
+      if (json === undefined) throw noPostureFor(entityRef);
       await sendJson(req, res, json);
       return;
     }
@@ -241,7 +256,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     if (scorecard) {
       scorecard.clusters = scorecard.clusters.map(c => ({ ...c, stale: c.stale || isOld(c.collectedAt) }));
     }
-    if (!scorecard) throw new NotFoundError(`No posture recorded for ${entityRef}`);
+    if (!scorecard) throw noPostureFor(entityRef);
     res.json(scorecard);
   });
 
