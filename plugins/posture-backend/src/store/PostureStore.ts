@@ -118,6 +118,8 @@ const migrationsDir = resolvePackagePath(
 const ENTITY_BATCH = WHERE_IN_BATCH;
 /** rows per multi-row insert, well under SQLite's and PostgreSQL's bind-parameter limits */
 const INSERT_BATCH = 200;
+/** cache misses loaded by one pair of queries (loadEntity): a few turns' worth under heavy load */
+const LOAD_BATCH = 200;
 /**
  * Scorecards (and known-absent refs) kept per data version, at most; the byte bound usually binds
  * first. Enough for every entity of a large catalog: with fewer, reads spread over the catalog
@@ -217,6 +219,8 @@ export class PostureStore {
   private readonly clock: () => Date;
   private snapshot?: { version: string; promise: Promise<OverviewSnapshot> };
   private entityCache: EntityCache = { version: '', cards: new Map(), bytes: 0 };
+  /** cache misses waiting to be loaded together (loadEntity), by normalised ref */
+  private pendingLoads?: Map<string, PendingLoad[]>;
   private readonly entityCacheBytes: number;
   private exemptionsCache?: { version: string; promise: Promise<ExemptionEntry[]> };
   private sharedCache?: { version: string; promise: Promise<Map<string, string[]>> };
@@ -929,23 +933,72 @@ export class PostureStore {
     return entry ?? undefined;
   }
 
-  private async loadEntity(ref: string): Promise<EntityJson | undefined> {
-    const row: EntityDbRow | undefined = await this.db(T.entities)
-      .where('entity_ref', ref)
-      .first();
-    if (!row) return undefined;
-    // each cluster row with its cluster's latest attempt, in one query
+  /**
+   * One entity's stored scorecard. Misses that arrive in the same turn of the event loop are loaded
+   * together, up to LOAD_BATCH refs to a pair of queries: after a save empties the cache, a replica
+   * under load misses on nearly every read, and a pair of round trips per read (each a query to
+   * build, send and parse) was most of what a miss cost. `node bench/workers/coldReads.mjs` measures it.
+   */
+  private loadEntity(ref: string): Promise<EntityJson | undefined> {
+    return new Promise<EntityJson | undefined>((resolve, reject) => {
+      let pending = this.pendingLoads;
+      if (!pending) {
+        const batch = new Map<string, PendingLoad[]>();
+        pending = this.pendingLoads = batch;
+        // once this turn's other misses have joined
+        setImmediate(() => {
+          if (this.pendingLoads === batch) this.pendingLoads = undefined;
+          void this.loadEntities(batch);
+        });
+      }
+      const waiting = pending.get(ref);
+      if (waiting) waiting.push({ resolve, reject });
+      else pending.set(ref, [{ resolve, reject }]);
+    });
+  }
+
+  /** Loads a batch of misses, LOAD_BATCH refs to a query; a failed query fails its refs' reads alone. */
+  private async loadEntities(batch: Map<string, PendingLoad[]>): Promise<void> {
+    await Promise.all(
+      chunk(Array.from(batch.keys()), LOAD_BATCH).map(async refs => {
+        try {
+          const loaded = await this.loadEntityRows(refs);
+          for (const ref of refs) for (const w of batch.get(ref)!) w.resolve(loaded.get(ref));
+        } catch (e) {
+          for (const ref of refs) for (const w of batch.get(ref)!) w.reject(e);
+        }
+      }),
+    );
+  }
+
+  private async loadEntityRows(refs: string[]): Promise<Map<string, EntityJson>> {
+    const out = new Map<string, EntityJson>();
+    const rows: EntityDbRow[] = await this.db(T.entities).whereIn('entity_ref', refs);
+    if (rows.length === 0) return out;
+    // each cluster row with its cluster's latest attempt, in one query, each entity's in cluster order
     const joined: (EntityClusterDbRow & { status_error: string | null; status_stale: boolean | number | null })[] =
       await this.db(`${T.entityClusters} as ec`)
         .leftJoin(`${T.clusters} as c`, 'c.name', 'ec.cluster')
-        .where('ec.entity_ref', ref)
+        .whereIn(
+          'ec.entity_ref',
+          rows.map(r => r.entity_ref),
+        )
         .select('ec.*', { status_error: 'c.error', status_stale: 'c.stale' })
-        .orderBy('ec.cluster');
-    const statuses = new Map<string, StoredClusterStatus>();
-    for (const c of joined) statuses.set(c.cluster, { error: c.status_error, stale: c.status_stale });
-    return entityJson(row, joined, statuses);
+        .orderBy([{ column: 'ec.entity_ref' }, { column: 'ec.cluster' }]);
+    const clustersOf = new Map<string, typeof joined>();
+    for (const c of joined) {
+      const list = clustersOf.get(c.entity_ref);
+      if (list) list.push(c);
+      else clustersOf.set(c.entity_ref, [c]);
+    }
+    for (const row of rows) {
+      const own = clustersOf.get(row.entity_ref) ?? [];
+      const statuses = new Map<string, StoredClusterStatus>();
+      for (const c of own) statuses.set(c.cluster, { error: c.status_error, stale: c.status_stale });
+      out.set(row.entity_ref, entityJson(row, own, statuses));
+    }
+    return out;
   }
-
 
   /** History points in time order; `from` and `to` are inclusive ISO dates. */
   async getHistory(
@@ -1530,6 +1583,12 @@ export const CACHE_ENTRY_OVERHEAD = 256;
 function cachedBytes(entry: CachedEntity | null | undefined): number {
   if (entry === undefined) return 0;
   return entry === null ? CACHE_ENTRY_OVERHEAD : entry.gzipped.length + CACHE_ENTRY_OVERHEAD + 16 * entry.fresh.length;
+}
+
+/** A read waiting for its entity's load (loadEntity). */
+interface PendingLoad {
+  resolve: (loaded: EntityJson | undefined) => void;
+  reject: (error: unknown) => void;
 }
 
 /** A scorecard as the cache keeps it: gzipped, with where its fresh clusters' flags are. */

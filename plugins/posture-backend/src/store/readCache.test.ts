@@ -131,6 +131,38 @@ describe('PostureStore read caches', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'load the misses of one turn together, each read getting its own scorecard, %p',
+    async id => {
+      const { knex } = await filled(id);
+      const refs = Array.from({ length: 30 }, (_, i) => `component:default/svc-${String(i).padStart(2, '0')}`);
+      // each read alone: a batch of one
+      const alone = await PostureStore.fromKnex(knex, { skipMigrations: true });
+      const expected: (string | undefined)[] = [];
+      for (const ref of refs) expected.push((await alone.getEntityJson(ref))?.body.toString());
+      expect(expected.every(e => e !== undefined)).toBe(true);
+
+      const store = await PostureStore.fromKnex(knex, { skipMigrations: true });
+      await store.getEntityJson(refs[0]); // the data version, read once before the burst
+      const entityQueries: string[] = [];
+      const onQuery = (q: { sql: string }) => {
+        if (/from [`"]posture_entities[`"]/.test(q.sql)) entityQueries.push(q.sql);
+      };
+      knex.on('query', onQuery);
+      try {
+        // a burst of misses: every other entity, one of them twice (in another case), and one never scored
+        const burst = [...refs.slice(1), 'COMPONENT:default/svc-05', 'component:default/nope'];
+        const bodies = await Promise.all(burst.map(r => store.getEntityJson(r)));
+        expect(bodies.slice(0, 29).map(b => b?.body.toString())).toEqual(expected.slice(1));
+        expect(bodies[29]?.body.toString()).toBe(expected[5]);
+        expect(bodies[30]).toBeUndefined();
+        expect(entityQueries).toHaveLength(1);
+      } finally {
+        knex.removeListener('query', onQuery);
+      }
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'keep entity scorecards within a byte budget, the most recently read first, %p',
     async id => {
       const { knex } = await filled(id);

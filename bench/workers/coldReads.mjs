@@ -1,0 +1,88 @@
+// Reads every entity once through a cold read cache, 100 at a time, as a replica does after a save emptied
+// it: what each cache miss costs the replica (wall time, event-loop busy time and CPU per read), on
+// PostgreSQL. Each round is a fresh PostureStore, so every read misses.
+//   node <TS_FLAGS> bench/workers/coldReads.mjs
+// BENCH_COLD_ENTITIES (default 3,334), BENCH_COLD_RESULTS (60 per entity), BENCH_COLD_ROUNDS (5).
+import zlib from 'node:zlib';
+import { backendRequire } from '../lib/env.mjs';
+import { report } from '../lib/backend.mjs';
+import { freshPgDatabase } from '../lib/pg.mjs';
+
+const ENTITIES = Number(process.env.BENCH_COLD_ENTITIES ?? 3334);
+const RESULTS = Number(process.env.BENCH_COLD_RESULTS ?? 60);
+const ROUNDS = Number(process.env.BENCH_COLD_ROUNDS ?? 5);
+const log = m => process.stderr.write(`[cold] ${m}\n`);
+
+const knex = backendRequire('knex');
+const { PostureStore } = backendRequire('./src/store');
+const { scoreResults } = backendRequire('@posture-dev/backstage-plugin-posture-common');
+
+function entity(e, at) {
+  const subject = { apiVersion: 'apps/v1', kind: 'Deployment', namespace: `ns-${e % 50}`, name: `svc-${e}` };
+  const results = Array.from({ length: RESULTS }, (_, i) => {
+    const fail = (i + e) % 6 === 0;
+    return {
+      checkId: `check-${i}`,
+      status: fail ? 'fail' : i % 5 === 0 ? 'not-applicable' : 'pass',
+      severity: ['critical', 'high', 'medium', 'low'][i % 4],
+      pillar: i % 2 ? 'security' : 'scalability',
+      message: fail ? `container app of svc-${e} does not set field ${i}` : `check ${i} passes`,
+      subject,
+      evidence: fail ? [{ path: `spec.template.spec.containers[0].field${i}`, container: 'app' }] : [],
+      cluster: 'c1',
+    };
+  });
+  const card = scoreResults(results, {});
+  return {
+    entityRef: `component:default/svc-${e}`,
+    kind: 'Component', namespace: 'default', name: `svc-${e}`, title: null,
+    owner: `group:default/team-${e % 40}`, system: null, lifecycle: 'production',
+    match: { kubernetesId: `svc-${e}`, labelSelector: null, namespace: null, clusters: ['c1'] },
+    state: 'scored', combined: card,
+    clusters: [{ cluster: 'c1', collectedAt: at, stale: false, error: null, workloads: [subject], scorecard: card }],
+    results, updatedAt: at, lastChangedAt: null,
+  };
+}
+
+const db = await freshPgDatabase('posture_bench_cold');
+const client = knex({ client: 'pg', connection: db.url, pool: { min: 0, max: 8 } });
+try {
+  const at = new Date().toISOString();
+  const first = await PostureStore.fromKnex(client, {});
+  await first.saveRun({
+    startedAt: at, finishedAt: at, entities: Array.from({ length: ENTITIES }, (_, e) => entity(e, at)),
+    clusterStatuses: [{ name: 'c1', type: 'kubernetes', collectedAt: at, lastAttemptAt: at, durationMs: 1, objectCounts: {}, error: null, stale: false }],
+  });
+  log(`saved ${ENTITIES} entities`);
+  const rounds = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const store = await PostureStore.fromKnex(client, { skipMigrations: true });
+    const cpu0 = process.cpuUsage();
+    const loop0 = performance.eventLoopUtilization();
+    const t0 = performance.now();
+    let bytes = 0;
+    for (let i = 0; i < ENTITIES; i += 100) {
+      await Promise.all(
+        Array.from({ length: Math.min(100, ENTITIES - i) }, async (_, k) => {
+          const body = await store.getEntityJson(`component:default/svc-${i + k}`);
+          // as the router serves a client that takes gzip
+          const gzipped = await body.gzip();
+          bytes += gzipped.length;
+          // every read has its own entity's scorecard
+          if (!zlib.gunzipSync(gzipped).toString('utf8').includes(`"entityRef":"component:default/svc-${i + k}"`)) {
+            throw new Error(`the read of svc-${i + k} did not get its own scorecard`);
+          }
+        }),
+      );
+    }
+    const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    const loop = performance.eventLoopUtilization(loop0);
+    rounds.push({ wallUsPerRead: (ms * 1000) / ENTITIES, loopUsPerRead: (loop.active * 1000) / ENTITIES, cpuUsPerRead: (cpu.user + cpu.system) / ENTITIES, gzippedBytes: bytes / ENTITIES });
+    log(`round ${r + 1}: ${JSON.stringify(rounds.at(-1), (k, v) => (typeof v === 'number' ? Math.round(v) : v))}`);
+  }
+  report({ entities: ENTITIES, results: RESULTS, rounds });
+} finally {
+  await client.destroy();
+  await db.drop();
+}
