@@ -60,6 +60,7 @@ import {
   T,
   bool,
   chunk,
+  chunkRows,
   normOptRef,
   normRef,
   num,
@@ -118,8 +119,17 @@ const migrationsDir = resolvePackagePath(
 const ENTITY_BATCH = WHERE_IN_BATCH;
 /** rows per multi-row insert, well under SQLite's and PostgreSQL's bind-parameter limits */
 const INSERT_BATCH = 200;
-/** cache misses loaded by one pair of queries (loadEntity): a few turns' worth under heavy load */
-const LOAD_BATCH = 200;
+/**
+ * Bytes of values per insert statement, at most (but one row). 200 rows of a large cluster's results
+ * are several MB, serialised in one piece: stalls of up to ~180 ms in the 100k-object bench's
+ * profile. A MiB costs a few ms, and a round trip.
+ */
+const INSERT_BYTES = 1024 * 1024;
+/**
+ * Cache misses loaded by one pair of queries (loadEntity). Their scorecards are then built and
+ * compressed in one turn of the event loop, ~0.2 ms each: 50 keep that turn near 10 ms.
+ */
+const LOAD_BATCH = 50;
 /**
  * Scorecards (and known-absent refs) kept per data version, at most; the byte bound usually binds
  * first. Enough for every entity of a large catalog: with fewer, reads spread over the catalog
@@ -552,7 +562,7 @@ export class PostureStore {
           .delete();
       }
     }
-    for (const rows of chunk(clusterRows, INSERT_BATCH)) {
+    for (const rows of chunkRows(clusterRows, INSERT_BATCH, INSERT_BYTES)) {
       // a row for a cluster that did not succeed but that the caller rescored anyway replaces the kept one
       await trx(T.entityClusters)
         .insert(rows)
@@ -766,7 +776,7 @@ export class PostureStore {
     await this.writeFailures(trx, refs, failureRows);
     for (const rows of chunk(historyRows, INSERT_BATCH))
       await trx(T.history).insert(rows);
-    for (const rows of chunk(entityRows, INSERT_BATCH)) {
+    for (const rows of chunkRows(entityRows, INSERT_BATCH, INSERT_BYTES)) {
       await trx(T.entities).insert(rows).onConflict('entity_ref').merge();
     }
   }
@@ -935,7 +945,7 @@ export class PostureStore {
 
   /**
    * One entity's stored scorecard. Misses that arrive in the same turn of the event loop are loaded
-   * together, up to LOAD_BATCH refs to a pair of queries: after a save empties the cache, a replica
+   * together, LOAD_BATCH refs to a pair of queries: after a save empties the cache, a replica
    * under load misses on nearly every read, and a pair of round trips per read (each a query to
    * build, send and parse) was most of what a miss cost. `node bench/workers/coldReads.mjs` measures it.
    */

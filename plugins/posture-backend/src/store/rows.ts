@@ -149,6 +149,41 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
+/** The bytes a row's values take as query parameters: its strings' UTF-16 length, or its bytes. */
+export function rowBytes(row: Record<string, unknown>): number {
+  let n = 0;
+  for (const k in row) {
+    const v = row[k];
+    if (typeof v === 'string' || v instanceof Uint8Array) n += v.length;
+    else n += 8;
+  }
+  return n;
+}
+
+/**
+ * Rows in consecutive groups of at most `size` rows and about `maxBytes` of values (rowBytes), a
+ * row larger than that alone. A statement's parameters are serialised in one piece, synchronously
+ * on the event loop (the driver copies them into one buffer), so its bytes, not its row count,
+ * are what hold up every request while it is sent.
+ */
+export function chunkRows<R extends Record<string, unknown>>(rows: readonly R[], size: number, maxBytes: number): R[][] {
+  const out: R[][] = [];
+  let group: R[] = [];
+  let bytes = 0;
+  for (const row of rows) {
+    const b = rowBytes(row);
+    if (group.length > 0 && (group.length >= size || bytes + b > maxBytes)) {
+      out.push(group);
+      group = [];
+      bytes = 0;
+    }
+    group.push(row);
+    bytes += b;
+  }
+  if (group.length > 0) out.push(group);
+  return out;
+}
+
 export function toOverviewRow(r: OverviewDbRow): OverviewRow {
   return {
     entityRef: r.entity_ref,

@@ -109,6 +109,40 @@ describe.each(databases.eachSupportedId())('saving serialised results, %p', data
     expect(await store.getEntity('component:default/shop')).toBeUndefined();
   });
 
+  it('sends large results in statements of about a MiB each, and stores all of them', async () => {
+    const knex = await databases.init(databaseId);
+    const store = await PostureStore.fromKnex(knex);
+    // 12 entities of ~250 KB of results each: ~3 MB, in one insert by row count alone
+    const long = 'x'.repeat(2_500);
+    const big = Array.from({ length: 12 }, (_, i) =>
+      entity({
+        name: `big-${i}`,
+        clusters: {
+          east: Array.from({ length: 100 }, (_, k) => ({ ...result(`check-${k}`, 'fail'), message: `${long} ${i}/${k}` })),
+        },
+      }),
+    );
+    const inserts: number[] = [];
+    const onQuery = (q: { sql: string; bindings?: unknown[] }) => {
+      if (/^insert into [`"]posture_entity_clusters[`"]/.test(q.sql)) {
+        inserts.push((q.bindings ?? []).reduce<number>((n, b) => n + (typeof b === 'string' || b instanceof Uint8Array ? b.length : 8), 0));
+      }
+    };
+    knex.on('query', onQuery);
+    try {
+      await store.saveRun(run(T1, big.map(bytesForm), [status('east', T1)]));
+    } finally {
+      knex.removeListener('query', onQuery);
+    }
+    expect(inserts.length).toBeGreaterThanOrEqual(3);
+    // each at most a MiB, but for the row that took it over
+    expect(inserts.reduce((a, b) => Math.max(a, b), 0)).toBeLessThan(1024 * 1024 + 300_000);
+    for (const e of big) {
+      const stored = await store.getEntity(e.entityRef);
+      expect(stored?.results.map(r => r.message)).toEqual(e.results.map(r => r.message));
+    }
+  });
+
   it('has PostgreSQL compress results with lz4 where the server can', async () => {
     const knex = await databases.init(databaseId);
     await PostureStore.fromKnex(knex);
