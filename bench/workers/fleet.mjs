@@ -109,7 +109,7 @@ function startReplica(name, fleetFile, dbUrl, migrate, state) {
 function startLoad(replicas, entityCount, isCollecting) {
   const latencies = [];
   const idleLatencies = [];
-  const errors = { count: 0 };
+  const errors = { count: 0, codes: {} };
   let stop = false;
   const load = { latencies, idleLatencies, errors, idle: false, startedAt: performance.now() };
   const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
@@ -125,12 +125,18 @@ function startLoad(replicas, entityCount, isCollecting) {
           if (TRACE) trace.push([Math.round(due - load.startedAt), Math.round(performance.now() - due), res.statusCode, isCollecting() ? 1 : 0]);
           if (isCollecting()) latencies.push(performance.now() - due);
           else if (load.idle) idleLatencies.push(performance.now() - due);
-          if (res.statusCode !== 200 && res.statusCode !== 404) errors.count++;
+          if (res.statusCode !== 200 && res.statusCode !== 404) {
+            errors.count++;
+            errors.codes[`HTTP ${res.statusCode}`] = (errors.codes[`HTTP ${res.statusCode}`] ?? 0) + 1;
+          }
           resolve();
         });
       });
-      req.on('error', () => {
+      req.on('error', e => {
         errors.count++;
+        // what went wrong, by code (ECONNRESET, ECONNREFUSED from a killed replica...)
+        const code = e?.code ?? e?.message ?? 'unknown';
+        errors.codes[code] = (errors.codes[code] ?? 0) + 1;
         resolve();
       });
     });
@@ -175,6 +181,7 @@ const latencySummary = (load, values, seconds) => ({
   p99Ms: p(values, 0.99),
   maxMs: p(values, 1),
   errors: load.errors.count,
+  errorCodes: load.errors.codes,
 });
 
 /**
