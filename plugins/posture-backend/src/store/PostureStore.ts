@@ -125,6 +125,18 @@ const INSERT_BATCH = 200;
  * profile. A MiB costs a few ms, and a round trip.
  */
 const INSERT_BYTES = 1024 * 1024;
+/** The entity-cluster columns a scorecard is built from (entityJson) */
+const ENTITY_CLUSTER_COLUMNS = [
+  'entity_ref',
+  'cluster',
+  'collected_at',
+  'stale',
+  'error',
+  'workloads',
+  'scorecard',
+  'results',
+  'resources',
+] as const satisfies readonly (keyof EntityClusterDbRow)[];
 /**
  * Cache misses loaded by one pair of queries (loadEntity). Their scorecards are then built and
  * compressed in one turn of the event loop, ~0.2 ms each: 50 keep that turn near 10 ms.
@@ -993,7 +1005,9 @@ export class PostureStore {
           'ec.entity_ref',
           rows.map(r => r.entity_ref),
         )
-        .select('ec.*', { status_error: 'c.error', status_stale: 'c.stale' })
+        // the columns of the scorecard alone: the row's sums (tally, failing) are for saves to combine
+        .select(ENTITY_CLUSTER_COLUMNS.map(c => `ec.${c}`))
+        .select({ status_error: 'c.error', status_stale: 'c.stale' })
         .orderBy([{ column: 'ec.entity_ref' }, { column: 'ec.cluster' }]);
     const clustersOf = new Map<string, typeof joined>();
     for (const c of joined) {
