@@ -2,7 +2,9 @@
 // it: what each cache miss costs the replica (wall time, event-loop busy time and CPU per read), on
 // PostgreSQL. Each round is a fresh PostureStore, so every read misses.
 //   node <TS_FLAGS> bench/workers/coldReads.mjs
-// BENCH_COLD_ENTITIES (default 3,334), BENCH_COLD_RESULTS (60 per entity), BENCH_COLD_ROUNDS (5).
+// BENCH_COLD_ENTITIES (default 3,334), BENCH_COLD_RESULTS (60 per entity and cluster), BENCH_COLD_ROUNDS (5),
+// BENCH_COLD_CLUSTERS (1: clusters per entity; 30 is the fleet's worst case, ~0.6 MB per scorecard).
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import zlib from 'node:zlib';
 import { backendRequire } from '../lib/env.mjs';
 import { report } from '../lib/backend.mjs';
@@ -11,13 +13,14 @@ import { freshPgDatabase } from '../lib/pg.mjs';
 const ENTITIES = Number(process.env.BENCH_COLD_ENTITIES ?? 3334);
 const RESULTS = Number(process.env.BENCH_COLD_RESULTS ?? 60);
 const ROUNDS = Number(process.env.BENCH_COLD_ROUNDS ?? 5);
+const CLUSTERS = Array.from({ length: Number(process.env.BENCH_COLD_CLUSTERS ?? 1) }, (_, i) => `c${i + 1}`);
 const log = m => process.stderr.write(`[cold] ${m}\n`);
 
 const knex = backendRequire('knex');
 const { PostureStore } = backendRequire('./src/store');
 const { scoreResults } = backendRequire('@posture-dev/backstage-plugin-posture-common');
 
-function entity(e, at) {
+function entity(e, at, cluster) {
   const subject = { apiVersion: 'apps/v1', kind: 'Deployment', namespace: `ns-${e % 50}`, name: `svc-${e}` };
   const results = Array.from({ length: RESULTS }, (_, i) => {
     const fail = (i + e) % 6 === 0;
@@ -29,7 +32,7 @@ function entity(e, at) {
       message: fail ? `container app of svc-${e} does not set field ${i}` : `check ${i} passes`,
       subject,
       evidence: fail ? [{ path: `spec.template.spec.containers[0].field${i}`, container: 'app' }] : [],
-      cluster: 'c1',
+      cluster,
     };
   });
   const card = scoreResults(results, {});
@@ -37,9 +40,9 @@ function entity(e, at) {
     entityRef: `component:default/svc-${e}`,
     kind: 'Component', namespace: 'default', name: `svc-${e}`, title: null,
     owner: `group:default/team-${e % 40}`, system: null, lifecycle: 'production',
-    match: { kubernetesId: `svc-${e}`, labelSelector: null, namespace: null, clusters: ['c1'] },
+    match: { kubernetesId: `svc-${e}`, labelSelector: null, namespace: null, clusters: CLUSTERS },
     state: 'scored', combined: card,
-    clusters: [{ cluster: 'c1', collectedAt: at, stale: false, error: null, workloads: [subject], scorecard: card }],
+    clusters: [{ cluster, collectedAt: at, stale: false, error: null, workloads: [subject], scorecard: card }],
     results, updatedAt: at, lastChangedAt: null,
   };
 }
@@ -49,14 +52,19 @@ const client = knex({ client: 'pg', connection: db.url, pool: { min: 0, max: 8 }
 try {
   const at = new Date().toISOString();
   const first = await PostureStore.fromKnex(client, {});
-  await first.saveRun({
-    startedAt: at, finishedAt: at, entities: Array.from({ length: ENTITIES }, (_, e) => entity(e, at)),
-    clusterStatuses: [{ name: 'c1', type: 'kubernetes', collectedAt: at, lastAttemptAt: at, durationMs: 1, objectCounts: {}, error: null, stale: false }],
-  });
-  log(`saved ${ENTITIES} entities`);
+  // one run per cluster, as each cluster's task saves its own; every entity is in every cluster
+  for (const cluster of CLUSTERS) {
+    await first.saveRun({
+      startedAt: at, finishedAt: at, entities: Array.from({ length: ENTITIES }, (_, e) => entity(e, at, cluster)),
+      clusterStatuses: [{ name: cluster, type: 'kubernetes', collectedAt: at, lastAttemptAt: at, durationMs: 1, objectCounts: {}, error: null, stale: false }],
+    });
+  }
+  log(`saved ${ENTITIES} entities in ${CLUSTERS.length} clusters`);
   const rounds = [];
   for (let r = 0; r < ROUNDS; r++) {
     const store = await PostureStore.fromKnex(client, { skipMigrations: true });
+    const eld = monitorEventLoopDelay({ resolution: 1 });
+    eld.enable();
     const cpu0 = process.cpuUsage();
     const loop0 = performance.eventLoopUtilization();
     const t0 = performance.now();
@@ -78,10 +86,18 @@ try {
     const ms = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
     const loop = performance.eventLoopUtilization(loop0);
-    rounds.push({ wallUsPerRead: (ms * 1000) / ENTITIES, loopUsPerRead: (loop.active * 1000) / ENTITIES, cpuUsPerRead: (cpu.user + cpu.system) / ENTITIES, gzippedBytes: bytes / ENTITIES });
+    eld.disable();
+    rounds.push({
+      wallUsPerRead: (ms * 1000) / ENTITIES,
+      loopUsPerRead: (loop.active * 1000) / ENTITIES,
+      cpuUsPerRead: (cpu.user + cpu.system) / ENTITIES,
+      gzippedBytes: bytes / ENTITIES,
+      // the longest the event loop was held: what a request arriving meanwhile would wait
+      eldMaxMs: eld.max / 1e6,
+    });
     log(`round ${r + 1}: ${JSON.stringify(rounds.at(-1), (k, v) => (typeof v === 'number' ? Math.round(v) : v))}`);
   }
-  report({ entities: ENTITIES, results: RESULTS, rounds });
+  report({ entities: ENTITIES, clusters: CLUSTERS.length, results: RESULTS, rounds });
 } finally {
   await client.destroy();
   await db.drop();

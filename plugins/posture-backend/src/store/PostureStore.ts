@@ -125,6 +125,8 @@ const INSERT_BATCH = 200;
  * profile. A MiB costs a few ms, and a round trip.
  */
 const INSERT_BYTES = 1024 * 1024;
+/** Cluster rows read and built into scorecards at once, about (an entity's rows are never split). */
+const LOAD_CLUSTER_ROWS = 50;
 /** The entity-cluster columns a scorecard is built from (entityJson) */
 const ENTITY_CLUSTER_COLUMNS = [
   'entity_ref',
@@ -137,10 +139,7 @@ const ENTITY_CLUSTER_COLUMNS = [
   'results',
   'resources',
 ] as const satisfies readonly (keyof EntityClusterDbRow)[];
-/**
- * Cache misses loaded by one pair of queries (loadEntity). Their scorecards are then built and
- * compressed in one turn of the event loop, ~0.2 ms each: 50 keep that turn near 10 ms.
- */
+/** Cache misses whose entity rows one query reads (loadEntity); their cluster rows follow in groups. */
 const LOAD_BATCH = 50;
 /**
  * Scorecards (and known-absent refs) kept per data version, at most; the byte bound usually binds
@@ -957,7 +956,7 @@ export class PostureStore {
 
   /**
    * One entity's stored scorecard. Misses that arrive in the same turn of the event loop are loaded
-   * together, LOAD_BATCH refs to a pair of queries: after a save empties the cache, a replica
+   * together (loadEntities), a few queries for many reads: after a save empties the cache, a replica
    * under load misses on nearly every read, and a pair of round trips per read (each a query to
    * build, send and parse) was most of what a miss cost. `node bench/workers/coldReads.mjs` measures it.
    */
@@ -979,24 +978,37 @@ export class PostureStore {
     });
   }
 
-  /** Loads a batch of misses, LOAD_BATCH refs to a query; a failed query fails its refs' reads alone. */
+  /**
+   * Loads a batch of misses, LOAD_BATCH refs to a query of their entity rows, then their cluster rows
+   * in groups of about LOAD_CLUSTER_ROWS: an entity in 30 clusters carries ~0.6 MB of results, and
+   * each group's scorecards are built in one turn of the event loop, so a group is bounded by what it
+   * holds, not by how many entities. A failed query fails its own reads alone.
+   */
   private async loadEntities(batch: Map<string, PendingLoad[]>): Promise<void> {
+    const settle = (ref: string, loaded: EntityJson | undefined) => {
+      for (const w of batch.get(ref)!) w.resolve(loaded);
+      batch.delete(ref);
+    };
     await Promise.all(
       chunk(Array.from(batch.keys()), LOAD_BATCH).map(async refs => {
         try {
-          const loaded = await this.loadEntityRows(refs);
-          for (const ref of refs) for (const w of batch.get(ref)!) w.resolve(loaded.get(ref));
+          const rows: EntityDbRow[] = await this.db(T.entities).whereIn('entity_ref', refs);
+          const found = new Set(rows.map(r => r.entity_ref));
+          for (const ref of refs) if (!found.has(ref)) settle(ref, undefined);
+          for (const group of byClusterRows(rows, LOAD_CLUSTER_ROWS)) {
+            const loaded = await this.entityJsonOf(group);
+            for (const row of group) settle(row.entity_ref, loaded.get(row.entity_ref));
+          }
         } catch (e) {
-          for (const ref of refs) for (const w of batch.get(ref)!) w.reject(e);
+          for (const ref of refs) for (const w of batch.get(ref) ?? []) w.reject(e);
         }
       }),
     );
   }
 
-  private async loadEntityRows(refs: string[]): Promise<Map<string, EntityJson>> {
+  /** The scorecards of entity rows, from their cluster rows, read in one query. */
+  private async entityJsonOf(rows: EntityDbRow[]): Promise<Map<string, EntityJson>> {
     const out = new Map<string, EntityJson>();
-    const rows: EntityDbRow[] = await this.db(T.entities).whereIn('entity_ref', refs);
-    if (rows.length === 0) return out;
     // each cluster row with its cluster's latest attempt, in one query, each entity's in cluster order
     const joined: (EntityClusterDbRow & { status_error: string | null; status_stale: boolean | number | null })[] =
       await this.db(`${T.entityClusters} as ec`)
@@ -1607,6 +1619,38 @@ export const CACHE_ENTRY_OVERHEAD = 256;
 function cachedBytes(entry: CachedEntity | null | undefined): number {
   if (entry === undefined) return 0;
   return entry === null ? CACHE_ENTRY_OVERHEAD : entry.gzipped.length + CACHE_ENTRY_OVERHEAD + 16 * entry.fresh.length;
+}
+
+/**
+ * Entity rows in consecutive groups of at most about `maxClusterRows` cluster rows, by the clusters each
+ * lists (its `clusters` column), an entity with more alone.
+ */
+function byClusterRows(rows: EntityDbRow[], maxClusterRows: number): EntityDbRow[][] {
+  const groups: EntityDbRow[][] = [];
+  let group: EntityDbRow[] = [];
+  let count = 0;
+  for (const row of rows) {
+    const n = clusterCount(row.clusters);
+    if (group.length > 0 && count + n > maxClusterRows) {
+      groups.push(group);
+      group = [];
+      count = 0;
+    }
+    group.push(row);
+    count += n;
+  }
+  if (group.length > 0) groups.push(group);
+  return groups;
+}
+
+/** How many clusters an entity row lists; 1 when the column cannot be read. */
+function clusterCount(clusters: unknown): number {
+  try {
+    const list = typeof clusters === 'string' ? JSON.parse(clusters) : clusters;
+    return Array.isArray(list) ? Math.max(1, list.length) : 1;
+  } catch {
+    return 1;
+  }
 }
 
 /** A read waiting for its entity's load (loadEntity). */

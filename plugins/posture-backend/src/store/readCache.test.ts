@@ -144,8 +144,11 @@ describe('PostureStore read caches', () => {
       const store = await PostureStore.fromKnex(knex, { skipMigrations: true });
       await store.getEntityJson(refs[0]); // the data version, read once before the burst
       const entityQueries: string[] = [];
-      const onQuery = (q: { sql: string }) => {
+      // refs per query of cluster rows: grouped by the cluster rows they hold (2 each for most here)
+      const clusterQueryRefs: number[] = [];
+      const onQuery = (q: { sql: string; bindings?: unknown[] }) => {
         if (/from [`"]posture_entities[`"]/.test(q.sql)) entityQueries.push(q.sql);
+        if (/from [`"]posture_entity_clusters[`"]/.test(q.sql)) clusterQueryRefs.push(q.bindings?.length ?? 0);
       };
       knex.on('query', onQuery);
       try {
@@ -156,9 +159,47 @@ describe('PostureStore read caches', () => {
         expect(bodies[29]?.body.toString()).toBe(expected[5]);
         expect(bodies[30]).toBeUndefined();
         expect(entityQueries).toHaveLength(1);
+        // one entity each: 29 cluster rows, one group
+        expect(clusterQueryRefs).toEqual([29]);
       } finally {
         knex.removeListener('query', onQuery);
       }
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'read the cluster rows of entities in many clusters in groups of about 50 rows, %p',
+    async id => {
+      const knex = await databases.init(id);
+      const names = ['c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7'];
+      const many = Array.from({ length: 20 }, (_, i) =>
+        entity({ name: `wide-${i}`, at: T1, clusters: Object.fromEntries(names.map(c => [c, [result('replicas', 'pass', scal)]])) }),
+      );
+      await (await PostureStore.fromKnex(knex)).saveRun({
+        startedAt: T1,
+        finishedAt: T1,
+        entities: many,
+        clusterStatuses: names.map(c => status(c, T1)),
+      });
+      const alone = await PostureStore.fromKnex(knex, { skipMigrations: true });
+      const expected: (string | undefined)[] = [];
+      for (const e of many) expected.push((await alone.getEntityJson(e.entityRef))?.body.toString());
+
+      const store = await PostureStore.fromKnex(knex, { skipMigrations: true });
+      await store.getEntityJson('component:default/nope');
+      const clusterQueryRefs: number[] = [];
+      const onQuery = (q: { sql: string; bindings?: unknown[] }) => {
+        if (/from [`"]posture_entity_clusters[`"]/.test(q.sql)) clusterQueryRefs.push(q.bindings?.length ?? 0);
+      };
+      knex.on('query', onQuery);
+      try {
+        const bodies = await Promise.all(many.map(e => store.getEntityJson(e.entityRef)));
+        expect(bodies.map(b => b?.body.toString())).toEqual(expected);
+      } finally {
+        knex.removeListener('query', onQuery);
+      }
+      // 7 rows each: 7 entities (49 rows) to a group, never an entity split
+      expect(clusterQueryRefs).toEqual([7, 7, 6]);
     },
   );
 

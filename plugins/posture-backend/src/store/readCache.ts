@@ -45,21 +45,24 @@ export interface SerialisedBody {
 }
 
 /**
- * zlib's fastest level, as the Kubernetes API server gzips its responses: a cache emptied by a save
- * compresses every scorecard read again, and level 6 took about three times as long for ~8 % fewer
- * bytes (`node bench/zlib-calls.mjs`).
+ * Small bodies, gzipped in place, at zlib's fastest level (as the Kubernetes API server gzips its
+ * responses): a cache emptied by a save compresses every scorecard read again, on the event loop, and
+ * level 6 took about three times as long for ~8 % fewer bytes on a one-cluster scorecard. Large ones
+ * go to the thread pool at the default level, where the loop does not wait and the ratio counts more:
+ * an entity in many clusters repeats itself, and level 1 kept it ~70 % larger (`node
+ * bench/zlib-calls.mjs`, `BENCH_COLD_CLUSTERS=30 node … bench/workers/coldReads.mjs`).
  */
-const GZIP = { level: zlib.constants.Z_BEST_SPEED };
+const GZIP_IN_PLACE = { level: zlib.constants.Z_BEST_SPEED };
 
 // looked up at each call, so that a test can see which way a body went
-const gzipAsync = (body: Buffer) => promisify(zlib.gzip)(body, GZIP);
+const gzipAsync = (body: Buffer) => promisify(zlib.gzip)(body);
 const gunzipAsync = (gzipped: Buffer) => promisify(zlib.gunzip)(gzipped);
 
 /**
  * Bodies up to these sizes are (de)compressed on the event loop, larger ones on libuv's thread pool.
  * Handing a call to the pool costs about 0.8 ms of CPU (a stream, a thread's wake-up, and zlib's
  * ~256 KB of deflate state allocated and freed each time) and 100-150 µs of the loop's own time,
- * where gzipping a 35 KB scorecard in place takes ~80 µs and inflating it ~55 µs. Below these sizes
+ * where gzipping a 35 KB scorecard in place at level 1 takes ~80 µs and inflating it ~55 µs. Below these sizes
  * the synchronous call holds the loop for less than the asynchronous one, at a tenth of the CPU:
  * on a replica serving reads after a save emptied its cache, that CPU is what the other requests
  * wait for. `node bench/zlib-calls.mjs` measures both.
@@ -69,7 +72,7 @@ export const SYNC_GUNZIP_BYTES = 64 * 1024;
 
 /** gzip, in place for a small body, on the thread pool for a large one */
 export async function gzipBody(body: Buffer): Promise<Buffer> {
-  return body.length <= SYNC_GZIP_BYTES ? zlib.gzipSync(body, GZIP) : gzipAsync(body);
+  return body.length <= SYNC_GZIP_BYTES ? zlib.gzipSync(body, GZIP_IN_PLACE) : gzipAsync(body);
 }
 
 /** gunzip of a body whose plain length is known, in place when that is small */
