@@ -60,6 +60,7 @@ import {
   T,
   bool,
   chunk,
+  chunkByWeight,
   chunkRows,
   normOptRef,
   normRef,
@@ -995,7 +996,8 @@ export class PostureStore {
           const rows: EntityDbRow[] = await this.db(T.entities).whereIn('entity_ref', refs);
           const found = new Set(rows.map(r => r.entity_ref));
           for (const ref of refs) if (!found.has(ref)) settle(ref, undefined);
-          for (const group of byClusterRows(rows, LOAD_CLUSTER_ROWS)) {
+          // by the clusters each row lists: an entity is never split, one in many clusters goes nearly alone
+          for (const group of chunkByWeight(rows, Infinity, LOAD_CLUSTER_ROWS, r => clusterCount(r.clusters))) {
             const loaded = await this.entityJsonOf(group);
             for (const row of group) settle(row.entity_ref, loaded.get(row.entity_ref));
           }
@@ -1619,28 +1621,6 @@ export const CACHE_ENTRY_OVERHEAD = 256;
 function cachedBytes(entry: CachedEntity | null | undefined): number {
   if (entry === undefined) return 0;
   return entry === null ? CACHE_ENTRY_OVERHEAD : entry.gzipped.length + CACHE_ENTRY_OVERHEAD + 16 * entry.fresh.length;
-}
-
-/**
- * Entity rows in consecutive groups of at most about `maxClusterRows` cluster rows, by the clusters each
- * lists (its `clusters` column), an entity with more alone.
- */
-function byClusterRows(rows: EntityDbRow[], maxClusterRows: number): EntityDbRow[][] {
-  const groups: EntityDbRow[][] = [];
-  let group: EntityDbRow[] = [];
-  let count = 0;
-  for (const row of rows) {
-    const n = clusterCount(row.clusters);
-    if (group.length > 0 && count + n > maxClusterRows) {
-      groups.push(group);
-      group = [];
-      count = 0;
-    }
-    group.push(row);
-    count += n;
-  }
-  if (group.length > 0) groups.push(group);
-  return groups;
 }
 
 /** How many clusters an entity row lists; 1 when the column cannot be read. */

@@ -161,27 +161,35 @@ export function rowBytes(row: Record<string, unknown>): number {
 }
 
 /**
- * Rows in consecutive groups of at most `size` rows and about `maxBytes` of values (rowBytes), a
- * row larger than that alone. A statement's parameters are serialised in one piece, synchronously
- * on the event loop (the driver copies them into one buffer), so its bytes, not its row count,
- * are what hold up every request while it is sent.
+ * Items in consecutive groups of at most `size` items and `maxWeight` of their summed weights, an item
+ * heavier than that alone.
  */
-export function chunkRows<R extends Record<string, unknown>>(rows: readonly R[], size: number, maxBytes: number): R[][] {
-  const out: R[][] = [];
-  let group: R[] = [];
-  let bytes = 0;
-  for (const row of rows) {
-    const b = rowBytes(row);
-    if (group.length > 0 && (group.length >= size || bytes + b > maxBytes)) {
+export function chunkByWeight<T>(items: readonly T[], size: number, maxWeight: number, weightOf: (item: T) => number): T[][] {
+  const out: T[][] = [];
+  let group: T[] = [];
+  let weight = 0;
+  for (const item of items) {
+    const w = weightOf(item);
+    if (group.length > 0 && (group.length >= size || weight + w > maxWeight)) {
       out.push(group);
       group = [];
-      bytes = 0;
+      weight = 0;
     }
-    group.push(row);
-    bytes += b;
+    group.push(item);
+    weight += w;
   }
   if (group.length > 0) out.push(group);
   return out;
+}
+
+/**
+ * Rows in consecutive groups of at most `size` rows and about `maxBytes` of values (rowBytes). A
+ * statement's parameters are serialised in one piece, synchronously on the event loop (the driver
+ * copies them into one buffer), so its bytes, not its row count, are what hold up every request
+ * while it is sent.
+ */
+export function chunkRows<R extends Record<string, unknown>>(rows: readonly R[], size: number, maxBytes: number): R[][] {
+  return chunkByWeight(rows, size, maxBytes, rowBytes);
 }
 
 export function toOverviewRow(r: OverviewDbRow): OverviewRow {
