@@ -29,10 +29,10 @@ import {
   scorecardOf,
   tallyResults,
 } from '@posture-dev/backstage-plugin-posture-common';
+import { createHash, randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import {
   CompressedJson,
-  compressJson,
   compressedBody,
   copyOf,
   inflateJson,
@@ -40,7 +40,8 @@ import {
   SerialisedBody,
   serialised,
 } from './readCache';
-import { EntityJson, StoredClusterStatus, entityJson, markOld } from './entityJson';
+import { EntityJson, StoredClusterStatus, arrayElements, entityParts, markOld } from './entityJson';
+import { COMMA, GZIP_HEADER_BYTES, GzipPiece, assembleGzip, piece, pieceSync } from './gzipPieces';
 import {
   average,
   distributionOf,
@@ -128,7 +129,7 @@ const INSERT_BATCH = 200;
 const INSERT_BYTES = 1024 * 1024;
 /** Cluster rows read and built into scorecards at once, about (an entity's rows are never split). */
 const LOAD_CLUSTER_ROWS = 50;
-/** The entity-cluster columns a scorecard is built from (entityJson) */
+/** The entity-cluster columns a scorecard is built from (entityParts), its results read apart (entityBodiesOf) */
 const ENTITY_CLUSTER_COLUMNS = [
   'entity_ref',
   'cluster',
@@ -137,8 +138,8 @@ const ENTITY_CLUSTER_COLUMNS = [
   'error',
   'workloads',
   'scorecard',
-  'results',
   'resources',
+  'results_token',
 ] as const satisfies readonly (keyof EntityClusterDbRow)[];
 /** Cache misses whose entity rows one query reads (loadEntity); their cluster rows follow in groups. */
 const LOAD_BATCH = 50;
@@ -241,6 +242,11 @@ export class PostureStore {
   private readonly clock: () => Date;
   private snapshot?: { version: string; promise: Promise<OverviewSnapshot> };
   private entityCache: EntityCache = { version: '', cards: new Map(), bytes: 0 };
+  /**
+   * The cache of the data version before, kept until the next: its scorecards' results pieces are
+   * reused under their tokens (entityBodiesOf), so a read after a save compresses only what changed
+   */
+  private previousEntityCache?: EntityCache;
   /** cache misses waiting to be loaded together (loadEntity), by normalised ref */
   private pendingLoads?: Map<string, PendingLoad[]>;
   private readonly entityCacheBytes: number;
@@ -362,7 +368,13 @@ export class PostureStore {
     this.versionRead = undefined;
     this.snapshot = undefined;
     this.failuresCache = undefined;
-    this.entityCache = { version: '', cards: new Map(), bytes: 0 };
+    this.replaceEntityCache('');
+  }
+
+  /** A new entity cache for `version`; the last one's results pieces stay reusable until the next. */
+  private replaceEntityCache(version: string) {
+    if (this.entityCache.cards.size > 0) this.previousEntityCache = this.entityCache;
+    this.entityCache = { version, cards: new Map(), bytes: 0 };
   }
 
   /**
@@ -543,6 +555,8 @@ export class PostureStore {
                 failing: JSON.stringify(Object.fromEntries(failingOf(results))),
               }),
           ...resourceColumns(c.resources),
+          // new with every write of the results: replicas reuse their compressed results under it
+          results_token: randomUUID(),
         });
       }
       prepared.push({ ref, entity: e, fresh, unattributed });
@@ -931,8 +945,7 @@ export class PostureStore {
   ): Promise<CachedEntity | undefined> {
     const ref = normRef(entityRef);
     const version = await this.dataVersion();
-    if (this.entityCache.version !== version)
-      this.entityCache = { version, cards: new Map(), bytes: 0 };
+    if (this.entityCache.version !== version) this.replaceEntityCache(version);
     const cache = this.entityCache;
     const hit = cache.cards.get(ref);
     if (hit !== undefined) {
@@ -940,12 +953,13 @@ export class PostureStore {
       cache.cards.set(ref, hit);
       return hit ?? undefined;
     }
-    const loaded = await this.loadEntity(ref);
     // kept gzipped only: a scorecard's JSON is ~7× its gzip, so the same bytes hold ~7× more
     // scorecards, and a client that takes gzip (every browser) is served the kept bytes as they are
-    const entry: CachedEntity | null = loaded ? { ...(await compressJson(loaded.json)), fresh: loaded.fresh } : null;
-    // a write in between made this version obsolete: do not cache under it
-    if (this.entityCache === cache && cachedBytes(entry) <= this.entityCacheBytes) {
+    const loaded = await this.loadEntity(ref);
+    const entry: CachedEntity | null = loaded ?? null;
+    // a write in between made this version obsolete: do not cache under it; nor a scorecard read
+    // while a save rewrote one of its rows
+    if (this.entityCache === cache && !loaded?.mixed && cachedBytes(entry) <= this.entityCacheBytes) {
       cache.bytes -= cachedBytes(cache.cards.get(ref));
       cache.cards.delete(ref);
       cache.cards.set(ref, entry);
@@ -961,8 +975,8 @@ export class PostureStore {
    * under load misses on nearly every read, and a pair of round trips per read (each a query to
    * build, send and parse) was most of what a miss cost. `node bench/workers/coldReads.mjs` measures it.
    */
-  private loadEntity(ref: string): Promise<EntityJson | undefined> {
-    return new Promise<EntityJson | undefined>((resolve, reject) => {
+  private loadEntity(ref: string): Promise<LoadedEntity | undefined> {
+    return new Promise<LoadedEntity | undefined>((resolve, reject) => {
       let pending = this.pendingLoads;
       if (!pending) {
         const batch = new Map<string, PendingLoad[]>();
@@ -986,7 +1000,7 @@ export class PostureStore {
    * holds, not by how many entities. A failed query fails its own reads alone.
    */
   private async loadEntities(batch: Map<string, PendingLoad[]>): Promise<void> {
-    const settle = (ref: string, loaded: EntityJson | undefined) => {
+    const settle = (ref: string, loaded: LoadedEntity | undefined) => {
       for (const w of batch.get(ref)!) w.resolve(loaded);
       batch.delete(ref);
     };
@@ -998,7 +1012,7 @@ export class PostureStore {
           for (const ref of refs) if (!found.has(ref)) settle(ref, undefined);
           // by the clusters each row lists: an entity is never split, one in many clusters goes nearly alone
           for (const group of chunkByWeight(rows, Infinity, LOAD_CLUSTER_ROWS, r => clusterCount(r.clusters))) {
-            const loaded = await this.entityJsonOf(group);
+            const loaded = await this.entityBodiesOf(group);
             for (const row of group) settle(row.entity_ref, loaded.get(row.entity_ref));
           }
         } catch (e) {
@@ -1008,34 +1022,122 @@ export class PostureStore {
     );
   }
 
-  /** The scorecards of entity rows, from their cluster rows, read in one query. */
-  private async entityJsonOf(rows: EntityDbRow[]): Promise<Map<string, EntityJson>> {
-    const out = new Map<string, EntityJson>();
+  /**
+   * The scorecards of entity rows, gzipped, from their cluster rows. Each cluster's results are a
+   * piece of the gzip body of their own (gzipPieces.ts), kept with the cached scorecard under the
+   * row's token: the rows are read without their results first, and only the results whose token no
+   * cached piece has are read and compressed. After a save of one cluster, an entity in 30 clusters
+   * reads and compresses one cluster's results instead of all 30 (~0.6 MB).
+   */
+  private async entityBodiesOf(rows: EntityDbRow[]): Promise<Map<string, LoadedEntity>> {
+    const out = new Map<string, LoadedEntity>();
     // each cluster row with its cluster's latest attempt, in one query, each entity's in cluster order
-    const joined: (EntityClusterDbRow & { status_error: string | null; status_stale: boolean | number | null })[] =
-      await this.db(`${T.entityClusters} as ec`)
-        .leftJoin(`${T.clusters} as c`, 'c.name', 'ec.cluster')
-        .whereIn(
-          'ec.entity_ref',
-          rows.map(r => r.entity_ref),
-        )
-        // the columns of the scorecard alone: the row's sums (tally, failing) are for saves to combine
-        .select(ENTITY_CLUSTER_COLUMNS.map(c => `ec.${c}`))
-        .select({ status_error: 'c.error', status_stale: 'c.stale' })
-        .orderBy([{ column: 'ec.entity_ref' }, { column: 'ec.cluster' }]);
-    const clustersOf = new Map<string, typeof joined>();
+    const joined: (Omit<EntityClusterDbRow, 'results'> & {
+      status_error: string | null;
+      status_stale: boolean | number | null;
+    })[] = await this.db(`${T.entityClusters} as ec`)
+      .leftJoin(`${T.clusters} as c`, 'c.name', 'ec.cluster')
+      .whereIn(
+        'ec.entity_ref',
+        rows.map(r => r.entity_ref),
+      )
+      // the columns of the scorecard alone: the row's sums (tally, failing) are for saves to combine
+      .select(ENTITY_CLUSTER_COLUMNS.map(c => `ec.${c}`))
+      .select({ status_error: 'c.error', status_stale: 'c.stale' })
+      .orderBy([{ column: 'ec.entity_ref' }, { column: 'ec.cluster' }]);
+
+    const pieces = new Map<string, ResultsPiece>();
+    const unread: [string, string][] = [];
     for (const c of joined) {
-      const list = clustersOf.get(c.entity_ref);
-      if (list) list.push(c);
-      else clustersOf.set(c.entity_ref, [c]);
+      const kept = c.results_token ? this.keptPiece(c.entity_ref, c.cluster, c.results_token) : undefined;
+      if (kept) pieces.set(pieceKey(c.entity_ref, c.cluster), kept);
+      else unread.push([c.entity_ref, c.cluster]);
     }
+    // the results no cached piece has, compressed; a row rewritten since the first query (a save
+    // between the two) gives its new results and token, and its scorecard is served, not cached
+    const mixed = new Set<string>();
+    for (const pairs of chunk(unread, WHERE_IN_BATCH / 2)) {
+      const read: Pick<EntityClusterDbRow, 'entity_ref' | 'cluster' | 'results' | 'results_token'>[] = await this.db(
+        T.entityClusters,
+      )
+        .whereIn(['entity_ref', 'cluster'], pairs)
+        .select('entity_ref', 'cluster', 'results', 'results_token');
+      for (const r of read) {
+        const elements = arrayElements(r.results);
+        pieces.set(pieceKey(r.entity_ref, r.cluster), {
+          token: r.results_token ?? null,
+          piece: elements === '' ? null : await piece(Buffer.from(elements, 'utf8')),
+        });
+      }
+    }
+
+    const clustersOf = new Map<string, typeof joined>();
+    for (const c of joined) pushTo(clustersOf, c.entity_ref, c);
     for (const row of rows) {
       const own = clustersOf.get(row.entity_ref) ?? [];
       const statuses = new Map<string, StoredClusterStatus>();
       for (const c of own) statuses.set(c.cluster, { error: c.status_error, stale: c.status_stale });
-      out.set(row.entity_ref, entityJson(row, own, statuses));
+      const { head, tail, fresh } = entityParts(row, own, statuses);
+      const parts: GzipPiece[] = [];
+      const kept = new Map<string, ResultsPiece>();
+      let text = head;
+      let elements = 0;
+      for (const c of own) {
+        const p = pieces.get(pieceKey(row.entity_ref, c.cluster));
+        // deleted between the two queries
+        if (!p) {
+          mixed.add(row.entity_ref);
+          continue;
+        }
+        if (p.token !== c.results_token) mixed.add(row.entity_ref);
+        if (p.token) kept.set(c.cluster, p);
+        if (!p.piece) continue;
+        if (elements++ > 0) {
+          if (text === '') parts.push(COMMA);
+          else text += ',';
+        }
+        if (text !== '') {
+          parts.push(pieceSync(Buffer.from(text, 'utf8')));
+          text = '';
+        }
+        parts.push(p.piece);
+      }
+      const ownResults = arrayElements(row.results);
+      if (ownResults !== '') text += `${elements > 0 ? ',' : ''}${ownResults}`;
+      parts.push(pieceSync(Buffer.from(`${text}${tail}`, 'utf8')));
+      const gzipped = assembleGzip(parts);
+      const length = parts.reduce((n, p) => n + p.length, 0);
+      // the kept pieces become views of the body they are now part of, which the cache holds anyway
+      const inBody = new Map<GzipPiece, Buffer>();
+      let at = GZIP_HEADER_BYTES;
+      for (const p of parts) {
+        inBody.set(p, gzipped.subarray(at, at + p.deflated.length));
+        at += p.deflated.length;
+      }
+      for (const [cluster, p] of kept) {
+        if (p.piece) kept.set(cluster, { token: p.token, piece: { ...p.piece, deflated: inBody.get(p.piece)! } });
+      }
+      out.set(row.entity_ref, {
+        gzipped,
+        length,
+        // weak, and of the compressed bytes: the same pieces give the same bytes, and the plain body
+        // is never made to be hashed
+        etag: `W/"${length.toString(16)}-${createHash('sha1').update(gzipped).digest('base64url')}"`,
+        fresh,
+        pieces: kept,
+        ...(mixed.has(row.entity_ref) ? { mixed: true } : {}),
+      });
     }
     return out;
+  }
+
+  /** A cluster's results piece of an entity, if a cached scorecard (this version's or the last's) has it under `token`. */
+  private keptPiece(ref: string, cluster: string, token: string): ResultsPiece | undefined {
+    for (const cache of [this.entityCache, this.previousEntityCache]) {
+      const p = cache?.cards.get(ref)?.pieces?.get(cluster);
+      if (p && p.token === token) return p;
+    }
+    return undefined;
   }
 
   /** History points in time order; `from` and `to` are inclusive ISO dates. */
@@ -1620,7 +1722,9 @@ export const CACHE_ENTRY_OVERHEAD = 256;
 /** What a cached scorecard costs: its gzipped bytes, and the entry's own (a known-absent one too). */
 function cachedBytes(entry: CachedEntity | null | undefined): number {
   if (entry === undefined) return 0;
-  return entry === null ? CACHE_ENTRY_OVERHEAD : entry.gzipped.length + CACHE_ENTRY_OVERHEAD + 16 * entry.fresh.length;
+  if (entry === null) return CACHE_ENTRY_OVERHEAD;
+  // a kept piece is a view of the gzipped body, its entry and key besides
+  return entry.gzipped.length + CACHE_ENTRY_OVERHEAD + 16 * entry.fresh.length + 96 * (entry.pieces?.size ?? 0);
 }
 
 /** How many clusters an entity row lists; 1 when the column cannot be read. */
@@ -1635,13 +1739,31 @@ function clusterCount(clusters: unknown): number {
 
 /** A read waiting for its entity's load (loadEntity). */
 interface PendingLoad {
-  resolve: (loaded: EntityJson | undefined) => void;
+  resolve: (loaded: LoadedEntity | undefined) => void;
   reject: (error: unknown) => void;
+}
+
+/** A cluster's results as one piece of a scorecard's gzip body, under the token of the row they were read from. */
+interface ResultsPiece {
+  token: string | null;
+  /** null for no results */
+  piece: GzipPiece | null;
 }
 
 /** A scorecard as the cache keeps it: gzipped, with where its fresh clusters' flags are. */
 interface CachedEntity extends CompressedJson {
   fresh: EntityJson['fresh'];
+  /** each cluster's results piece (part of `gzipped`), by cluster, for the next scorecard of this entity */
+  pieces?: Map<string, ResultsPiece>;
+}
+
+/** A scorecard as loaded; `mixed` when a save rewrote one of its rows while it was read. */
+interface LoadedEntity extends CachedEntity {
+  mixed?: boolean;
+}
+
+function pieceKey(ref: string, cluster: string): string {
+  return `${ref}\u0000${cluster}`;
 }
 
 /** Failing entities grouped by owner: most failing first, then by owner ref, no owner last. */

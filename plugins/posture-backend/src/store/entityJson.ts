@@ -33,6 +33,14 @@ function rawProp(key: string, stored: string): string {
   return `,${JSON.stringify(key)}:${stored}`;
 }
 
+/** The elements of a stored JSON array (`a,b` of `[a,b]`); '' for an empty one. */
+export function arrayElements(text: string): string {
+  const s = text.trim();
+  if (!s.startsWith('[') || !s.endsWith(']')) throw new Error('stored results are not a JSON array');
+  const inner = s.slice(1, -1);
+  return inner.trim() === '' ? '' : inner;
+}
+
 /**
  * The elements of stored JSON arrays, joined into one array's text (`[...a, ...b]`). Appended, not
  * joined: the pieces stay references until the body is encoded, which copies them once (a profile
@@ -42,10 +50,8 @@ function concatArrays(texts: string[]): string {
   let out = '[';
   let empty = true;
   for (const t of texts) {
-    const s = t.trim();
-    if (!s.startsWith('[') || !s.endsWith(']')) throw new Error('stored results are not a JSON array');
-    const inner = s.slice(1, -1);
-    if (inner.trim() === '') continue;
+    const inner = arrayElements(t);
+    if (inner === '') continue;
     out += empty ? inner : `,${inner}`;
     empty = false;
   }
@@ -62,7 +68,28 @@ export function entityJson(
   clusterRows: EntityClusterDbRow[],
   statuses: Map<string, StoredClusterStatus>,
 ): EntityJson {
-  let json =
+  const { head, tail, fresh } = entityParts(row, clusterRows, statuses);
+  const results = concatArrays([...clusterRows.map(c => c.results), row.results]);
+  return { json: `${head}${results.slice(1, -1)}${tail}`, fresh };
+}
+
+/**
+ * The scorecard's text around its results: `head` ends with `"results":[` and `tail` starts with the
+ * `]` that closes them. Between them go the elements of each cluster row's results, then the
+ * entity's own (`row.results`), joined by commas: the store keeps each cluster's gzipped apart.
+ */
+export interface EntityParts {
+  head: string;
+  tail: string;
+  fresh: EntityJson['fresh'];
+}
+
+export function entityParts(
+  row: EntityDbRow,
+  clusterRows: Omit<EntityClusterDbRow, 'results'>[],
+  statuses: Map<string, StoredClusterStatus>,
+): EntityParts {
+  let head =
     `{${prop('entityRef', row.entity_ref, true)}${prop('kind', row.kind)}${prop('namespace', row.namespace)}` +
     `${prop('name', row.name)}${prop('title', row.title)}${prop('owner', row.owner)}${prop('system', row.system)}` +
     `${prop('lifecycle', row.lifecycle)}${rawProp('match', row.match)}${prop('state', row.state)}` +
@@ -71,16 +98,15 @@ export function entityJson(
   clusterRows.forEach((c, i) => {
     const status = statuses.get(c.cluster);
     const stale = bool(c.stale) || bool(status?.stale);
-    json += `${i > 0 ? ',' : ''}{${prop('cluster', c.cluster, true)}${prop('collectedAt', c.collected_at)},"stale":`;
-    if (!stale) fresh.push({ collectedAt: c.collected_at, at: json.length });
-    json +=
+    head += `${i > 0 ? ',' : ''}{${prop('cluster', c.cluster, true)}${prop('collectedAt', c.collected_at)},"stale":`;
+    if (!stale) fresh.push({ collectedAt: c.collected_at, at: head.length });
+    head +=
       `${stale}${prop('error', status?.error ?? c.error)}${rawProp('workloads', c.workloads)}` +
       `${rawProp('scorecard', c.scorecard)}${c.resources ? rawProp('resources', c.resources) : ''}}`;
   });
-  json +=
-    `],"results":${concatArrays([...clusterRows.map(c => c.results), row.results])}` +
-    `${prop('updatedAt', row.updated_at)}${prop('lastChangedAt', row.last_changed_at)}}`;
-  return { json, fresh };
+  head += '],"results":[';
+  const tail = `]${prop('updatedAt', row.updated_at)}${prop('lastChangedAt', row.last_changed_at)}}`;
+  return { head, tail, fresh };
 }
 
 /** The JSON with the fresh clusters that `isOld` finds too old marked stale (`false` becomes `true`). */

@@ -21,6 +21,10 @@ const databases = TestDatabases.create({
   disableDocker: true,
 });
 
+// the two queries of an uncached read's cluster rows: the rows without their results, then the results
+const ROWS_QUERY = /from [`"]posture_entity_clusters[`"] as [`"]ec[`"]/;
+const RESULTS_QUERY = /select [`"]entity_ref[`"], [`"]cluster[`"], [`"]results[`"]/;
+
 const T1 = '2025-06-01T08:00:00.000Z';
 const T2 = '2025-06-02T08:00:00.000Z';
 const scal = { pillar: 'scalability' as const };
@@ -146,9 +150,11 @@ describe('PostureStore read caches', () => {
       const entityQueries: string[] = [];
       // refs per query of cluster rows: grouped by the cluster rows they hold (2 each for most here)
       const clusterQueryRefs: number[] = [];
+      const resultsQueryBindings: number[] = [];
       const onQuery = (q: { sql: string; bindings?: unknown[] }) => {
         if (/from [`"]posture_entities[`"]/.test(q.sql)) entityQueries.push(q.sql);
-        if (/from [`"]posture_entity_clusters[`"]/.test(q.sql)) clusterQueryRefs.push(q.bindings?.length ?? 0);
+        if (ROWS_QUERY.test(q.sql)) clusterQueryRefs.push(q.bindings?.length ?? 0);
+        if (RESULTS_QUERY.test(q.sql)) resultsQueryBindings.push(q.bindings?.length ?? 0);
       };
       knex.on('query', onQuery);
       try {
@@ -159,8 +165,10 @@ describe('PostureStore read caches', () => {
         expect(bodies[29]?.body.toString()).toBe(expected[5]);
         expect(bodies[30]).toBeUndefined();
         expect(entityQueries).toHaveLength(1);
-        // one entity each: 29 cluster rows, one group
+        // 29 entities, one group; then the results of their 26 cluster rows (svc-09, -19 and -29 are in
+        // no cluster), nothing being cached yet
         expect(clusterQueryRefs).toEqual([29]);
+        expect(resultsQueryBindings).toEqual([2 * 26]);
       } finally {
         knex.removeListener('query', onQuery);
       }
@@ -189,7 +197,7 @@ describe('PostureStore read caches', () => {
       await store.getEntityJson('component:default/nope');
       const clusterQueryRefs: number[] = [];
       const onQuery = (q: { sql: string; bindings?: unknown[] }) => {
-        if (/from [`"]posture_entity_clusters[`"]/.test(q.sql)) clusterQueryRefs.push(q.bindings?.length ?? 0);
+        if (ROWS_QUERY.test(q.sql)) clusterQueryRefs.push(q.bindings?.length ?? 0);
       };
       knex.on('query', onQuery);
       try {
@@ -202,6 +210,85 @@ describe('PostureStore read caches', () => {
       expect(clusterQueryRefs).toEqual([7, 7, 6]);
     },
   );
+
+  /** An entity in four clusters; `c2`'s one result passes or fails ('pass' and 'fail' are the same length). */
+  const wide = (c2: 'pass' | 'fail', clusters = ['c1', 'c2', 'c3', 'c4']) =>
+    entity({
+      name: 'wide',
+      at: T1,
+      clusters: Object.fromEntries(
+        clusters.map(c => [c, [result('replicas', c === 'c2' ? c2 : 'pass', scal), result(`check-${c}`, 'fail', scal)]]),
+      ),
+    });
+  const saveWide = (store: PostureStore, c2: 'pass' | 'fail', clusters = ['c1', 'c2', 'c3', 'c4']) =>
+    store.saveRun({ startedAt: T1, finishedAt: T1, entities: [wide(c2, clusters)], clusterStatuses: clusters.map(c => status(c, T1)) });
+  /** what a store with nothing cached serves */
+  const coldBody = async (knex: Parameters<typeof PostureStore.fromKnex>[0], ref: string) =>
+    (await (await PostureStore.fromKnex(knex, { skipMigrations: true })).getEntityJson(ref))?.body.toString();
+  /** the bindings of each results query (two a row) while `fn` runs */
+  async function resultsQueries(knex: Parameters<typeof PostureStore.fromKnex>[0], fn: () => Promise<unknown>) {
+    const bindings: number[] = [];
+    const onQuery = (q: { sql: string; bindings?: unknown[] }) => {
+      if (RESULTS_QUERY.test(q.sql)) bindings.push(q.bindings?.length ?? 0);
+    };
+    knex.on('query', onQuery);
+    try {
+      await fn();
+    } finally {
+      knex.removeListener('query', onQuery);
+    }
+    return bindings;
+  }
+
+  it.each(databases.eachSupportedId())(
+    'after a save of one cluster, read only that cluster’s results again and reuse the others’ compressed, %p',
+    async id => {
+      const knex = await databases.init(id);
+      const writer = await PostureStore.fromKnex(knex);
+      await saveWide(writer, 'pass');
+      const ref = 'component:default/wide';
+      const store = await PostureStore.fromKnex(knex, { skipMigrations: true, versionTtlMs: 0 });
+      expect(await resultsQueries(knex, () => store.getEntityJson(ref))).toEqual([2 * 4]);
+      const before = (await store.getEntityJson(ref))!;
+
+      // c2 again, at the same time and with a result of the same length: only its token tells them apart
+      await saveWide(writer, 'fail', ['c2']);
+      let after: Awaited<ReturnType<PostureStore['getEntityJson']>>;
+      expect(
+        await resultsQueries(knex, async () => {
+          after = await store.getEntityJson(ref);
+        }),
+      ).toEqual([2]);
+      const text = after!.body.toString();
+      expect(text).toBe(await coldBody(knex, ref));
+      expect(text).not.toBe(before.body.toString());
+      expect(JSON.parse(text).results.filter((r: { status: string }) => r.status === 'fail')).toHaveLength(5);
+      expect(after!.etag).not.toBe(before.etag);
+      // served gzipped as kept: a whole gzip member, its CRC and length checked by gunzip
+      expect(zlib.gunzipSync(await after!.gzip!()).toString()).toBe(text);
+      expect(JSON.parse(JSON.stringify(await store.getEntity(ref)))).toEqual(JSON.parse(text));
+
+      // a cluster gone from the entity, and one back: the same as a cold read each time
+      await writer.saveRun({ startedAt: T2, finishedAt: T2, entities: [wide('pass', ['c1'])], clusterStatuses: [status('c1', T2)], removedClusters: ['c3'] });
+      expect((await store.getEntityJson(ref))!.body.toString()).toBe(await coldBody(knex, ref));
+      await saveWide(writer, 'pass', ['c3']);
+      expect((await store.getEntityJson(ref))!.body.toString()).toBe(await coldBody(knex, ref));
+    },
+  );
+
+  it.each(databases.eachSupportedId())('read rows written before results had tokens in full, every time, %p', async id => {
+    const knex = await databases.init(id);
+    await saveWide(await PostureStore.fromKnex(knex), 'pass');
+    const ref = 'component:default/wide';
+    const expected = await coldBody(knex, ref);
+    await knex('posture_entity_clusters').update({ results_token: null });
+    const store = await PostureStore.fromKnex(knex, { skipMigrations: true, versionTtlMs: 0 });
+    expect(await resultsQueries(knex, () => store.getEntityJson(ref))).toEqual([2 * 4]);
+    expect((await store.getEntityJson(ref))!.body.toString()).toBe(expected);
+    // a new data version: nothing to reuse without a token
+    await knex('posture_runs').insert({ started_at: T2, finished_at: T2, entities: 0, changed: 0, regressions: 0 });
+    expect(await resultsQueries(knex, () => store.getEntityJson(ref))).toEqual([2 * 4]);
+  });
 
   it.each(databases.eachSupportedId())(
     'keep entity scorecards within a byte budget, the most recently read first, %p',

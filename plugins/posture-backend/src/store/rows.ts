@@ -80,6 +80,8 @@ export interface EntityClusterDbRow {
   results: string;
   /** WorkloadResources[] as JSON; null without a usage source */
   resources?: string | null;
+  /** replaced by every write of `results` (PostureStore's entityBodiesOf); null on rows written before it */
+  results_token?: string | null;
   over_cpu_cores?: number | string | null;
   over_memory_bytes?: number | string | null;
   requested_cpu_cores?: number | string | null;
