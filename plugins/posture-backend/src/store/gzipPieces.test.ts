@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import zlib from 'node:zlib';
-import { COMMA, SYNC_PIECE_BYTES, assembleGzip, crc32Combine, piece, pieceSync } from './gzipPieces';
+import { SYNC_PIECE_BYTES, assembleGzip, crc32Combine, piece, pieceSync } from './gzipPieces';
 
 describe('crc32Combine', () => {
   it('gives the CRC-32 of the two inputs laid end to end', () => {
@@ -30,12 +30,32 @@ describe('assembleGzip', () => {
     const small = json(3);
     const large = json(2_000);
     expect(large.length).toBeGreaterThan(SYNC_PIECE_BYTES);
-    const pieces = [pieceSync(Buffer.from('{"results":[')), await piece(small), COMMA, await piece(large), COMMA, await piece(small), pieceSync(Buffer.from(']}'))];
+    const comma = (b: Buffer) => Buffer.concat([Buffer.from(','), b]);
+    const pieces = [
+      pieceSync(Buffer.from('{"results":[')),
+      await piece(small),
+      await piece(comma(large)),
+      await piece(comma(small)),
+      pieceSync(Buffer.from(']}')),
+    ];
     const gzipped = assembleGzip(pieces);
-    const plain = Buffer.concat([Buffer.from('{"results":['), small, Buffer.from(','), large, Buffer.from(','), small, Buffer.from(']}')]);
+    const plain = Buffer.concat([Buffer.from('{"results":['), small, comma(large), comma(small), Buffer.from(']}')]);
     // gunzip checks the trailer's CRC-32 and length
     expect(zlib.gunzipSync(gzipped).equals(plain)).toBe(true);
     expect(gzipped.length).toBeLessThan(plain.length / 4);
+  });
+
+  it('takes a piece compressed with the bytes before it as its dictionary, smaller than alone', async () => {
+    const a = json(300);
+    const b = Buffer.concat([Buffer.from(','), json(300)]);
+    for (const first of [a, json(4_000)]) {
+      const dictionary = first.subarray(-32 * 1024);
+      const behind = await piece(b, dictionary);
+      const alone = await piece(b);
+      expect(behind.deflated.length).toBeLessThan(alone.deflated.length * (first === a ? 0.5 : 0.9));
+      const gzipped = assembleGzip([pieceSync(Buffer.from('[')), await piece(first), behind, pieceSync(Buffer.from(']'))]);
+      expect(zlib.gunzipSync(gzipped).toString()).toBe(`[${first}${b}]`);
+    }
   });
 
   it('reuses a piece in more than one body', async () => {

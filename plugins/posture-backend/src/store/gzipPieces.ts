@@ -20,12 +20,8 @@ export interface GzipPiece {
 }
 
 const SYNC = { finishFlush: zlib.constants.Z_SYNC_FLUSH };
-/** pieces up to this size are compressed in place at the fastest level, larger ones on the pool */
+/** pieces up to this size are compressed in place, larger ones on libuv's thread pool */
 export const SYNC_PIECE_BYTES = 32 * 1024;
-const deflateRawAsync = (plain: Buffer) =>
-  new Promise<Buffer>((resolve, reject) =>
-    zlib.deflateRaw(plain, SYNC, (err, out) => (err ? reject(err) : resolve(out))),
-  );
 
 /** A piece in place at zlib's fastest level: for the small parts of a body, made on every assembly. */
 export function pieceSync(plain: Buffer): GzipPiece {
@@ -36,14 +32,20 @@ export function pieceSync(plain: Buffer): GzipPiece {
   };
 }
 
-/** A piece kept for reuse: small ones in place (see pieceSync), large ones on the pool at the default level. */
-export async function piece(plain: Buffer): Promise<GzipPiece> {
-  if (plain.length <= SYNC_PIECE_BYTES) return pieceSync(plain);
-  return { deflated: await deflateRawAsync(plain), crc: zlib.crc32(plain), length: plain.length };
+/**
+ * A piece kept for reuse, at the default level. With a dictionary (the plain bytes that will come just
+ * before it, at most deflate's 32 KiB window) it may refer back into them, and is valid only behind them.
+ */
+export async function piece(plain: Buffer, dictionary?: Buffer): Promise<GzipPiece> {
+  const options = dictionary ? { ...SYNC, dictionary } : SYNC;
+  const deflated =
+    plain.length <= SYNC_PIECE_BYTES
+      ? zlib.deflateRawSync(plain, options)
+      : await new Promise<Buffer>((resolve, reject) =>
+          zlib.deflateRaw(plain, options, (err, out) => (err ? reject(err) : resolve(out))),
+        );
+  return { deflated, crc: zlib.crc32(plain), length: plain.length };
 }
-
-/** `,` between two reused pieces, made once */
-export const COMMA: GzipPiece = pieceSync(Buffer.from(','));
 
 // The stream's last block: an empty fixed-Huffman block with BFINAL set (what Z_FINISH writes after a
 // sync flush with no input left).

@@ -258,7 +258,8 @@ describe('PostureStore read caches', () => {
         await resultsQueries(knex, async () => {
           after = await store.getEntityJson(ref);
         }),
-      ).toEqual([2]);
+        // c2's results, and its neighbours': c1's as c2's dictionary, c3's to compress again behind c2's
+      ).toEqual([2 * 3]);
       const text = after!.body.toString();
       expect(text).toBe(await coldBody(knex, ref));
       expect(text).not.toBe(before.body.toString());
