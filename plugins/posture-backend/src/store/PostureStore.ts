@@ -1062,12 +1062,13 @@ export class PostureStore {
         for (const n of [own[k - 1], c, own[k + 1]]) if (n) need.add(pieceKey(n.entity_ref, n.cluster));
       });
     }
-    let plans = new Map<string, PiecePlan[]>();
-    for (let round = 0; need.size > 0; round++) {
-      if (round === 3) throw new Error('Posture could not read a scorecard whose rows kept changing; try again');
-      await this.readResults(need, read);
+    let plans: Map<string, PiecePlan[]>;
+    for (let round = 0; ; round++) {
+      if (need.size > 0) await this.readResults(need, read);
       need = new Set();
       plans = new Map(rows.map(row => [row.entity_ref, this.planPieces(clustersOf.get(row.entity_ref) ?? [], read, need)]));
+      if (need.size === 0) break;
+      if (round === 2) throw new Error('Posture could not read a scorecard whose rows kept changing; try again');
     }
 
     for (const row of rows) {
