@@ -4,6 +4,9 @@
 //   node <TS_FLAGS> bench/workers/coldReads.mjs
 // BENCH_COLD_ENTITIES (default 3,334), BENCH_COLD_RESULTS (60 per entity and cluster), BENCH_COLD_ROUNDS (5),
 // BENCH_COLD_CLUSTERS (1: clusters per entity; 30 is the fleet's worst case, ~0.6 MB per scorecard).
+// BENCH_COLD_AFTER_SAVE=1: each round reads every entity once to fill the cache, then saves one cluster's
+// run again (a new collection time), and measures the reads after it: what a fleet replica pays after each
+// save of another cluster, when it keeps the scorecards of the data version before.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import zlib from 'node:zlib';
 import { backendRequire } from '../lib/env.mjs';
@@ -13,6 +16,7 @@ import { freshPgDatabase } from '../lib/pg.mjs';
 const ENTITIES = Number(process.env.BENCH_COLD_ENTITIES ?? 3334);
 const RESULTS = Number(process.env.BENCH_COLD_RESULTS ?? 60);
 const ROUNDS = Number(process.env.BENCH_COLD_ROUNDS ?? 5);
+const AFTER_SAVE = process.env.BENCH_COLD_AFTER_SAVE === '1';
 const CLUSTERS = Array.from({ length: Number(process.env.BENCH_COLD_CLUSTERS ?? 1) }, (_, i) => `c${i + 1}`);
 const log = m => process.stderr.write(`[cold] ${m}\n`);
 
@@ -50,24 +54,18 @@ function entity(e, at, cluster) {
 const db = await freshPgDatabase('posture_bench_cold');
 const client = knex({ client: 'pg', connection: db.url, pool: { min: 0, max: 8 } });
 try {
-  const at = new Date().toISOString();
   const first = await PostureStore.fromKnex(client, {});
-  // one run per cluster, as each cluster's task saves its own; every entity is in every cluster
-  for (const cluster of CLUSTERS) {
+  // one cluster's run, as each cluster's task saves its own; every entity is in every cluster
+  const save = async cluster => {
+    const at = new Date().toISOString();
     await first.saveRun({
       startedAt: at, finishedAt: at, entities: Array.from({ length: ENTITIES }, (_, e) => entity(e, at, cluster)),
       clusterStatuses: [{ name: cluster, type: 'kubernetes', collectedAt: at, lastAttemptAt: at, durationMs: 1, objectCounts: {}, error: null, stale: false }],
     });
-  }
+  };
+  for (const cluster of CLUSTERS) await save(cluster);
   log(`saved ${ENTITIES} entities in ${CLUSTERS.length} clusters`);
-  const rounds = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    const store = await PostureStore.fromKnex(client, { skipMigrations: true });
-    const eld = monitorEventLoopDelay({ resolution: 1 });
-    eld.enable();
-    const cpu0 = process.cpuUsage();
-    const loop0 = performance.eventLoopUtilization();
-    const t0 = performance.now();
+  const readAll = async (store, check) => {
     let bytes = 0;
     for (let i = 0; i < ENTITIES; i += 100) {
       await Promise.all(
@@ -77,12 +75,27 @@ try {
           const gzipped = await body.gzip();
           bytes += gzipped.length;
           // every read has its own entity's scorecard
-          if (!zlib.gunzipSync(gzipped).toString('utf8').includes(`"entityRef":"component:default/svc-${i + k}"`)) {
+          if (check && !zlib.gunzipSync(gzipped).toString('utf8').includes(`"entityRef":"component:default/svc-${i + k}"`)) {
             throw new Error(`the read of svc-${i + k} did not get its own scorecard`);
           }
         }),
       );
     }
+    return bytes;
+  };
+  const rounds = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const store = await PostureStore.fromKnex(client, { skipMigrations: true, versionTtlMs: 0 });
+    if (AFTER_SAVE) {
+      await readAll(store, false);
+      await save(CLUSTERS[r % CLUSTERS.length]);
+    }
+    const eld = monitorEventLoopDelay({ resolution: 1 });
+    eld.enable();
+    const cpu0 = process.cpuUsage();
+    const loop0 = performance.eventLoopUtilization();
+    const t0 = performance.now();
+    const bytes = await readAll(store, true);
     const ms = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
     const loop = performance.eventLoopUtilization(loop0);
@@ -97,7 +110,7 @@ try {
     });
     log(`round ${r + 1}: ${JSON.stringify(rounds.at(-1), (k, v) => (typeof v === 'number' ? Math.round(v) : v))}`);
   }
-  report({ entities: ENTITIES, clusters: CLUSTERS.length, results: RESULTS, rounds });
+  report({ entities: ENTITIES, clusters: CLUSTERS.length, results: RESULTS, afterSave: AFTER_SAVE, rounds });
 } finally {
   await client.destroy();
   await db.drop();
