@@ -1185,7 +1185,9 @@ export class PostureStore {
         const dictionary = dictionaryRow ? read.get(dictionaryRow.key) : undefined;
         if (!r) need.add(key);
         if (dictionaryRow && !dictionary) need.add(dictionaryRow.key);
-        const plain = dictionary ? `${dictionary.comma ? ',' : ''}${dictionary.elements}` : '';
+        // the end of the results before, as bytes: one character more than the window is encoded, so
+        // that a surrogate pair the cut splits (a lone half encodes as three other bytes) falls outside it
+        const plain = dictionary ? `${dictionary.comma ? ',' : ''}${dictionary.elements}`.slice(-(DEFLATE_WINDOW + 1)) : '';
         plans.push({
           mixed,
           make: {

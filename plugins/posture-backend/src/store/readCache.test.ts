@@ -322,6 +322,51 @@ describe('PostureStore read caches', () => {
     },
   );
 
+  it.each(databases.eachSupportedId())(
+    'take the dictionary from the end of large results, with a four-byte character at the window’s edge, %p',
+    async id => {
+      const knex = await databases.init(id);
+      const writer = await PostureStore.fromKnex(knex);
+      const store = await PostureStore.fromKnex(knex, { skipMigrations: true, versionTtlMs: 0 });
+      // c1's one result ends, after an emoji (two UTF-16 units, four bytes), in ASCII of exactly a window's
+      // length, so that the window's edge falls between the emoji's two halves
+      const window = 32 * 1024;
+      const large = (pad: number) => ({ ...result(`\u{1F600}${'a'.repeat(pad)}`, 'pass', scal), cluster: 'c1' });
+      const tail = (pad: number) => {
+        const text = JSON.stringify(large(pad));
+        return text.length - (text.lastIndexOf('\u{1F600}') + 1);
+      };
+      const pad = window - tail(0);
+      expect(tail(pad)).toBe(window);
+      const save = (at: string, c2: 'pass' | 'fail', clusters: string[]) =>
+        writer.saveRun({
+          startedAt: at,
+          finishedAt: at,
+          entities: [
+            entity({
+              name: 'emoji',
+              at,
+              // c2's result holds what a wrongly encoded half would become (U+FFFD), followed by what follows
+              // it in c1. (zlib never refers back to the window's first 262 bytes, so a wrong byte there would
+              // go unnoticed; this checks the bytes at the edge are right, not that the cut is needed)
+              clusters: Object.fromEntries(
+                clusters.map(c => [c, c === 'c1' ? [large(pad)] : [result(`\uFFFD${'a'.repeat(20)}`, c2, scal)]]),
+              ),
+            }),
+          ],
+          clusterStatuses: clusters.map(c => status(c, at)),
+        });
+      const ref = 'component:default/emoji';
+      await save(T1, 'pass', ['c1', 'c2']);
+      expect((await store.getEntityJson(ref))!.body.toString()).toBe(await coldBody(knex, ref));
+      // c2 compressed again, behind c1's kept piece, with c1's end as its dictionary
+      await save(T2, 'fail', ['c2']);
+      const served = (await store.getEntityJson(ref))!;
+      expect(served.body.toString()).toBe(await coldBody(knex, ref));
+      expect(zlib.gunzipSync(await served.gzip!()).equals(served.body)).toBe(true);
+    },
+  );
+
   it.each(databases.eachSupportedId())('read rows written before results had tokens in full, every time, %p', async id => {
     const knex = await databases.init(id);
     await saveWide(await PostureStore.fromKnex(knex), 'pass');
