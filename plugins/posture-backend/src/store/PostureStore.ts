@@ -1036,15 +1036,17 @@ export class PostureStore {
    */
   private async entityBodiesOf(rows: EntityDbRow[]): Promise<Map<string, LoadedEntity>> {
     const out = new Map<string, LoadedEntity>();
+    // with no piece kept for any of these entities (a cold cache), the results come with the rows
+    const withResults = !rows.some(r => this.hasPieces(r.entity_ref));
     // each cluster row with its cluster's latest attempt, in one query, each entity's in cluster order
-    const joined: ClusterMetaRow[] = await this.db(`${T.entityClusters} as ec`)
+    const joined: (ClusterMetaRow & { results?: string })[] = await this.db(`${T.entityClusters} as ec`)
       .leftJoin(`${T.clusters} as c`, 'c.name', 'ec.cluster')
       .whereIn(
         'ec.entity_ref',
         rows.map(r => r.entity_ref),
       )
       // the columns of the scorecard alone: the row's sums (tally, failing) are for saves to combine
-      .select(ENTITY_CLUSTER_COLUMNS.map(c => `ec.${c}`))
+      .select([...ENTITY_CLUSTER_COLUMNS, ...(withResults ? ['results'] : [])].map(c => `ec.${c}`))
       .select({ status_error: 'c.error', status_stale: 'c.stale' })
       .orderBy([{ column: 'ec.entity_ref' }, { column: 'ec.cluster' }]);
     const clustersOf = new Map<string, ClusterMetaRow[]>();
@@ -1053,6 +1055,12 @@ export class PostureStore {
     // the results read: what no kept piece has, then what a piece to compress again needs (its own
     // and, as its dictionary, the one before). A second round is rare, a third never needed
     const read = new Map<string, ReadResults>();
+    if (withResults) {
+      for (const c of joined) {
+        read.set(pieceKey(c.entity_ref, c.cluster), { token: c.results_token ?? null, elements: arrayElements(c.results!) });
+        delete c.results;
+      }
+    }
     let need = new Set<string>();
     for (const own of clustersOf.values()) {
       own.forEach((c, k) => {
@@ -1203,6 +1211,11 @@ export class PostureStore {
       earlier = true;
     }
     return plans;
+  }
+
+  /** Whether a cached scorecard of the entity (this version's or the last's) keeps results pieces. */
+  private hasPieces(ref: string): boolean {
+    return [this.entityCache, this.previousEntityCache].some(cache => (cache?.cards.get(ref)?.pieces?.size ?? 0) > 0);
   }
 
   /** A cluster's results piece of an entity, if a cached scorecard (this version's or the last's) has it under `token`. */
