@@ -1084,13 +1084,21 @@ export class PostureStore {
       const statuses = new Map<string, StoredClusterStatus>();
       for (const c of own) statuses.set(c.cluster, { error: c.status_error, stale: c.status_stale });
       const { head, tail, fresh } = entityParts(row, own, statuses);
-      let mixed = false;
-      const parts: GzipPiece[] = [pieceSync(Buffer.from(head, 'utf8'))];
+      const entityPlans = plans.get(row.entity_ref) ?? [];
+      const mixed = entityPlans.some(p => p.mixed);
       const kept = new Map<string, ResultsPiece>();
+      if (own.length <= 1) {
+        // in one cluster or none: no other cluster's save leaves a piece to reuse, so the body is one
+        // piece at the fastest level, as a small body compressed in place always was
+        const elements = [...own.map(c => read.get(pieceKey(c.entity_ref, c.cluster))!.elements), arrayElements(row.results)];
+        const whole = pieceSync(Buffer.from(`${head}${elements.filter(e => e !== '').join(',')}${tail}`, 'utf8'));
+        out.set(row.entity_ref, this.assembled([whole], kept, fresh, mixed));
+        continue;
+      }
+      const parts: GzipPiece[] = [pieceSync(Buffer.from(head, 'utf8'))];
       let earlier = false;
-      for (const [k, plan] of (plans.get(row.entity_ref) ?? []).entries()) {
+      for (const [k, plan] of entityPlans.entries()) {
         const c = own[k];
-        if (plan.mixed) mixed = true;
         let made = plan.kept;
         if (!made) {
           const { elements, dictionary, token, after } = plan.make!;
@@ -1110,30 +1118,40 @@ export class PostureStore {
       }
       const ownResults = arrayElements(row.results);
       parts.push(pieceSync(Buffer.from(`${earlier && ownResults !== '' ? ',' : ''}${ownResults}${tail}`, 'utf8')));
-      const gzipped = assembleGzip(parts);
-      const length = parts.reduce((n, p) => n + p.length, 0);
-      // the kept pieces become views of the body they are now part of, which the cache holds anyway
-      const inBody = new Map<GzipPiece, Buffer>();
-      let at = GZIP_HEADER_BYTES;
-      for (const p of parts) {
-        inBody.set(p, gzipped.subarray(at, at + p.deflated.length));
-        at += p.deflated.length;
-      }
-      for (const [cluster, p] of kept) {
-        if (p.piece) kept.set(cluster, { ...p, piece: { ...p.piece, deflated: inBody.get(p.piece)! } });
-      }
-      out.set(row.entity_ref, {
-        gzipped,
-        length,
-        // weak, and of the compressed bytes: the same pieces give the same bytes, and the plain body
-        // is never made to be hashed
-        etag: `W/"${length.toString(16)}-${createHash('sha1').update(gzipped).digest('base64url')}"`,
-        fresh,
-        pieces: kept,
-        ...(mixed ? { mixed: true } : {}),
-      });
+      out.set(row.entity_ref, this.assembled(parts, kept, fresh, mixed));
     }
     return out;
+  }
+
+  /** The gzip body of `parts`, with the kept pieces (views of it from now on) and the entity tag. */
+  private assembled(
+    parts: GzipPiece[],
+    kept: Map<string, ResultsPiece>,
+    fresh: EntityJson['fresh'],
+    mixed: boolean,
+  ): LoadedEntity {
+    const gzipped = assembleGzip(parts);
+    const length = parts.reduce((n, p) => n + p.length, 0);
+    // the kept pieces become views of the body they are now part of, which the cache holds anyway
+    const inBody = new Map<GzipPiece, Buffer>();
+    let at = GZIP_HEADER_BYTES;
+    for (const p of parts) {
+      inBody.set(p, gzipped.subarray(at, at + p.deflated.length));
+      at += p.deflated.length;
+    }
+    for (const [cluster, p] of kept) {
+      if (p.piece) kept.set(cluster, { ...p, piece: { ...p.piece, deflated: inBody.get(p.piece)! } });
+    }
+    return {
+      gzipped,
+      length,
+      // weak, and of the compressed bytes: the same pieces give the same bytes, and the plain body
+      // is never made to be hashed
+      etag: `W/"${length.toString(16)}-${createHash('sha1').update(gzipped).digest('base64url')}"`,
+      fresh,
+      ...(kept.size > 0 ? { pieces: kept } : {}),
+      ...(mixed ? { mixed: true } : {}),
+    };
   }
 
   /** Reads the results of the rows `keys` names that `read` lacks, into `read`. */
