@@ -82,6 +82,11 @@ export interface Config {
      * to the scheduler for another replica (docs/architecture.md).
      */
     maxConcurrentCollections?: number;
+    /**
+     * megabytes of scorecards each backend process keeps in memory, gzipped, for `GET /entities/:ref`
+     * (about 10 KB for a service in 30 clusters); default 64
+     */
+    entityCacheMegabytes?: number;
     /** days of score history to keep; default 365 */
     historyRetentionDays?: number;
     /** send a notification to the owner when an entity's grade or level drops; default true */

@@ -52,6 +52,9 @@ describe('collection limits of a replica', () => {
   it('defaults to two collections at a time', () => {
     expect(read({}).maxConcurrentCollections).toBe(2);
     expect(read({ maxConcurrentCollections: 4 }).maxConcurrentCollections).toBe(4);
+    expect(read({}).entityCacheBytes).toBe(64 * 1024 * 1024);
+    expect(read({ entityCacheMegabytes: 256 }).entityCacheBytes).toBe(256 * 1024 * 1024);
+    expect(() => read({ entityCacheMegabytes: 0.5 })).toThrow('posture.entityCacheMegabytes must be a whole number of at least 1, got 0.5');
   });
 
   it.each([0, -1, 2.5])('refuses posture.maxConcurrentCollections of %p', v => {

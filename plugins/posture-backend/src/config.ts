@@ -49,6 +49,8 @@ export interface PostureConfig {
   workerThreads: boolean;
   /** cluster collections one backend process runs at a time */
   maxConcurrentCollections: number;
+  /** bytes of gzipped scorecards each backend process keeps in memory */
+  entityCacheBytes: number;
 }
 
 function durationMs(d: HumanDuration): number {
@@ -142,6 +144,7 @@ export function readPostureConfig(root: Config): PostureConfig {
     removalGraceMs: durationMs(duration(p, 'removalGracePeriod', { hours: 24 })),
     workerThreads: p?.getOptionalBoolean('workerThreads') ?? true,
     maxConcurrentCollections: wholeNumber(p, 'maxConcurrentCollections', 'posture.maxConcurrentCollections') ?? 2,
+    entityCacheBytes: (wholeNumber(p, 'entityCacheMegabytes', 'posture.entityCacheMegabytes') ?? 64) * MB,
   };
 }
 

@@ -73,7 +73,11 @@ export const posturePlugin = createBackendPlugin({
       }) {
         const postureConfig = readPostureConfig(config);
         const checks = [...builtInChecks, ...extraChecks];
-        const store = await PostureStore.create({ database, checks: checks.map(c => c.meta) });
+        const store = await PostureStore.create({
+          database,
+          checks: checks.map(c => c.meta),
+          entityCacheBytes: postureConfig.entityCacheBytes,
+        });
         const prometheus = readPrometheusConfig(config);
         const sources = postureConfig.clusters.map(c => createClusterSource(c, prometheus));
         logger.info(

@@ -244,7 +244,8 @@ export class PostureStore {
   private entityCache: EntityCache = { version: '', cards: new Map(), bytes: 0 };
   /**
    * The cache of the data version before, kept until the next: its scorecards' results pieces are
-   * reused under their tokens (entityBodiesOf), so a read after a save compresses only what changed
+   * reused under their tokens (entityBodiesOf), so a read after a save compresses only what changed.
+   * It shares the byte budget with the current cache, and gives way first (evictEntities).
    */
   private previousEntityCache?: EntityCache;
   /** cache misses waiting to be loaded together (loadEntity), by normalised ref */
@@ -931,12 +932,18 @@ export class PostureStore {
     return compressedBody(cached);
   }
 
-  /** Drops the least recently used scorecards until the cache is within its count and bytes. */
+  /**
+   * Drops the least recently used scorecards until the cache is within its count and, with the last
+   * version's cache, within its bytes: the last version's go first, being kept only for their pieces.
+   */
   private evictEntities(cache: EntityCache) {
+    const previous = this.previousEntityCache;
+    while (previous && previous.cards.size > 0 && cache.bytes + previous.bytes > this.entityCacheBytes) {
+      dropEntry(previous, previous.cards.keys().next().value as string);
+    }
+    if (previous?.cards.size === 0) this.previousEntityCache = undefined;
     while (cache.cards.size > MAX_CACHED_ENTITIES || (cache.bytes > this.entityCacheBytes && cache.cards.size > 0)) {
-      const oldest = cache.cards.keys().next().value as string;
-      cache.bytes -= cachedBytes(cache.cards.get(oldest));
-      cache.cards.delete(oldest);
+      dropEntry(cache, cache.cards.keys().next().value as string);
     }
   }
 
@@ -960,10 +967,11 @@ export class PostureStore {
     // a write in between made this version obsolete: do not cache under it; nor a scorecard read
     // while a save rewrote one of its rows
     if (this.entityCache === cache && !loaded?.mixed && cachedBytes(entry) <= this.entityCacheBytes) {
-      cache.bytes -= cachedBytes(cache.cards.get(ref));
-      cache.cards.delete(ref);
+      dropEntry(cache, ref);
       cache.cards.set(ref, entry);
       cache.bytes += cachedBytes(entry);
+      // its pieces, kept or not, are this version's now
+      if (this.previousEntityCache) dropEntry(this.previousEntityCache, ref);
       this.evictEntities(cache);
     }
     return entry ?? undefined;
@@ -1061,19 +1069,19 @@ export class PostureStore {
         delete c.results;
       }
     }
-    let need = new Set<string>();
+    let need: RowsToRead = new Map();
     for (const own of clustersOf.values()) {
       own.forEach((c, k) => {
         if (c.results_token && this.keptPiece(c.entity_ref, c.cluster, c.results_token)) return;
         // with its neighbours, read in the same query: the one before is its dictionary, the one after
         // was compressed behind its old results
-        for (const n of [own[k - 1], c, own[k + 1]]) if (n) need.add(pieceKey(n.entity_ref, n.cluster));
+        for (const n of [own[k - 1], c, own[k + 1]]) if (n) needRow(need, n);
       });
     }
     let plans: Map<string, PiecePlan[]>;
     for (let round = 0; ; round++) {
       if (need.size > 0) await this.readResults(need, read);
-      need = new Set();
+      need = new Map();
       plans = new Map(rows.map(row => [row.entity_ref, this.planPieces(clustersOf.get(row.entity_ref) ?? [], read, need)]));
       if (need.size === 0) break;
       if (round === 2) throw new Error('Posture could not read a scorecard whose rows kept changing; try again');
@@ -1107,7 +1115,7 @@ export class PostureStore {
             token,
             after,
             comma: earlier,
-            piece: elements === '' ? null : await piece(plain, dictionary),
+            piece: elements === '' ? null : await piece(plain, dictionary && dictionaryOf(dictionary)),
           };
         }
         if (made.piece) {
@@ -1154,9 +1162,9 @@ export class PostureStore {
     };
   }
 
-  /** Reads the results of the rows `keys` names that `read` lacks, into `read`. */
-  private async readResults(keys: Set<string>, read: Map<string, ReadResults>): Promise<void> {
-    const pairs = [...keys].filter(k => !read.has(k)).map(k => k.split('\u0000') as [string, string]);
+  /** Reads the results of the rows in `rows` that `read` lacks, into `read`. */
+  private async readResults(rows: RowsToRead, read: Map<string, ReadResults>): Promise<void> {
+    const pairs = [...rows].filter(([k]) => !read.has(k)).map(([, pair]) => pair);
     for (const part of chunk(pairs, WHERE_IN_BATCH / 2)) {
       const rows: Pick<EntityClusterDbRow, 'entity_ref' | 'cluster' | 'results' | 'results_token'>[] = await this.db(
         T.entityClusters,
@@ -1178,12 +1186,12 @@ export class PostureStore {
    * where it goes, or one to compress from results read. What that needs and `read` lacks is added
    * to `need`, and the plan is made again once it is read.
    */
-  private planPieces(own: ClusterMetaRow[], read: Map<string, ReadResults>, need: Set<string>): PiecePlan[] {
+  private planPieces(own: ClusterMetaRow[], read: Map<string, ReadResults>, need: RowsToRead): PiecePlan[] {
     const plans: PiecePlan[] = [];
     // whether a piece before this one has results (this one then starts with a comma)
     let earlier = false;
     // the row before, as this body has it: its token and results, when it has results
-    let before: { key: string; token: string | null } | undefined;
+    let before: { key: string; row: ClusterMetaRow; token: string | null } | undefined;
     for (const c of own) {
       const key = pieceKey(c.entity_ref, c.cluster);
       const r = read.get(key);
@@ -1192,9 +1200,9 @@ export class PostureStore {
       const kept = token ? this.keptPiece(c.entity_ref, c.cluster, token) : undefined;
       const empty = kept ? kept.piece === null : r ? r.elements === '' : undefined;
       if (empty === undefined) {
-        need.add(key);
+        needRow(need, c);
         plans.push({ mixed });
-        before = { key, token };
+        before = { key, row: c, token };
         earlier = true;
         continue;
       }
@@ -1209,23 +1217,20 @@ export class PostureStore {
       } else {
         const dictionaryRow = before?.token ? before : undefined;
         const dictionary = dictionaryRow ? read.get(dictionaryRow.key) : undefined;
-        if (!r) need.add(key);
-        if (dictionaryRow && !dictionary) need.add(dictionaryRow.key);
-        // the end of the results before, as bytes: one character more than the window is encoded, so
-        // that a surrogate pair the cut splits (a lone half encodes as three other bytes) falls outside it
-        const plain = dictionary ? `${dictionary.comma ? ',' : ''}${dictionary.elements}`.slice(-(DEFLATE_WINDOW + 1)) : '';
+        if (!r) needRow(need, c);
+        if (dictionaryRow && !dictionary) needRow(need, dictionaryRow.row);
         plans.push({
           mixed,
           make: {
             elements: r?.elements ?? '',
             token,
             after: dictionary ? dictionaryRow!.token : null,
-            ...(dictionary ? { dictionary: Buffer.from(plain, 'utf8').subarray(-DEFLATE_WINDOW) } : {}),
+            ...(dictionary ? { dictionary } : {}),
           },
         });
       }
       if (r) r.comma = earlier;
-      before = { key, token };
+      before = { key, row: c, token };
       earlier = true;
     }
     return plans;
@@ -1825,6 +1830,11 @@ interface EntityCache {
 export const CACHE_ENTRY_OVERHEAD = 256;
 
 /** What a cached scorecard costs: its gzipped bytes, and the entry's own (a known-absent one too). */
+function dropEntry(cache: EntityCache, ref: string): void {
+  cache.bytes -= cachedBytes(cache.cards.get(ref));
+  cache.cards.delete(ref);
+}
+
 function cachedBytes(entry: CachedEntity | null | undefined): number {
   if (entry === undefined) return 0;
   if (entry === null) return CACHE_ENTRY_OVERHEAD;
@@ -1877,13 +1887,29 @@ interface ReadResults {
 /** How one cluster row's results go into a body: a kept piece, or one to compress. */
 interface PiecePlan {
   kept?: ResultsPiece;
-  make?: { elements: string; token: string | null; after: string | null; dictionary?: Buffer };
+  /** `dictionary`: the results before, whose end the piece is compressed after (made into bytes only then) */
+  make?: { elements: string; token: string | null; after: string | null; dictionary?: ReadResults };
   /** the row changed while the scorecard was read */
   mixed: boolean;
 }
 
 /** deflate's window: a dictionary longer than this is cut to its end */
 const DEFLATE_WINDOW = 32 * 1024;
+
+/** The end of results as a dictionary, in bytes, as the body has them (with their comma, if any). */
+function dictionaryOf(r: ReadResults): Buffer {
+  // one character more than the window is encoded, so that a surrogate pair the cut splits (a lone
+  // half encodes as three other bytes) falls outside it
+  const plain = `${r.comma ? ',' : ''}${r.elements}`.slice(-(DEFLATE_WINDOW + 1));
+  return Buffer.from(plain, 'utf8').subarray(-DEFLATE_WINDOW);
+}
+
+/** Rows whose results are to be read, by `pieceKey`, as (entity ref, cluster). */
+type RowsToRead = Map<string, [string, string]>;
+
+function needRow(rows: RowsToRead, r: { entity_ref: string; cluster: string }): void {
+  rows.set(pieceKey(r.entity_ref, r.cluster), [r.entity_ref, r.cluster]);
+}
 
 /** A scorecard as the cache keeps it: gzipped, with where its fresh clusters' flags are. */
 interface CachedEntity extends CompressedJson {

@@ -1,5 +1,23 @@
-import { EntityClusterDbRow, EntityDbRow, bool } from './rows';
-import { StoredClusterStatus, entityJson, markOld } from './entityJson';
+import { TestDatabases } from '@backstage/backend-test-utils';
+import { EntityClusterDbRow, EntityDbRow, T, bool } from './rows';
+import { EntityJson, StoredClusterStatus, arrayElements, entityParts, markOld } from './entityJson';
+import { PostureStore } from './PostureStore';
+
+jest.setTimeout(120_000);
+
+// PostgreSQL runs when BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING is set; never start a container
+const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'], disableDocker: true });
+
+/** The parts joined as the store joins them: each cluster's results in turn, then the entity's own. */
+function entityJson(
+  row: EntityDbRow,
+  clusterRows: EntityClusterDbRow[],
+  statuses: Map<string, StoredClusterStatus>,
+): EntityJson {
+  const { head, tail, fresh } = entityParts(row, clusterRows, statuses);
+  const elements = [...clusterRows.map(c => c.results), row.results].map(arrayElements).filter(e => e !== '');
+  return { json: `${head}${elements.join(',')}${tail}`, fresh };
+}
 
 /** What the store served before: every JSON column parsed, the scorecard built, then serialised. */
 function parsedAndSerialised(
@@ -158,5 +176,115 @@ describe('entityJson', () => {
     expect(JSON.parse(marked).clusters.map((c: { stale: boolean }) => c.stale)).toEqual([true, false, true, true]);
     // nothing old: the cached text itself
     expect(markOld(e, () => false)).toBe(e.json);
+  });
+});
+
+describe('the scorecard as the store serves it', () => {
+  // PostgreSQL's text columns refuse NUL, so the plain columns get the rest of the hostile string
+  const plain = hostile.replace('\u0000', '');
+  const ref = 'component:default/web';
+  const clusterNames = ['east', 'north', 'south', 'west'];
+
+  async function stored(id: Parameters<typeof databases.init>[0]) {
+    const knex = await databases.init(id);
+    const store = await PostureStore.fromKnex(knex, { versionTtlMs: 0 });
+    const row = entityRow({ title: plain, clusters: JSON.stringify(clusterNames) });
+    // results long enough that the pieces after the first are compressed against the one before
+    const results = (cluster: string, n: number) =>
+      JSON.stringify(
+        Array.from({ length: n }, (_, i) => ({
+          checkId: `check-${i % 7}`,
+          status: i % 3 ? 'pass' : 'fail',
+          subject: { name: `${cluster}-${i} ${hostile}` },
+          evidence: [{ path: 'spec.template.spec.containers[0]', value: hostile }],
+        })),
+      );
+    const rows: EntityClusterDbRow[] = [
+      clusterRow('east', { resources: JSON.stringify([{ workload: 'web', cpu: 0.5 }]), results: results('east', 400) }),
+      clusterRow('north', { stale: false, collected_at: '2026-11-01T00:00:00.000Z', results: results('north', 300) }),
+      clusterRow('south', { results: '[]' }),
+      clusterRow('west', { stale: true, error: 'unreachable', results: results('west', 2) }),
+    ].map((r, i) => ({ ...r, stale: bool(r.stale), results_token: `token-${i}` }));
+    const statuses = new Map<string, StoredClusterStatus>([
+      ['east', { error: null, stale: null }],
+      ['north', { error: `timed out ${plain}`, stale: true }],
+    ]);
+    await knex(T.clusters).insert(
+      clusterNames.map(name => ({
+        name,
+        type: 'config',
+        collected_at: '2026-12-01T10:00:00.000Z',
+        last_attempt_at: '2026-12-01T10:00:00.000Z',
+        duration_ms: 1,
+        object_counts: '{}',
+        error: statuses.get(name)?.error ?? null,
+        stale: bool(statuses.get(name)?.stale),
+      })),
+    );
+    await knex(T.entities).insert(row);
+    await knex(T.entityClusters).insert(rows);
+    return { knex, store, row, rows, statuses, results };
+  }
+
+  async function served(store: PostureStore, isOld?: (at: string | null) => boolean): Promise<string> {
+    const body = await store.getEntityJson(ref, isOld);
+    return (await body!.plain!()).toString('utf8');
+  }
+
+  /** a save, as far as the caches see one: a new run */
+  async function newRun(knex: Awaited<ReturnType<typeof stored>>['knex']) {
+    const at = new Date().toISOString();
+    await knex(T.runs).insert({ started_at: at, finished_at: at, entities: 1, changed: 1, regressions: 0 });
+  }
+
+  it.each(databases.eachSupportedId())(
+    '%p: serves the bytes that parsing every column and serialising the scorecard give, cold and after a cluster changes',
+    async id => {
+      const { knex, store, row, rows, statuses, results } = await stored(id);
+      expect(await served(store)).toBe(parsedAndSerialised(row, rows, statuses));
+
+      // one cluster's results change: the others' pieces are kept, and the bytes are still the same
+      const changed = rows.map(r => (r.cluster === 'north' ? { ...r, results: results('north*', 301), results_token: 'token-n2' } : r));
+      await knex(T.entityClusters)
+        .where({ entity_ref: ref, cluster: 'north' })
+        .update({ results: changed[1].results, results_token: 'token-n2' });
+      await newRun(knex);
+      expect(await served(store)).toBe(parsedAndSerialised(row, changed, statuses));
+
+      // the cluster before it changes: north's piece was compressed against east's old results
+      const east = changed.map(r => (r.cluster === 'east' ? { ...r, results: results('east*', 399), results_token: 'token-e2' } : r));
+      await knex(T.entityClusters)
+        .where({ entity_ref: ref, cluster: 'east' })
+        .update({ results: east[0].results, results_token: 'token-e2' });
+      await newRun(knex);
+      expect(await served(store)).toBe(parsedAndSerialised(row, east, statuses));
+
+      // an empty cluster gains results, and the one before it loses them
+      const again = east.map(r =>
+        r.cluster === 'south'
+          ? { ...r, results: results('south', 5), results_token: 'token-s2' }
+          : r.cluster === 'north'
+            ? { ...r, results: '[]', results_token: 'token-n3' }
+            : r,
+      );
+      for (const r of again.filter(x => x.cluster === 'south' || x.cluster === 'north')) {
+        await knex(T.entityClusters)
+          .where({ entity_ref: ref, cluster: r.cluster })
+          .update({ results: r.results, results_token: r.results_token });
+      }
+      await newRun(knex);
+      expect(await served(store)).toBe(parsedAndSerialised(row, again, statuses));
+
+      const isOld = (at: string | null) => at === null || at < '2026-11-15';
+      expect(await served(store, isOld)).toBe(parsedAndSerialised(row, again, statuses, isOld));
+    },
+  );
+
+  it.each(databases.eachSupportedId())('%p: an entity in no cluster, with no results', async id => {
+    const { knex, store } = await stored(id);
+    const row = entityRow({ entity_ref: 'component:default/alone', name: 'alone', title: null, combined: null, results: '[]' });
+    await knex(T.entities).insert(row);
+    const body = await store.getEntityJson(row.entity_ref);
+    expect((await body!.plain!()).toString('utf8')).toBe(parsedAndSerialised(row, [], new Map()));
   });
 });

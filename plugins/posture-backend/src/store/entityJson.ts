@@ -42,38 +42,6 @@ export function arrayElements(text: string): string {
 }
 
 /**
- * The elements of stored JSON arrays, joined into one array's text (`[...a, ...b]`). Appended, not
- * joined: the pieces stay references until the body is encoded, which copies them once (a profile
- * of the fleet benchmark had the join's copy at 3 % of a replica's main thread).
- */
-function concatArrays(texts: string[]): string {
-  let out = '[';
-  let empty = true;
-  for (const t of texts) {
-    const inner = arrayElements(t);
-    if (inner === '') continue;
-    out += empty ? inner : `,${inner}`;
-    empty = false;
-  }
-  return `${out}]`;
-}
-
-/**
- * The scorecard of `row` and its cluster rows (in cluster order), with each cluster's staleness as
- * of its latest attempt (`statuses`, by cluster name). The same document `loadEntity` used to build
- * and serialise: entity fields, then clusters, then the results of every cluster and the entity's own.
- */
-export function entityJson(
-  row: EntityDbRow,
-  clusterRows: EntityClusterDbRow[],
-  statuses: Map<string, StoredClusterStatus>,
-): EntityJson {
-  const { head, tail, fresh } = entityParts(row, clusterRows, statuses);
-  const results = concatArrays([...clusterRows.map(c => c.results), row.results]);
-  return { json: `${head}${results.slice(1, -1)}${tail}`, fresh };
-}
-
-/**
  * The scorecard's text around its results: `head` ends with `"results":[` and `tail` starts with the
  * `]` that closes them. Between them go the elements of each cluster row's results, then the
  * entity's own (`row.results`), joined by commas: the store keeps each cluster's gzipped apart.

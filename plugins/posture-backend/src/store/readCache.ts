@@ -110,12 +110,6 @@ export interface CompressedJson {
   etag: string;
 }
 
-/** Compresses JSON once (see gzipBody), keeping its tag. */
-export async function compressJson(json: string): Promise<CompressedJson> {
-  const body = Buffer.from(json, 'utf8');
-  return { gzipped: await gzipBody(body), length: body.length, etag: etagOf(body) };
-}
-
 /** The JSON text of a compressed body. */
 export async function inflateJson(c: CompressedJson): Promise<string> {
   return (await gunzipBody(c.gzipped, c.length)).toString('utf8');
