@@ -53,6 +53,8 @@ export interface PostureConfig {
   entityCacheBytes: number;
 }
 
+const MB = 1024 * 1024;
+
 function durationMs(d: HumanDuration): number {
   return (
     (d.milliseconds ?? 0) +
@@ -157,7 +159,6 @@ function wholeNumber(c: Config | undefined, key: string, label: string): number 
 
 export { durationMs };
 
-const MB = 1024 * 1024;
 
 /** `limits: {maxFileSizeMb, maxTotalSizeMb, maxFiles}` of a manifests cluster; each a positive whole number. */
 function manifestLimits(c: Config, name: string): Pick<ManifestsClusterConfig, 'limits'> {

@@ -1162,9 +1162,9 @@ export class PostureStore {
     };
   }
 
-  /** Reads the results of the rows in `rows` that `read` lacks, into `read`. */
-  private async readResults(rows: RowsToRead, read: Map<string, ReadResults>): Promise<void> {
-    const pairs = [...rows].filter(([k]) => !read.has(k)).map(([, pair]) => pair);
+  /** Reads the results of the rows in `wanted` that `read` lacks, into `read`. */
+  private async readResults(wanted: RowsToRead, read: Map<string, ReadResults>): Promise<void> {
+    const pairs = [...wanted].filter(([k]) => !read.has(k)).map(([, pair]) => pair);
     for (const part of chunk(pairs, WHERE_IN_BATCH / 2)) {
       const rows: Pick<EntityClusterDbRow, 'entity_ref' | 'cluster' | 'results' | 'results_token'>[] = await this.db(
         T.entityClusters,

@@ -260,13 +260,11 @@ describe('the scorecard as the store serves it', () => {
       expect(await served(store)).toBe(parsedAndSerialised(row, east, statuses));
 
       // an empty cluster gains results, and the one before it loses them
-      const again = east.map(r =>
-        r.cluster === 'south'
-          ? { ...r, results: results('south', 5), results_token: 'token-s2' }
-          : r.cluster === 'north'
-            ? { ...r, results: '[]', results_token: 'token-n3' }
-            : r,
-      );
+      const updates: Record<string, Partial<EntityClusterDbRow>> = {
+        south: { results: results('south', 5), results_token: 'token-s2' },
+        north: { results: '[]', results_token: 'token-n3' },
+      };
+      const again = east.map(r => ({ ...r, ...updates[r.cluster] }));
       for (const r of again.filter(x => x.cluster === 'south' || x.cluster === 'north')) {
         await knex(T.entityClusters)
           .where({ entity_ref: ref, cluster: r.cluster })
