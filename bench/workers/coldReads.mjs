@@ -7,6 +7,7 @@
 // BENCH_COLD_AFTER_SAVE=1: each round reads every entity once to fill the cache, then saves one cluster's
 // run again (a new collection time), and measures the reads after it: what a fleet replica pays after each
 // save of another cluster, when it keeps the scorecards of the data version before.
+// Run with node --expose-gc to have each round report the memory kept after its reads.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import zlib from 'node:zlib';
 import { backendRequire } from '../lib/env.mjs';
@@ -102,6 +103,9 @@ try {
     const cpu = process.cpuUsage(cpu0);
     const loop = performance.eventLoopUtilization(loop0);
     eld.disable();
+    // what the store keeps after the reads (its caches), once garbage is collected: with --expose-gc
+    globalThis.gc?.();
+    const mem = process.memoryUsage();
     rounds.push({
       wallUsPerRead: (ms * 1000) / ENTITIES,
       loopUsPerRead: (loop.active * 1000) / ENTITIES,
@@ -109,6 +113,7 @@ try {
       gzippedBytes: bytes / ENTITIES,
       // the longest the event loop was held: what a request arriving meanwhile would wait
       eldMaxMs: eld.max / 1e6,
+      ...(globalThis.gc ? { heapUsedMb: mem.heapUsed / 2 ** 20, arrayBuffersMb: mem.arrayBuffers / 2 ** 20, rssMb: mem.rss / 2 ** 20 } : {}),
     });
     log(`round ${r + 1}: ${JSON.stringify(rounds.at(-1), (k, v) => (typeof v === 'number' ? Math.round(v) : v))}`);
   }
