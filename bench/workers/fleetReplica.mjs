@@ -90,7 +90,7 @@ setInterval(() => {
   // with a trace, the memory each second: where a peak comes from
   if (process.env.BENCH_FLEET_TRACE) {
     const mb = n => Math.round(n / 2 ** 20);
-    process.stderr.write(`[${name}] ${Date.now()} memory: rss ${mb(mem.rss)} heapUsed ${mb(mem.heapUsed)} heapTotal ${mb(mem.heapTotal)} external ${mb(mem.external)} arrayBuffers ${mb(mem.arrayBuffers)}\n`);
+    process.stderr.write(`[${name}] ${Date.now()} memory: rss ${mb(mem.rss)} heapUsed ${mb(mem.heapUsed)} heapTotal ${mb(mem.heapTotal)} external ${mb(mem.external)} arrayBuffers ${mb(mem.arrayBuffers)} collecting ${refresher.load().running}\n`);
   }
   out('STATS', {
     peakRssMb: Math.round(peakRss / 2 ** 20),
