@@ -37,6 +37,10 @@ const FREQUENCY = Number(process.env.BENCH_FLEET_FREQUENCY_S ?? 90);
 // carry; BENCH_FLEET_ACCEPT_ENCODING= (empty) for clients that take plain bodies only
 const ACCEPT_ENCODING = process.env.BENCH_FLEET_ACCEPT_ENCODING ?? 'gzip, deflate, br';
 const TIMEOUT = Number(process.env.BENCH_FLEET_TIMEOUT_S ?? Math.floor(FREQUENCY / 2));
+// each replica's posture.collectionMemoryMegabytes: what an operator would set for replicas meant to stay
+// within the target's 1.5 GB, with room for a collection to exceed its cluster's last measured need;
+// 0 leaves it unset (collections then bounded by count alone, two at a time)
+const MEMORY_MB = Number(process.env.BENCH_FLEET_MEMORY_MB ?? 1300);
 // CPUs (taskset's list, e.g. `0`) for the replicas; this process, its test servers and the load's clients
 // then keep to the others. Unset, everything shares every CPU: the clients' HTTP work, as costly as the
 // replica's own, is then charged to the replica's latency, which users' browsers never are
@@ -270,6 +274,7 @@ async function main() {
       frequencySeconds: FREQUENCY,
       timeoutSeconds: TIMEOUT,
       metadataOnly: true,
+      collectionMemoryMegabytes: MEMORY_MB > 0 ? MEMORY_MB : undefined,
       entitiesFile: path.join(dir, 'entities.json'),
     }),
   );
@@ -391,6 +396,7 @@ async function main() {
     entities: entityCount,
     frequencySeconds: FREQUENCY,
     timeoutSeconds: TIMEOUT,
+    collectionMemoryMegabytes: MEMORY_MB > 0 ? MEMORY_MB : null,
     bytesPerCycle: bytes,
     cycle1: {
       runs: cycle1.length,

@@ -60,6 +60,7 @@ const config = readPostureConfig(
         metadataOnly: fleet.metadataOnly,
       })),
       schedule: { frequency: { seconds: fleet.frequencySeconds }, timeout: { seconds: fleet.timeoutSeconds } },
+      ...(fleet.collectionMemoryMegabytes ? { collectionMemoryMegabytes: fleet.collectionMemoryMegabytes } : {}),
     },
   }),
 );

@@ -83,6 +83,14 @@ export interface Config {
      */
     maxConcurrentCollections?: number;
     /**
+     * megabytes of resident memory within which a backend process starts a further collection beside
+     * running ones: it does when its memory apart from them, what each running one may still reach,
+     * and what the new one needs (each as its cluster's last collection measured) fit. One collection
+     * always runs. Default: three quarters of the process's memory limit (a container's), or none
+     * without a limit.
+     */
+    collectionMemoryMegabytes?: number;
+    /**
      * megabytes of scorecards each backend process keeps in memory, gzipped, for `GET /entities/:ref`
      * (about 10 KB for a service in 30 clusters); default 64
      */

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ConfigReader } from '@backstage/config';
 import { createClusterSource } from './clusters/createSource';
-import { readPostureConfig } from './config';
+import { collectionMemoryBytes, readPostureConfig } from './config';
 
 const config = (cluster: object) => new ConfigReader({ posture: { clusters: [cluster], useKubernetesClusters: false } });
 
@@ -55,6 +55,19 @@ describe('collection limits of a replica', () => {
     expect(read({}).entityCacheBytes).toBe(64 * 1024 * 1024);
     expect(read({ entityCacheMegabytes: 256 }).entityCacheBytes).toBe(256 * 1024 * 1024);
     expect(() => read({ entityCacheMegabytes: 0.5 })).toThrow('posture.entityCacheMegabytes must be a whole number of at least 1, got 0.5');
+  });
+
+  it('takes a memory budget for collections from config, or from the memory limit the process runs under', () => {
+    const MB = 1024 * 1024;
+    expect(read({ collectionMemoryMegabytes: 1400 }).collectionMemoryBytes).toBe(1400 * MB);
+    expect(() => read({ collectionMemoryMegabytes: 0 })).toThrow('posture.collectionMemoryMegabytes must be a whole number of at least 1, got 0');
+    const posture = new ConfigReader({});
+    // a container limit of 2 GB: three quarters of it
+    expect(collectionMemoryBytes(posture, 2048 * MB)).toBe(1536 * MB);
+    // no limit: Node answers 0, or a number beyond the machine's memory
+    expect(collectionMemoryBytes(posture, 0)).toBeUndefined();
+    expect(collectionMemoryBytes(posture, 2 ** 64)).toBeUndefined();
+    expect(collectionMemoryBytes(new ConfigReader({ collectionMemoryMegabytes: 900 }), 2048 * MB)).toBe(900 * MB);
   });
 
   it.each([0, -1, 2.5])('refuses posture.maxConcurrentCollections of %p', v => {

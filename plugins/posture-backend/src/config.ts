@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { HumanDuration } from '@backstage/types';
 import { EngineConfig, resolveEngineConfig } from '@posture-dev/backstage-plugin-posture-node';
@@ -49,6 +50,11 @@ export interface PostureConfig {
   workerThreads: boolean;
   /** cluster collections one backend process runs at a time */
   maxConcurrentCollections: number;
+  /**
+   * resident memory of the backend process, in bytes, within which a further collection may start
+   * beside running ones (CollectionGate); undefined: no memory rule
+   */
+  collectionMemoryBytes?: number;
   /** bytes of gzipped scorecards each backend process keeps in memory */
   entityCacheBytes: number;
 }
@@ -146,8 +152,22 @@ export function readPostureConfig(root: Config): PostureConfig {
     removalGraceMs: durationMs(duration(p, 'removalGracePeriod', { hours: 24 })),
     workerThreads: p?.getOptionalBoolean('workerThreads') ?? true,
     maxConcurrentCollections: wholeNumber(p, 'maxConcurrentCollections', 'posture.maxConcurrentCollections') ?? 2,
+    collectionMemoryBytes: collectionMemoryBytes(p),
     entityCacheBytes: (wholeNumber(p, 'entityCacheMegabytes', 'posture.entityCacheMegabytes') ?? 64) * MB,
   };
+}
+
+/**
+ * `posture.collectionMemoryMegabytes`, or by default three quarters of the memory limit the process
+ * runs under (a container's cgroup limit, `process.constrainedMemory()`), leaving the rest to the
+ * other plugins and to what one collection may exceed its measured need by; with no limit, none.
+ */
+function collectionMemoryBytes(p: Config | undefined, constrained = process.constrainedMemory?.() ?? 0): number | undefined {
+  const mb = wholeNumber(p, 'collectionMemoryMegabytes', 'posture.collectionMemoryMegabytes');
+  if (mb !== undefined) return mb * MB;
+  // unconstrained, Node answers 0 or a number beyond the machine's memory
+  if (!constrained || !Number.isFinite(constrained) || constrained >= os.totalmem()) return undefined;
+  return Math.floor(constrained * 0.75);
 }
 
 /** `key` of `c`, a whole number of at least 1 when set; `label` names it in the error */
@@ -157,7 +177,7 @@ function wholeNumber(c: Config | undefined, key: string, label: string): number 
   return v;
 }
 
-export { durationMs };
+export { durationMs, collectionMemoryBytes };
 
 
 /** `limits: {maxFileSizeMb, maxTotalSizeMb, maxFiles}` of a manifests cluster; each a positive whole number. */

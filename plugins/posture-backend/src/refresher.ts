@@ -21,6 +21,7 @@ import { PostureRunStore, Regression } from './runStoreApi';
 import { LoadBoard, ReplicaLoad, lessLoaded } from './replicaLoads';
 import { SaveRunEntity, SerialisedClusterResults } from './store/types';
 import { forEachInTurns, mapInTurns } from './turns';
+import { CollectionGate } from './collectionGate';
 import { EntityInCluster } from './worker/clusterJob';
 
 /** Catalog kinds that run workloads. */
@@ -80,7 +81,7 @@ export class PostureRefresher {
   private readonly running = new Map<string, Promise<RunSummary>>();
   /** when this replica handed each cluster's task back (tryRunCluster), within the window */
   private readonly handBacks = new Map<string, number[]>();
-  private readonly slots: Slots;
+  private readonly gate: CollectionGate;
   /** this replica's collections (start and end times) that may fall within the last interval */
   private readonly busy: { start: number; end?: number }[] = [];
   private readonly pssLevelOf: (checkId: string) => 'baseline' | 'restricted' | undefined;
@@ -88,7 +89,10 @@ export class PostureRefresher {
   constructor(private readonly options: RefresherOptions) {
     const levels = new Map(options.checks.map(c => [c.meta.id, c.meta.pssLevel]));
     this.pssLevelOf = id => levels.get(id);
-    this.slots = new Slots(options.config.maxConcurrentCollections);
+    this.gate = new CollectionGate({
+      slots: options.config.maxConcurrentCollections,
+      memoryBudgetBytes: options.config.collectionMemoryBytes,
+    });
   }
 
   /** Collects every cluster now, or joins the all-cluster run already in progress in this process. */
@@ -110,7 +114,7 @@ export class PostureRefresher {
    * loads it reads are stale or every replica is busy.
    */
   async tryRunCluster(name: string, signal?: AbortSignal): Promise<RunSummary | 'busy'> {
-    if (!this.running.has(name) && (await this.anotherShouldTake()) && this.mayHandBack(name)) {
+    if (!this.running.has(name) && (await this.anotherShouldTake(name)) && this.mayHandBack(name)) {
       return 'busy';
     }
     return this.runCluster(name, signal);
@@ -125,7 +129,7 @@ export class PostureRefresher {
       if (end < since) this.busy.splice(i, 1);
       else busyMs += end - Math.max(start, since);
     }
-    return { running: this.slots.load(), busyMs };
+    return { running: this.gate.load(), busyMs };
   }
 
   /** Publishes this replica's load (on a heartbeat, and whenever a collection starts or ends). */
@@ -137,8 +141,8 @@ export class PostureRefresher {
     }
   }
 
-  private async anotherShouldTake(): Promise<boolean> {
-    if (this.slots.full()) return true;
+  private async anotherShouldTake(name: string): Promise<boolean> {
+    if (this.gate.wouldWait(name)) return true;
     if (!this.options.loads) return false;
     const mine = this.load();
     try {
@@ -169,16 +173,23 @@ export class PostureRefresher {
     return this.once(name, async () => {
       // one replica may claim many due tasks at once; its memory and CPU stay bounded by running
       // only a few of them at a time (the wait counts against the task's timeout)
-      const acquired = this.slots.acquire(signal);
+      if (this.gate.wouldWait(name)) {
+        const need = this.gate.expectedNeed(name);
+        this.options.logger.info(
+          `Posture: collection of cluster ${name} waits for this replica's running collections` +
+            (need !== undefined ? ` (its last one needed ${Math.round(need / 1048576)} MiB)` : ''),
+        );
+      }
+      const acquired = this.gate.acquire(name, signal);
       void this.publishLoad();
-      const release = await acquired;
+      const admission = await acquired;
       const busy: { start: number; end?: number } = { start: Date.now() };
       this.busy.push(busy);
       try {
-        return await this.collectAndSave([source], signal);
+        return await this.collectAndSave([source], signal, admission.report);
       } finally {
         busy.end = Date.now();
-        release();
+        admission.release();
         void this.publishLoad();
       }
     });
@@ -193,7 +204,12 @@ export class PostureRefresher {
     return p;
   }
 
-  private async collectAndSave(selected: ClusterSource[], signal?: AbortSignal): Promise<RunSummary> {
+  /** `onMemory`: told the memory of the collection's thread (one cluster's run; see CollectionGate) */
+  private async collectAndSave(
+    selected: ClusterSource[],
+    signal?: AbortSignal,
+    onMemory?: (bytes: number) => void,
+  ): Promise<RunSummary> {
     const { sources, store, logger, config, checks, clusterConfigs } = this.options;
     const startedAt = new Date();
     const now = startedAt.getTime();
@@ -222,7 +238,7 @@ export class PostureRefresher {
         return collectCluster(
           source,
           { cluster: configFor(clusterConfigs, source), entities, engine: config.engine, now, collectedAt },
-          { signal, checks, config: clusterConfigs?.find(c => c.name === source.name), workerThreads: config.workerThreads },
+          { signal, checks, config: clusterConfigs?.find(c => c.name === source.name), workerThreads: config.workerThreads, onMemory },
         );
       }),
     );
@@ -456,53 +472,3 @@ function configFor(configs: ClusterConfig[] | undefined, source: ClusterSource):
   return configs?.find(c => c.name === source.name) ?? { type: 'manifests', name: source.name, path: '.' };
 }
 
-/** A counting semaphore whose waiters leave when their signal aborts. */
-class Slots {
-  readonly size: number;
-  private free: number;
-  private readonly waiters: (() => void)[] = [];
-
-  constructor(size: number) {
-    this.size = Math.max(1, size);
-    this.free = this.size;
-  }
-
-  /** whether an acquire now would wait */
-  full(): boolean {
-    return this.free === 0;
-  }
-
-  /** holders and waiters */
-  load(): number {
-    return this.size - this.free + this.waiters.length;
-  }
-
-  async acquire(signal?: AbortSignal): Promise<() => void> {
-    signal?.throwIfAborted();
-    if (this.free > 0) {
-      this.free--;
-    } else {
-      await new Promise<void>((resolve, reject) => {
-        const wake = () => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
-        };
-        const onAbort = () => {
-          const i = this.waiters.indexOf(wake);
-          if (i >= 0) this.waiters.splice(i, 1);
-          reject(signal?.reason ?? new Error('collection aborted'));
-        };
-        this.waiters.push(wake);
-        signal?.addEventListener('abort', onAbort, { once: true });
-      });
-    }
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const next = this.waiters.shift();
-      if (next) next();
-      else this.free++;
-    };
-  }
-}

@@ -16,6 +16,8 @@ export interface CollectOptions {
   config?: ClusterConfig;
   /** run parsing and evaluation in a worker thread when possible; default true */
   workerThreads?: boolean;
+  /** told the collection's memory while it runs in a worker thread (runInWorker's onMemory) */
+  onMemory?: (bytes: number) => void;
 }
 
 /** True when every check is a built-in one: a worker thread loads those itself, functions do not cross. */
@@ -44,7 +46,7 @@ export async function collectCluster(
     (options.workerThreads ?? true) && options.config !== undefined && onlyBuiltInChecks(options.checks) && workerEntry() !== undefined;
   try {
     if (inWorker) {
-      const result = await runInWorker(job, { signal: options.signal, timeoutMs: source.timeoutMs });
+      const result = await runInWorker(job, { signal: options.signal, timeoutMs: source.timeoutMs, onMemory: options.onMemory });
       return done({ ok: true, result });
     }
     return done({ ok: true, result: await inProcess(source, job, options) });

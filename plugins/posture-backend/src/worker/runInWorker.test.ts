@@ -47,6 +47,21 @@ describe('runInWorker', () => {
     expect(workerEntry()).toMatchObject({ jobModule: expect.stringMatching(/clusterJob\.ts$/), transform: expect.any(String) });
   });
 
+  it("reports the thread's memory while it runs, and the results it handed over at the end", async () => {
+    const { job } = await jobFor([
+      ...workloadObjects({ id: 'shop', hardened: false }),
+      ...workloadObjects({ id: 'cart', hardened: true }),
+    ]);
+    const reports: number[] = [];
+    const result = await runInWorker(job, { timeoutMs: 30_000, onMemory: b => reports.push(b), memorySampleMs: 5 });
+    const handedOver = result.entities.reduce((n, [, e]) => n + (e.results.json as Uint8Array).byteLength, 0);
+    expect(handedOver).toBeGreaterThan(0);
+    // the last report is what the main thread holds after the thread has gone
+    expect(reports[reports.length - 1]).toBe(handedOver);
+    // while it ran, the thread's own heap (a V8 isolate is megabytes before any work)
+    expect(Math.max(...reports)).toBeGreaterThan(handedOver + 1024 * 1024);
+  });
+
   it('collects, evaluates and maps a cluster in a worker thread, as in process', async () => {
     const { cluster, job } = await jobFor([
       ...workloadObjects({ id: 'shop', hardened: false }),

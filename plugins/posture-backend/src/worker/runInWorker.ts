@@ -23,6 +23,14 @@ export function runInWorker(
      * result's `threadPriority` says what it ran at.
      */
     niceness?: number;
+    /**
+     * Told the collection's memory every `memorySampleMs` and at the end: the thread's heap and
+     * external memory (`Worker.getHeapStatistics`, which answers even while the thread is busy in
+     * synchronous code; Node 22.16 and later) plus the results it has handed over so far, which the
+     * main thread holds until the save. Without `getHeapStatistics`, only the results.
+     */
+    onMemory?: (bytes: number) => void;
+    memorySampleMs?: number;
   },
 ): Promise<ClusterJobResult> {
   const entry = workerEntry();
@@ -35,10 +43,30 @@ export function runInWorker(
       // the thread's output is the parent's; no stdin
       stdin: false,
     });
+    let received = 0;
+    let threadBytes = 0;
+    const onMemory = options.onMemory;
+    const sampler = onMemory
+      ? setInterval(() => {
+          const stats = (worker as { getHeapStatistics?: () => Promise<{ total_physical_size: number; external_memory?: number }> })
+            .getHeapStatistics?.();
+          stats?.then(
+            s => {
+              if (settled) return;
+              threadBytes = s.total_physical_size + (s.external_memory ?? 0);
+              onMemory(threadBytes + received);
+            },
+            () => undefined,
+          );
+        }, options.memorySampleMs ?? MEMORY_SAMPLE_MS)
+      : undefined;
+    // a sampler must never keep a backend that is shutting down alive
+    sampler?.unref();
     const finish = (fn: () => void) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      clearInterval(sampler);
       options.signal?.removeEventListener('abort', onAbort);
       fn();
     };
@@ -72,14 +100,23 @@ export function runInWorker(
       }
       if ('entities' in m) {
         // one by one: a chunk is bounded, but no array is spread into a call
-        for (const e of m.entities) entities.push(e);
+        for (const e of m.entities) {
+          entities.push(e);
+          received += resultBytes(e[1].results.json);
+        }
+        onMemory?.(threadBytes + received);
         return;
       }
       finish(() => {
         worker.terminate().catch(() => undefined);
         if (m.ok) {
           // entities left in the result itself (a thread that does not post chunks) come last
-          for (const e of m.result.entities) entities.push(e);
+          for (const e of m.result.entities) {
+            entities.push(e);
+            received += resultBytes(e[1].results.json);
+          }
+          // the thread is gone; what stays until the save is what it handed over
+          onMemory?.(received);
           resolve({ ...m.result, entities, ...(threadPriority !== undefined ? { threadPriority } : {}) });
         }
         else reject(new Error(m.error));
@@ -97,6 +134,14 @@ export function runInWorker(
  * thread's evaluation and the event loop shared the cores with the test server and PostgreSQL.
  */
 export const THREAD_NICENESS = 10;
+
+/** how often a running collection's memory is sampled */
+export const MEMORY_SAMPLE_MS = 1000;
+
+/** bytes of one entity's results as they arrived: a view of a chunk's buffer, or a string */
+function resultBytes(json: string | Uint8Array): number {
+  return typeof json === 'string' ? json.length * 2 : json.byteLength;
+}
 
 /** how long a thread may take to load its modules before the job's own limit starts */
 const STARTUP_LIMIT_MS = 60_000;
