@@ -133,6 +133,24 @@ describe('CollectionGate', () => {
       expect(gate.wouldWait('tiny')).toBe(true);
     });
 
+    it("reserves for a collection whose thread has ended only the results it still holds", async () => {
+      const gate = new CollectionGate({ slots: 2, memoryBudgetBytes: 1000 * MB, rss: () => 400 * MB });
+      const m = await gate.acquire('a');
+      m.report(500 * MB);
+      m.release();
+      const a = await gate.acquire('a');
+      a.report(300 * MB);
+      // rest 100 + a's 500 + 500 > 1000
+      const b = gate.acquire('a2');
+      expect(await state(b)).toBe('pending');
+      // a's thread ends; it holds 50 MB of results until its save: 350 + 50 + 500 <= 1000, and b starts
+      a.report(50 * MB, true);
+      expect(await state(b)).toBe('resolved');
+      // its need is now this run's peak, not what it held at the end
+      a.release();
+      expect(gate.expectedNeed('a')).toBe(300 * MB);
+    });
+
     it('always admits one collection, whatever its need', async () => {
       const gate = new CollectionGate({ slots: 2, memoryBudgetBytes: 100 * MB, rss: () => 500 * MB });
       const m = await gate.acquire('huge');

@@ -28,8 +28,13 @@ export interface GateOptions {
 }
 
 export interface Admission {
-  /** the collection's memory now, as measured; its largest value becomes the cluster's expected need */
-  report(bytes: number): void;
+  /**
+   * The collection's memory now, as measured; its largest value becomes the cluster's expected need.
+   * `final`: its thread has ended, and what it still holds (the results, until they are saved) will not
+   * grow, so only that is reserved for it from now on: the next collection's thread may run during
+   * this one's save.
+   */
+  report(bytes: number, final?: boolean): void;
   release(): void;
 }
 
@@ -37,6 +42,8 @@ interface Holder {
   cluster: string;
   current: number;
   peak: number;
+  /** its thread has ended: it holds `current` and no more */
+  final: boolean;
 }
 
 interface Waiter {
@@ -104,14 +111,18 @@ export class CollectionGate {
   }
 
   private hold(cluster: string): Admission {
-    const holder: Holder = { cluster, current: 0, peak: 0 };
+    const holder: Holder = { cluster, current: 0, peak: 0, final: false };
     this.holders.add(holder);
     let released = false;
     return {
-      report: bytes => {
-        if (released || !Number.isFinite(bytes) || bytes < 0) return;
+      report: (bytes, final) => {
+        if (released || holder.final || !Number.isFinite(bytes) || bytes < 0) return;
         holder.current = bytes;
         holder.peak = Math.max(holder.peak, bytes);
+        if (final) {
+          holder.final = true;
+          this.admitWaiters();
+        }
       },
       release: () => {
         if (released) return;
@@ -135,12 +146,13 @@ export class CollectionGate {
     // nothing measured yet: no basis to run it beside another
     if (need === undefined) return false;
     // the process's memory apart from the running collections, plus what each of them may still
-    // reach (its last need, or what it holds now if more), plus the new one's need
+    // reach (its last need, or what it holds now if more; once its thread has ended, what it holds),
+    // plus the new one's need
     let running = 0;
     let reserved = 0;
     for (const h of this.holders) {
       running += h.current;
-      reserved += Math.max(h.current, this.expectedNeed(h.cluster) ?? need);
+      reserved += h.final ? h.current : Math.max(h.current, this.expectedNeed(h.cluster) ?? need);
     }
     const rest = Math.max(0, this.rss() - running);
     return rest + reserved + need <= this.budget;

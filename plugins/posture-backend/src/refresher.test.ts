@@ -204,6 +204,30 @@ describe('PostureRefresher', () => {
     await expect(failing.refresher.tryRunCluster('central')).resolves.not.toBe('busy');
   });
 
+  it('queues a task it cannot start yet when no other replica has fewer collections, and passes it to one that has', async () => {
+    const knex = await databases.init('SQLITE_3');
+    const clusters = await threeClusters();
+    clusters[0].server.setFaults([{ fault: 'latency', ms: 300 }]);
+    const store = await PostureStore.fromKnex(knex);
+    let others: ReplicaLoad[] = [];
+    const loads = { publish: async () => {}, others: async () => others };
+    const { refresher, sources } = makeRefresher({ store, clusters, entities: ENTITIES, loads, posture: { maxConcurrentCollections: 1 } });
+    const { spy, wrap } = concurrencySpy();
+    wrap(sources);
+    const east = refresher.tryRunCluster('east');
+    while (spy.active === 0) await sleep(5);
+    // every other replica runs as many: passing it on would only make it bounce between full replicas
+    others = [{ running: 1, busyMs: 0 }, { running: 1, busyMs: 0 }];
+    const west = refresher.tryRunCluster('west');
+    await expect(Promise.race([west, sleep(50).then(() => 'queued')])).resolves.toBe('queued');
+    expect(refresher.load().running).toBe(2);
+    // now this replica has two (one queued), the others one each: one of them starts it sooner
+    await expect(refresher.tryRunCluster('central')).resolves.toBe('busy');
+    const summaries = await Promise.all([east, west]);
+    expect(summaries).not.toContain('busy');
+    expect(spy.maxActive).toBe(1);
+  });
+
   it('counts the time spent collecting within the last interval only', () => {
     const { refresher } = makeRefresher({ store: {} as PostureStore, clusters: [], entities: [], posture: { schedule: { frequency: { seconds: 100 } } } });
     const busy = (refresher as unknown as { busy: { start: number; end?: number }[] }).busy;

@@ -142,15 +142,21 @@ export class PostureRefresher {
   }
 
   private async anotherShouldTake(name: string): Promise<boolean> {
-    if (this.gate.wouldWait(name)) return true;
-    if (!this.options.loads) return false;
+    // whether this replica would queue the collection behind its own (slots or memory; CollectionGate)
+    const waits = this.gate.wouldWait(name);
+    if (!this.options.loads) return waits;
     const mine = this.load();
     try {
-      return (await this.options.loads.others()).some(other => lessLoaded(other, mine));
+      const others = await this.options.loads.others();
+      // queued here, it starts when one of this replica's collections ends: a replica with fewer running or
+      // waiting would start it sooner, or queue it behind fewer. One with as many would not, and passing it
+      // there only makes it bounce: with collections bounded by memory, every replica may be one that waits
+      if (waits) return others.length === 0 || others.some(other => other.running < mine.running);
+      return others.some(other => lessLoaded(other, mine));
     } catch (e) {
       // without the others' loads, run it here rather than pass it around blind
       this.options.logger.warn(`Posture: could not read the other replicas' collection loads: ${(e as Error).message}`);
-      return false;
+      return waits;
     }
   }
 
@@ -208,7 +214,7 @@ export class PostureRefresher {
   private async collectAndSave(
     selected: ClusterSource[],
     signal?: AbortSignal,
-    onMemory?: (bytes: number) => void,
+    onMemory?: (bytes: number, final?: boolean) => void,
   ): Promise<RunSummary> {
     const { sources, store, logger, config, checks, clusterConfigs } = this.options;
     const startedAt = new Date();

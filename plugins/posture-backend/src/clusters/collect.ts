@@ -17,7 +17,7 @@ export interface CollectOptions {
   /** run parsing and evaluation in a worker thread when possible; default true */
   workerThreads?: boolean;
   /** told the collection's memory while it runs in a worker thread (runInWorker's onMemory) */
-  onMemory?: (bytes: number) => void;
+  onMemory?: (bytes: number, final?: boolean) => void;
 }
 
 /** True when every check is a built-in one: a worker thread loads those itself, functions do not cross. */

@@ -53,11 +53,20 @@ describe('runInWorker', () => {
       ...workloadObjects({ id: 'cart', hardened: true }),
     ]);
     const reports: number[] = [];
-    const result = await runInWorker(job, { timeoutMs: 30_000, onMemory: b => reports.push(b), memorySampleMs: 5 });
+    const finals: boolean[] = [];
+    const result = await runInWorker(job, {
+      timeoutMs: 30_000,
+      onMemory: (b, final) => {
+        reports.push(b);
+        finals.push(final === true);
+      },
+      memorySampleMs: 5,
+    });
     const handedOver = result.entities.reduce((n, [, e]) => n + (e.results.json as Uint8Array).byteLength, 0);
     expect(handedOver).toBeGreaterThan(0);
     // the last report is what the main thread holds after the thread has gone
     expect(reports[reports.length - 1]).toBe(handedOver);
+    expect(finals.indexOf(true)).toBe(finals.length - 1);
     // while it ran, the thread's own heap (a V8 isolate is megabytes before any work)
     expect(Math.max(...reports)).toBeGreaterThan(handedOver + 1024 * 1024);
   });

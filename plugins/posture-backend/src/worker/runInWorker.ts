@@ -27,9 +27,10 @@ export function runInWorker(
      * Told the collection's memory every `memorySampleMs` and at the end: the thread's heap and
      * external memory (`Worker.getHeapStatistics`, which answers even while the thread is busy in
      * synchronous code; Node 22.16 and later) plus the results it has handed over so far, which the
-     * main thread holds until the save. Without `getHeapStatistics`, only the results.
+     * main thread holds until the save. Without `getHeapStatistics`, only the results. `final`: the
+     * thread has ended, and the bytes are the results alone.
      */
-    onMemory?: (bytes: number) => void;
+    onMemory?: (bytes: number, final?: boolean) => void;
     memorySampleMs?: number;
   },
 ): Promise<ClusterJobResult> {
@@ -116,7 +117,7 @@ export function runInWorker(
             received += resultBytes(e[1].results.json);
           }
           // the thread is gone; what stays until the save is what it handed over
-          onMemory?.(received);
+          onMemory?.(received, true);
           resolve({ ...m.result, entities, ...(threadPriority !== undefined ? { threadPriority } : {}) });
         }
         else reject(new Error(m.error));
