@@ -40,7 +40,7 @@ const TIMEOUT = Number(process.env.BENCH_FLEET_TIMEOUT_S ?? Math.floor(FREQUENCY
 // each replica's posture.collectionMemoryMegabytes: what an operator would set for replicas meant to stay
 // within the target's 1.5 GB, with room for a collection to exceed its cluster's last measured need;
 // 0 leaves it unset (collections then bounded by count alone, two at a time)
-const MEMORY_MB = Number(process.env.BENCH_FLEET_MEMORY_MB ?? 1300);
+const MEMORY_MB = Number(process.env.BENCH_FLEET_MEMORY_MB ?? 1400);
 // CPUs (taskset's list, e.g. `0`) for the replicas; this process, its test servers and the load's clients
 // then keep to the others. Unset, everything shares every CPU: the clients' HTTP work, as costly as the
 // replica's own, is then charged to the replica's latency, which users' browsers never are
