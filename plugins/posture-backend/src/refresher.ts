@@ -102,9 +102,10 @@ export class PostureRefresher {
 
   /**
    * A scheduled task's work: collects one cluster, or answers `'busy'` at once so the task can go to
-   * another replica (scheduling.ts, handBackTask): when every slot of this replica is taken, or when
-   * another live replica is less loaded (fewer collections, or as many and less time collecting in
-   * the last interval; `lessLoaded`). The scheduler gives a due task to whichever replica polls first,
+   * another replica (scheduling.ts, handBackTask): when this replica would queue it (slots or memory,
+   * CollectionGate) and another live replica has fewer collections running or waiting, or when it could
+   * start it and another live replica is less loaded (fewer collections, or as many and less time
+   * collecting in the last interval; `lessLoaded`). The scheduler gives a due task to whichever replica polls first,
    * whatever its load, and a replica's polls keep the phase of its first one: the replica that
    * registered the tasks, whose polling starts when the first is due, polls just after every due time
    * and wins nearly every claim. The fleet bench's split was 21 / 10 / 3 runs with no hand-back,

@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { builtInChecks, resolveEngineConfig } from '@posture-dev/backstage-plugin-posture-node';
 import { clusterConfig, component, sleep, startCluster, workloadObjects } from '../__testUtils__/harness';
 import { KubernetesClusterSource } from '../clusters/kubernetesSource';
@@ -68,7 +69,22 @@ describe('runInWorker', () => {
     expect(reports[reports.length - 1]).toBe(handedOver);
     expect(finals.indexOf(true)).toBe(finals.length - 1);
     // while it ran, the thread's own heap (a V8 isolate is megabytes before any work)
-    expect(Math.max(...reports)).toBeGreaterThan(handedOver + 1024 * 1024);
+    expect(reports.reduce((a, b) => Math.max(a, b), 0)).toBeGreaterThan(handedOver + 1024 * 1024);
+  });
+
+  it("reports nothing where a thread's heap cannot be read, rather than the results alone", async () => {
+    const { job } = await jobFor(workloadObjects({ id: 'shop', hardened: false }));
+    const proto = Worker.prototype as { getHeapStatistics?: unknown };
+    const original = proto.getHeapStatistics;
+    proto.getHeapStatistics = undefined;
+    try {
+      const reports: number[] = [];
+      const result = await runInWorker(job, { timeoutMs: 30_000, onMemory: b => reports.push(b), memorySampleMs: 5 });
+      expect(result.entities.length).toBe(1);
+      expect(reports).toEqual([]);
+    } finally {
+      proto.getHeapStatistics = original;
+    }
   });
 
   it('collects, evaluates and maps a cluster in a worker thread, as in process', async () => {

@@ -27,7 +27,7 @@ export function runInWorker(
      * Told the collection's memory every `memorySampleMs` and at the end: the thread's heap and
      * external memory (`Worker.getHeapStatistics`, which answers even while the thread is busy in
      * synchronous code; Node 22.16 and later) plus the results it has handed over so far, which the
-     * main thread holds until the save. Without `getHeapStatistics`, only the results. `final`: the
+     * main thread holds until the save. Without `getHeapStatistics`, never called. `final`: the
      * thread has ended, and the bytes are the results alone.
      */
     onMemory?: (bytes: number, final?: boolean) => void;
@@ -46,7 +46,10 @@ export function runInWorker(
     });
     let received = 0;
     let threadBytes = 0;
-    const onMemory = options.onMemory;
+    // without getHeapStatistics (Node before 22.16) the thread's own memory cannot be known, and the
+    // results alone would understate it: report nothing, so the gate runs such collections alone
+    const onMemory =
+      typeof (worker as { getHeapStatistics?: unknown }).getHeapStatistics === 'function' ? options.onMemory : undefined;
     const sampler = onMemory
       ? setInterval(() => {
           const stats = (worker as { getHeapStatistics?: () => Promise<{ total_physical_size: number; external_memory?: number }> })
