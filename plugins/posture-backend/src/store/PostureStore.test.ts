@@ -294,6 +294,87 @@ describe('PostureStore', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'leaves an entity whose rows a run would not change as stored, and moves only its timestamps, %p',
+    async id => {
+      const { knex, store } = await makeStore(id);
+      const ref = 'component:default/web';
+      const prodResults = [result('replicas', 'fail'), result('cpu-limits', 'pass')];
+      const scoring = { pssLevelOf };
+      // as the refresher maps it: the entity's match names every configured cluster, whichever a run collects
+      const web = (at: string, clusters: Record<string, ReturnType<typeof result>[]>, title = 'Web') => {
+        const e = entity({ name: 'web', title, clusters, at });
+        return { ...e, match: { ...e.match, clusters: ['dev', 'prod'] } };
+      };
+      const token = async (cluster: string) =>
+        (await knex('posture_entity_clusters').where({ entity_ref: ref, cluster }).first('results_token')).results_token;
+      const historyRows = async () => (await knex('posture_history').where({ entity_ref: ref }).select('at')).map(r => r.at);
+
+      await store.saveRun(
+        run(day(0), [web(day(0), { prod: prodResults, dev: [result('replicas', 'pass')] })], [status('prod', day(0)), status('dev', day(0))], { scoring }),
+      );
+      const before = (await store.getEntity(ref))!;
+      const prodToken = await token('prod');
+      expect(await historyRows()).toHaveLength(1);
+
+      // the same prod results a day later: nothing is rewritten but when it was collected and saved
+      const writes: string[] = [];
+      const onQuery = (q: { sql: string }) => {
+        if (/^\s*(insert into|delete from) .posture_(entit|history. \()/i.test(q.sql)) writes.push(q.sql.slice(0, 60));
+      };
+      knex.on('query', onQuery);
+      const same = await store.saveRun(run(day(1), [web(day(1), { prod: prodResults })], [status('prod', day(1))], { scoring }));
+      knex.off('query', onQuery);
+      // no row of the entity, its clusters, failures or history is inserted or deleted
+      expect(writes).toEqual([]);
+      expect(same).toEqual({ changed: [], regressions: [] });
+      expect(await token('prod')).toBe(prodToken);
+      const after = (await store.getEntity(ref))!;
+      expect(after.combined).toEqual(before.combined);
+      expect(after.clusters.find(c => c.cluster === 'prod')!.collectedAt).toBe(day(1));
+      expect(after.clusters.find(c => c.cluster === 'dev')!.collectedAt).toBe(day(0));
+      expect(after.updatedAt).toBe(day(1));
+      expect(after.lastChangedAt).toBe(day(0));
+      expect(await historyRows()).toHaveLength(1);
+
+      // dev changes (another cluster's save): combined from dev's new rows and prod's kept ones
+      const devFails = await store.saveRun(
+        run(day(2), [web(day(2), { dev: [result('replicas', 'fail', { severity: 'critical' })] })], [status('dev', day(2))], { scoring }),
+      );
+      expect(devFails.changed).toEqual([ref]);
+      const changed = (await store.getEntity(ref))!;
+      expect(changed.combined).not.toEqual(before.combined);
+      expect(await historyRows()).toHaveLength(2);
+
+      // prod unchanged again: dev's change stands, not prod's view of day 0
+      await store.saveRun(run(day(3), [web(day(3), { prod: prodResults })], [status('prod', day(3))], { scoring }));
+      expect((await store.getEntity(ref))!.combined).toEqual(changed.combined);
+      expect(await token('prod')).toBe(prodToken);
+      expect(await historyRows()).toHaveLength(2);
+
+      // a catalog field that changed (the title) is written, with the rows as they are
+      await store.saveRun(run(day(4), [web(day(4), { prod: prodResults }, 'Web shop')], [status('prod', day(4))], { scoring }));
+      expect((await store.getEntity(ref))!.title).toBe('Web shop');
+      expect((await store.getEntity(ref))!.combined).toEqual(changed.combined);
+
+      // prod's results change: its row is rewritten under a new token
+      await store.saveRun(
+        run(day(5), [web(day(5), { prod: [result('replicas', 'pass'), result('cpu-limits', 'pass')] }, 'Web shop')], [status('prod', day(5))], { scoring }),
+      );
+      expect(await token('prod')).not.toBe(prodToken);
+
+      // a last history point about to be pruned is still replaced, though nothing changed
+      await store.saveRun(
+        run(day(40), [web(day(40), { prod: [result('replicas', 'pass'), result('cpu-limits', 'pass')] }, 'Web shop')], [status('prod', day(40))], {
+          retentionDays: 30,
+          scoring,
+        }),
+      );
+      expect(await historyRows()).toHaveLength(1);
+      expect(new Date((await historyRows())[0]).toISOString()).toBe(day(40));
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'writes only the failure rows that changed, %p',
     async id => {
       const { knex, store } = await makeStore(id);

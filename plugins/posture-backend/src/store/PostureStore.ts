@@ -103,6 +103,12 @@ interface PreparedEntity {
   fresh: Map<string, ClusterScorecard>;
   /** results of no cluster of this run, kept at entity level */
   unattributed: CheckResult[];
+  /**
+   * whether this run leaves every row of the entity's own clusters as stored (same content hash, none
+   * added or removed): then the entity's combined scorecard, made by whichever save last changed one of
+   * its rows, still holds, and only its timestamps move (combineEntityBatch)
+   */
+  ownRowsUnchanged: boolean;
 }
 
 /** ids per `whereIn` */
@@ -203,6 +209,24 @@ function scoreColumns(card: Scorecard | null): ScoreColumns {
     level: card?.level ?? null,
     pss_level: card?.pssLevel ?? null,
   };
+}
+
+/** The key of an entity's row per cluster in the maps of one save. */
+function rowKey(ref: string, cluster: string): string {
+  return `${ref}\u0000${cluster}`;
+}
+
+/**
+ * A hash of what a save writes into a row, apart from when it was collected: equal hashes mean the save
+ * would write the same row. The results (the large part, text or UTF-8 bytes) are hashed as they are.
+ */
+function contentHash(content: Record<string, unknown> & { results: string | Buffer }): string {
+  const { results, ...rest } = content;
+  return createHash('sha256')
+    .update(JSON.stringify(rest))
+    .update('\u0000')
+    .update(results)
+    .digest('hex');
 }
 
 type ScoreLike = {
@@ -430,6 +454,8 @@ export class PostureStore {
           scoring: input.scoring,
           result,
           deferHistory,
+          // a run that removes clusters or entities changes what other entities combine from
+          recombineAll: removed.length > 0 || (input.removedClusters ?? []).length > 0,
         });
         if (last) {
           // in name order: two saves upserting the same statuses never wait on each other in a
@@ -515,6 +541,8 @@ export class PostureStore {
     const refs = batch.map(e => normRef(e.entityRef));
     const prepared: PreparedEntity[] = [];
     const clusterRows: Record<string, unknown>[] = [];
+    /** each row's entity and cluster, and its content hash */
+    const rowKeys: { ref: string; cluster: string; hash: string; collectedAt: string }[] = [];
     for (const e of batch) {
       const ref = normRef(e.entityRef);
       // checked by saveRun before the first batch (checkEntityShape)
@@ -530,13 +558,8 @@ export class PostureStore {
       for (const c of e.clusters) {
         const serialised = e.serialised?.[c.cluster];
         const results = perCluster.get(c.cluster) ?? [];
-        clusterRows.push({
-          entity_ref: ref,
-          cluster: c.cluster,
-          collected_at: toIso(
-            c.collectedAt,
-            `collectedAt of ${ref} in ${c.cluster}`,
-          ),
+        const collectedAt = toIso(c.collectedAt, `collectedAt of ${ref} in ${c.cluster}`);
+        const content = {
           stale: Boolean(c.stale),
           error: c.error ?? null,
           workloads: JSON.stringify(c.workloads ?? []),
@@ -556,11 +579,46 @@ export class PostureStore {
                 failing: JSON.stringify(Object.fromEntries(failingOf(results))),
               }),
           ...resourceColumns(c.resources),
+        };
+        const hash = contentHash(content);
+        rowKeys.push({ ref, cluster: c.cluster, hash, collectedAt });
+        clusterRows.push({
+          entity_ref: ref,
+          cluster: c.cluster,
+          collected_at: collectedAt,
+          ...content,
+          content_hash: hash,
           // new with every write of the results: replicas reuse their compressed results under it
           results_token: randomUUID(),
         });
       }
-      prepared.push({ ref, entity: e, fresh, unattributed });
+      prepared.push({ ref, entity: e, fresh, unattributed, ownRowsUnchanged: false });
+    }
+
+    // the rows this batch may replace or remove (its clusters' and the run's good clusters'), as stored
+    const touched = [...new Set([...rowKeys.map(k => k.cluster), ...ctx.succeeded])];
+    const stored = new Map<string, string | null>();
+    for (const part of chunk(touched, WHERE_IN_BATCH)) {
+      const rows: { entity_ref: string; cluster: string; content_hash: string | null }[] = await trx(T.entityClusters)
+        .select('entity_ref', 'cluster', 'content_hash')
+        .whereIn('entity_ref', refs)
+        .whereIn('cluster', part);
+      for (const r of rows) stored.set(rowKey(r.entity_ref, r.cluster), r.content_hash);
+    }
+    const unchanged = new Set<string>();
+    for (const k of rowKeys) {
+      const key = rowKey(k.ref, k.cluster);
+      if (stored.get(key) === k.hash) unchanged.add(key);
+    }
+    const succeeded = new Set(ctx.succeeded);
+    for (const p of prepared) {
+      // an entity whose rows go (no annotations any more) is combined as before
+      if (p.entity.state === 'no-annotations') continue;
+      const mine = new Set(p.entity.clusters.map(c => c.cluster));
+      p.ownRowsUnchanged =
+        p.entity.clusters.every(c => unchanged.has(rowKey(p.ref, c.cluster))) &&
+        // no stored row of a good cluster of this run that this run no longer has (it is removed below)
+        ![...succeeded].some(c => !mine.has(c) && stored.has(rowKey(p.ref, c)));
     }
 
     // an entity without annotations has no workloads anywhere, not even in a failing cluster
@@ -581,15 +639,36 @@ export class PostureStore {
         await rows.delete();
       }
     }
-    if (ctx.succeeded.length) {
-      for (const part of chunk(ctx.succeeded, WHERE_IN_BATCH)) {
+    // a good cluster's rows of these entities that this run no longer has go; the rest are replaced below
+    const written = new Set(rowKeys.map(k => rowKey(k.ref, k.cluster)));
+    const gone: [string, string][] = [];
+    for (const key of stored.keys()) {
+      const [ref, cluster] = key.split('\u0000');
+      if (succeeded.has(cluster) && !written.has(key)) gone.push([ref, cluster]);
+    }
+    for (const part of chunk(gone, WHERE_IN_BATCH)) {
+      await trx(T.entityClusters).whereIn(['entity_ref', 'cluster'], part).delete();
+    }
+    // rows that hash as stored keep their results (and token, so replicas keep their compressed copies):
+    // only when they were collected moves, per cluster and time
+    const moved = new Map<string, { cluster: string; collectedAt: string; refs: string[] }>();
+    for (const k of rowKeys) {
+      if (!unchanged.has(rowKey(k.ref, k.cluster))) continue;
+      const group = `${k.cluster}\u0000${k.collectedAt}`;
+      let g = moved.get(group);
+      if (!g) moved.set(group, (g = { cluster: k.cluster, collectedAt: k.collectedAt, refs: [] }));
+      g.refs.push(k.ref);
+    }
+    for (const g of moved.values()) {
+      for (const part of chunk(g.refs, WHERE_IN_BATCH)) {
         await trx(T.entityClusters)
-          .whereIn('entity_ref', refs)
-          .whereIn('cluster', part)
-          .delete();
+          .where('cluster', g.cluster)
+          .whereIn('entity_ref', part)
+          .update({ collected_at: g.collectedAt });
       }
     }
-    for (const rows of chunkRows(clusterRows, INSERT_BATCH, INSERT_BYTES)) {
+    const changedRows = clusterRows.filter(r => !unchanged.has(rowKey(r.entity_ref as string, r.cluster as string)));
+    for (const rows of chunkRows(changedRows, INSERT_BATCH, INSERT_BYTES)) {
       // a row for a cluster that did not succeed but that the caller rescored anyway replaces the kept one
       await trx(T.entityClusters)
         .insert(rows)
@@ -624,13 +703,14 @@ export class PostureStore {
       scoring?: ScoringOptions;
       result: SaveRunResult;
       deferHistory?: Set<string>;
+      recombineAll?: boolean;
     },
   ): Promise<void> {
-    const refs = batch.map(p => p.ref);
+    const allRefs = batch.map(p => p.ref);
 
     const previous = new Map<
       string,
-      ScoreLike & { last_changed_at: string | null }
+      ScoreLike & { last_changed_at: string | null; content_hash?: string | null }
     >();
     const prevRows = await trx(T.entities)
       .select(
@@ -642,8 +722,9 @@ export class PostureStore {
         'level',
         'pss_level',
         'last_changed_at',
+        'content_hash',
       )
-      .whereIn('entity_ref', refs);
+      .whereIn('entity_ref', allRefs);
     for (const r of prevRows) previous.set(r.entity_ref, r);
 
     const lastPoints = new Map<string, HistoryDbRow>();
@@ -651,10 +732,55 @@ export class PostureStore {
       'id',
       trx(T.history)
         .max('id')
-        .whereIn('entity_ref', refs)
+        .whereIn('entity_ref', allRefs)
         .groupBy('entity_ref'),
     );
     for (const p of pointRows) lastPoints.set(p.entity_ref, p);
+
+    // An entity this run leaves as stored is settled: its own rows hash as stored (writeOwnRows), its
+    // catalog fields and unattributed results hash as its row's, and its last history point is the
+    // stored score and not about to be pruned. Its combined scorecard, failing checks and history then
+    // stand as the last save that changed one of its rows left them, and only `updated_at` moves: in a
+    // steady fleet of 30 clusters, each run of each cluster recombined all of its entities before.
+    const entityHashes = new Map<string, string>();
+    const settled: string[] = [];
+    const batchToCombine: PreparedEntity[] = [];
+    for (const p of batch) {
+      const e = p.entity;
+      const hash = contentHash({
+        results: JSON.stringify(p.unattributed),
+        entity: [
+          e.kind,
+          e.namespace,
+          e.name,
+          e.title ?? null,
+          normOptRef(e.owner),
+          normOptRef(e.system),
+          e.lifecycle ?? null,
+          e.match ?? null,
+          e.state,
+          ctx.scoring ?? null,
+        ],
+      });
+      entityHashes.set(p.ref, hash);
+      const prev = previous.get(p.ref);
+      const last = lastPoints.get(p.ref);
+      const isSettled =
+        !ctx.recombineAll &&
+        p.ownRowsUnchanged &&
+        prev?.content_hash === hash &&
+        last !== undefined &&
+        last.at >= ctx.cutoff &&
+        sameScores(last, prev) &&
+        !ctx.deferHistory?.has(p.ref);
+      if (isSettled) settled.push(p.ref);
+      else batchToCombine.push(p);
+    }
+    for (const part of chunk(settled, WHERE_IN_BATCH)) {
+      await trx(T.entities).whereIn('entity_ref', part).update({ updated_at: ctx.finishedAt });
+    }
+    if (batchToCombine.length === 0) return;
+    const refs = batchToCombine.map(p => p.ref);
 
     // rows of clusters not collected in this run hold their last good data: keep them. Combining
     // reads their tallies and failing checks, not their results: an entity in 30 clusters would
@@ -688,7 +814,7 @@ export class PostureStore {
     const historyRows: Record<string, unknown>[] = [];
     const entityRows: Record<string, unknown>[] = [];
 
-    for (const { ref, entity: e, fresh, unattributed } of batch) {
+    for (const { ref, entity: e, fresh, unattributed } of batchToCombine) {
       // this run's own rows (written by writeOwnRows) are the fresh ones, never kept
       const keptRows =
         e.state === 'no-annotations'
@@ -793,6 +919,7 @@ export class PostureStore {
         match: JSON.stringify(e.match ?? null),
         combined: combined ? JSON.stringify(combined) : null,
         results: JSON.stringify(unattributed),
+        content_hash: entityHashes.get(ref),
         updated_at: ctx.finishedAt,
         last_changed_at: changed
           ? ctx.finishedAt
