@@ -361,6 +361,15 @@ async function main() {
     await sleep(500);
   }
   const recovered = runs.find(r => r.ok && r.cluster === killedRun.cluster && r.startedAt >= killedAt);
+  // a cluster skipped a cycle over the kill when a whole interval went by after it was next due with no good
+  // run started: its first good start after the kill two intervals or more after its last good start before
+  const skippedAfterKill = [];
+  for (let i = 0; i < CLUSTERS; i++) {
+    const cluster = servers[i].name;
+    const before = runs.filter(r => r.ok && r.cluster === cluster && r.startedAt < killedAt).at(-1);
+    const after = runs.find(r => r.ok && r.cluster === cluster && r.startedAt >= killedAt);
+    if (!before || !after || after.startedAt - before.startedAt >= 2 * FREQUENCY * 1000) skippedAfterKill.push(cluster);
+  }
   await load.stop();
   const historyAfter = Number((await db('posture_history').count({ n: '*' }))[0].n);
 
@@ -417,6 +426,8 @@ async function main() {
       recoveredBy: recovered?.replica ?? null,
       recoveredAfterS: recovered ? (recovered.at - killedAt) / 1000 : null,
       allClustersCollectedAfterKill: completed(killedAt).size,
+      skippedCyclesAfterKill: skippedAfterKill.length,
+      clustersThatSkipped: skippedAfterKill,
       historyRowsBefore: historyBefore,
       historyRowsAfter: historyAfter,
     },
