@@ -445,17 +445,25 @@ export class PostureStore {
         // this run's own rows (entity and cluster) first, which no other cluster's save writes: no
         // entity lock is needed, so saves of different clusters write them side by side
         const prepared = await this.writeOwnRows(trx, batch, { succeeded, scoring: input.scoring });
-        // then each entity is combined, under its lock, with the rows other clusters' runs keep
-        if (this.isPostgres) await lockEntities(trx, prepared.map(p => p.ref));
-        await this.combineEntityBatch(trx, prepared, {
+        // entities this run leaves as stored need no lock and no combining
+        const { toCombine, entityHashes } = await this.settleEntities(trx, prepared, {
+          finishedAt,
+          cutoff,
+          scoring: input.scoring,
+          deferHistory,
+          // a run that removes clusters or entities changes what other entities combine from
+          recombineAll: removed.length > 0 || (input.removedClusters ?? []).length > 0,
+        });
+        // then each other entity is combined, under its lock, with the rows other clusters' runs keep
+        if (this.isPostgres) await lockEntities(trx, toCombine.map(p => p.ref));
+        await this.combineEntityBatch(trx, toCombine, {
           succeeded,
           finishedAt,
           cutoff,
           scoring: input.scoring,
           result,
           deferHistory,
-          // a run that removes clusters or entities changes what other entities combine from
-          recombineAll: removed.length > 0 || (input.removedClusters ?? []).length > 0,
+          entityHashes,
         });
         if (last) {
           // in name order: two saves upserting the same statuses never wait on each other in a
@@ -690,61 +698,44 @@ export class PostureStore {
   }
 
   /**
-   * Combines each entity of a batch (locked by the caller on PostgreSQL) from this run's results and
-   * the rows other clusters' runs keep, and writes its scorecard, failing checks and history.
+   * Finds the entities of a batch this run leaves as stored (settled), moves their `updated_at`, and
+   * returns the others, to be locked and combined, with every entity's hash. An entity is settled when its
+   * own rows hash as stored (writeOwnRows), its catalog fields, unattributed results, state and the scoring
+   * options hash as its row's, and its last history point is its stored score and not about to be pruned.
+   * Its combined scorecard, failing checks and history then stand as the last save that changed one of its
+   * rows left them: that save combined it, under the entity's lock, with every row this run leaves as it
+   * is. So the decision needs no lock, and a settled entity never waits for another save's batch. In a
+   * steady fleet of 30 clusters, each run of each cluster locked and recombined all of its entities before.
    */
-  private async combineEntityBatch(
+  private async settleEntities(
     trx: Knex.Transaction,
     batch: PreparedEntity[],
     ctx: {
-      succeeded: string[];
       finishedAt: string;
       cutoff: string;
       scoring?: ScoringOptions;
-      result: SaveRunResult;
       deferHistory?: Set<string>;
       recombineAll?: boolean;
     },
-  ): Promise<void> {
-    const allRefs = batch.map(p => p.ref);
-
-    const previous = new Map<
-      string,
-      ScoreLike & { last_changed_at: string | null; content_hash?: string | null }
-    >();
-    const prevRows = await trx(T.entities)
-      .select(
-        'entity_ref',
-        'scalability',
-        'security',
-        'overall',
-        'grade',
-        'level',
-        'pss_level',
-        'last_changed_at',
-        'content_hash',
-      )
-      .whereIn('entity_ref', allRefs);
-    for (const r of prevRows) previous.set(r.entity_ref, r);
-
-    const lastPoints = new Map<string, HistoryDbRow>();
-    const pointRows: HistoryDbRow[] = await trx(T.history).whereIn(
-      'id',
-      trx(T.history)
-        .max('id')
-        .whereIn('entity_ref', allRefs)
-        .groupBy('entity_ref'),
-    );
-    for (const p of pointRows) lastPoints.set(p.entity_ref, p);
-
-    // An entity this run leaves as stored is settled: its own rows hash as stored (writeOwnRows), its
-    // catalog fields and unattributed results hash as its row's, and its last history point is the
-    // stored score and not about to be pruned. Its combined scorecard, failing checks and history then
-    // stand as the last save that changed one of its rows left them, and only `updated_at` moves: in a
-    // steady fleet of 30 clusters, each run of each cluster recombined all of its entities before.
+  ): Promise<{ toCombine: PreparedEntity[]; entityHashes: Map<string, string> }> {
     const entityHashes = new Map<string, string>();
+    const candidates = batch.filter(p => p.ownRowsUnchanged && !ctx.recombineAll && !ctx.deferHistory?.has(p.ref));
+    const previous = new Map<string, ScoreLike & { content_hash: string | null }>();
+    const lastPoints = new Map<string, HistoryDbRow>();
+    if (candidates.length > 0) {
+      const candidateRefs = candidates.map(p => p.ref);
+      const prevRows = await trx(T.entities)
+        .select('entity_ref', 'scalability', 'security', 'overall', 'grade', 'level', 'pss_level', 'content_hash')
+        .whereIn('entity_ref', candidateRefs);
+      for (const r of prevRows) previous.set(r.entity_ref, r);
+      const pointRows: HistoryDbRow[] = await trx(T.history).whereIn(
+        'id',
+        trx(T.history).max('id').whereIn('entity_ref', candidateRefs).groupBy('entity_ref'),
+      );
+      for (const p of pointRows) lastPoints.set(p.entity_ref, p);
+    }
     const settled: string[] = [];
-    const batchToCombine: PreparedEntity[] = [];
+    const toCombine: PreparedEntity[] = [];
     for (const p of batch) {
       const e = p.entity;
       const hash = contentHash({
@@ -766,21 +757,67 @@ export class PostureStore {
       const prev = previous.get(p.ref);
       const last = lastPoints.get(p.ref);
       const isSettled =
-        !ctx.recombineAll &&
-        p.ownRowsUnchanged &&
-        prev?.content_hash === hash &&
+        prev !== undefined &&
+        prev.content_hash === hash &&
         last !== undefined &&
         last.at >= ctx.cutoff &&
-        sameScores(last, prev) &&
-        !ctx.deferHistory?.has(p.ref);
+        sameScores(last, prev);
       if (isSettled) settled.push(p.ref);
-      else batchToCombine.push(p);
+      else toCombine.push(p);
     }
     for (const part of chunk(settled, WHERE_IN_BATCH)) {
       await trx(T.entities).whereIn('entity_ref', part).update({ updated_at: ctx.finishedAt });
     }
-    if (batchToCombine.length === 0) return;
-    const refs = batchToCombine.map(p => p.ref);
+    return { toCombine, entityHashes };
+  }
+
+  /**
+   * Combines each entity of a batch (locked by the caller on PostgreSQL) from this run's results and
+   * the rows other clusters' runs keep, and writes its scorecard, failing checks and history.
+   */
+  private async combineEntityBatch(
+    trx: Knex.Transaction,
+    batch: PreparedEntity[],
+    ctx: {
+      succeeded: string[];
+      finishedAt: string;
+      cutoff: string;
+      scoring?: ScoringOptions;
+      result: SaveRunResult;
+      deferHistory?: Set<string>;
+      entityHashes: Map<string, string>;
+    },
+  ): Promise<void> {
+    if (batch.length === 0) return;
+    const refs = batch.map(p => p.ref);
+
+    const previous = new Map<
+      string,
+      ScoreLike & { last_changed_at: string | null }
+    >();
+    const prevRows = await trx(T.entities)
+      .select(
+        'entity_ref',
+        'scalability',
+        'security',
+        'overall',
+        'grade',
+        'level',
+        'pss_level',
+        'last_changed_at',
+      )
+      .whereIn('entity_ref', refs);
+    for (const r of prevRows) previous.set(r.entity_ref, r);
+
+    const lastPoints = new Map<string, HistoryDbRow>();
+    const pointRows: HistoryDbRow[] = await trx(T.history).whereIn(
+      'id',
+      trx(T.history)
+        .max('id')
+        .whereIn('entity_ref', refs)
+        .groupBy('entity_ref'),
+    );
+    for (const p of pointRows) lastPoints.set(p.entity_ref, p);
 
     // rows of clusters not collected in this run hold their last good data: keep them. Combining
     // reads their tallies and failing checks, not their results: an entity in 30 clusters would
@@ -814,7 +851,7 @@ export class PostureStore {
     const historyRows: Record<string, unknown>[] = [];
     const entityRows: Record<string, unknown>[] = [];
 
-    for (const { ref, entity: e, fresh, unattributed } of batchToCombine) {
+    for (const { ref, entity: e, fresh, unattributed } of batch) {
       // this run's own rows (written by writeOwnRows) are the fresh ones, never kept
       const keptRows =
         e.state === 'no-annotations'
@@ -919,7 +956,7 @@ export class PostureStore {
         match: JSON.stringify(e.match ?? null),
         combined: combined ? JSON.stringify(combined) : null,
         results: JSON.stringify(unattributed),
-        content_hash: entityHashes.get(ref),
+        content_hash: ctx.entityHashes.get(ref),
         updated_at: ctx.finishedAt,
         last_changed_at: changed
           ? ctx.finishedAt

@@ -83,6 +83,40 @@ describe('saves on PostgreSQL', () => {
     expect(await store.getEntity('component:default/b')).toBeUndefined();
   });
 
+  pgIt('leave an entity they would not change without waiting for its lock', async () => {
+    const knex = await databases.init('POSTGRES_15');
+    const store = await PostureStore.fromKnex(knex);
+    const later = '2025-03-01T11:00:00.000Z';
+    const save = (at: string, outcome: 'pass' | 'fail') =>
+      store.saveRun({
+        startedAt: at,
+        finishedAt: at,
+        clusterStatuses: [status('east', at)],
+        entities: [entity({ name: 'a', clusters: { east: [result('replicas', outcome)] }, at })],
+        scoring,
+      });
+    await save(AT, 'pass');
+
+    // another replica's save holds entity a, as if combining it
+    const other = await knex.transaction();
+    try {
+      await lockRun(other, false);
+      await lockEntities(other, ['component:default/a']);
+      // the same results again: nothing of a to combine, so no wait
+      expect(await settlesWithin(save(later, 'pass'), 2_000)).toBe(true);
+      // changed results: a is combined, under its lock
+      const changing = save(later, 'fail');
+      expect(await settlesWithin(changing, 500)).toBe(false);
+      await other.commit();
+      await changing;
+    } finally {
+      if (!other.isCompleted()) await other.rollback();
+    }
+    const a = (await store.getEntity('component:default/a'))!;
+    expect(a.updatedAt).toBe(later);
+    expect(a.combined).toEqual(scoreResults([result('replicas', 'fail', { cluster: 'east' })], scoring));
+  });
+
   pgIt('write their own cluster rows before they wait for an entity lock', async () => {
     const knex = await databases.init('POSTGRES_15');
     const store = await PostureStore.fromKnex(knex);
