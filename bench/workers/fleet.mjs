@@ -293,6 +293,8 @@ async function main() {
     },
   };
   const replicas = started.replicas;
+  // cycle 1 counts from here: the first replica's tasks may fall due before the others are up
+  const t0 = Date.now();
   // the first replica runs the migrations, so the others never race them
   replicas.push(await startReplica('r0', fleetFile, dbUrl, true, state));
   for (let i = 1; i < REPLICAS; i++) replicas.push(await startReplica(`r${i}`, fleetFile, dbUrl, false, state));
@@ -301,7 +303,6 @@ async function main() {
   if (TRACE) log(`load started at ${Date.now()} (epoch ms; the trace's times count from here)`);
 
   const completed = since => new Set(runs.filter(r => r.ok && r.startedAt >= since).map(r => r.cluster));
-  const t0 = Date.now();
   // cycle 1: every cluster once
   while (completed(t0).size < CLUSTERS) {
     if (Date.now() - t0 > (FREQUENCY + TIMEOUT) * 1000 * 3) throw new Error(`cycle 1 incomplete: ${completed(t0).size}/${CLUSTERS}`);
