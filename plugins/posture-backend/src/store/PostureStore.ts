@@ -70,7 +70,7 @@ import {
   toOverviewRow,
 } from './rows';
 import { resourceColumns, rightSizingByOwner } from './rightSizing';
-import { FailingChecks, addFailing, failingOf } from './tallies';
+import { FailingChecks, addFailing, failingOf, resultsDigest } from './tallies';
 import { forEachInTurns } from '../turns';
 import { inLockOrder, lockEntities, lockRun, tryLockPrune } from './saveLocks';
 import {
@@ -106,7 +106,7 @@ interface PreparedEntity {
   /**
    * whether this run leaves every row of the entity's own clusters as stored (same content hash, none
    * added or removed): then the entity's combined scorecard, made by whichever save last changed one of
-   * its rows, still holds, and only its timestamps move (combineEntityBatch)
+   * its rows, still holds, and only its timestamps move (settleEntities)
    */
   ownRowsUnchanged: boolean;
 }
@@ -218,15 +218,10 @@ function rowKey(ref: string, cluster: string): string {
 
 /**
  * A hash of what a save writes into a row, apart from when it was collected: equal hashes mean the save
- * would write the same row. The results (the large part, text or UTF-8 bytes) are hashed as they are.
+ * would write the same row. The results (the large part) count by their digest (`resultsDigest`).
  */
-function contentHash(content: Record<string, unknown> & { results: string | Buffer }): string {
-  const { results, ...rest } = content;
-  return createHash('sha256')
-    .update(JSON.stringify(rest))
-    .update('\u0000')
-    .update(results)
-    .digest('hex');
+function contentHash(content: Record<string, unknown>, digest: string): string {
+  return createHash('sha256').update(JSON.stringify(content)).update('\u0000').update(digest).digest('hex');
 }
 
 type ScoreLike = {
@@ -588,7 +583,8 @@ export class PostureStore {
               }),
           ...resourceColumns(c.resources),
         };
-        const hash = contentHash(content);
+        const { results: resultsColumn, ...rest } = content;
+        const hash = contentHash(rest, serialised?.digest ?? resultsDigest(resultsColumn));
         rowKeys.push({ ref, cluster: c.cluster, hash, collectedAt });
         clusterRows.push({
           entity_ref: ref,
@@ -605,14 +601,16 @@ export class PostureStore {
 
     // the rows this batch may replace or remove (its clusters' and the run's good clusters'), as stored
     const touched = [...new Set([...rowKeys.map(k => k.cluster), ...ctx.succeeded])];
-    const stored = new Map<string, string | null>();
+    const storedRows: { entity_ref: string; cluster: string; content_hash: string | null }[] = [];
     for (const part of chunk(touched, WHERE_IN_BATCH)) {
-      const rows: { entity_ref: string; cluster: string; content_hash: string | null }[] = await trx(T.entityClusters)
+      for (const r of await trx(T.entityClusters)
         .select('entity_ref', 'cluster', 'content_hash')
         .whereIn('entity_ref', refs)
-        .whereIn('cluster', part);
-      for (const r of rows) stored.set(rowKey(r.entity_ref, r.cluster), r.content_hash);
+        .whereIn('cluster', part)) {
+        storedRows.push(r);
+      }
     }
+    const stored = new Map(storedRows.map(r => [rowKey(r.entity_ref, r.cluster), r.content_hash]));
     const unchanged = new Set<string>();
     for (const k of rowKeys) {
       const key = rowKey(k.ref, k.cluster);
@@ -649,11 +647,9 @@ export class PostureStore {
     }
     // a good cluster's rows of these entities that this run no longer has go; the rest are replaced below
     const written = new Set(rowKeys.map(k => rowKey(k.ref, k.cluster)));
-    const gone: [string, string][] = [];
-    for (const key of stored.keys()) {
-      const [ref, cluster] = key.split('\u0000');
-      if (succeeded.has(cluster) && !written.has(key)) gone.push([ref, cluster]);
-    }
+    const gone = storedRows
+      .filter(r => succeeded.has(r.cluster) && !written.has(rowKey(r.entity_ref, r.cluster)))
+      .map(r => [r.entity_ref, r.cluster]);
     for (const part of chunk(gone, WHERE_IN_BATCH)) {
       await trx(T.entityClusters).whereIn(['entity_ref', 'cluster'], part).delete();
     }
@@ -739,7 +735,6 @@ export class PostureStore {
     for (const p of batch) {
       const e = p.entity;
       const hash = contentHash({
-        results: JSON.stringify(p.unattributed),
         entity: [
           e.kind,
           e.namespace,
@@ -752,7 +747,7 @@ export class PostureStore {
           e.state,
           ctx.scoring ?? null,
         ],
-      });
+      }, resultsDigest(JSON.stringify(p.unattributed)));
       entityHashes.set(p.ref, hash);
       const prev = previous.get(p.ref);
       const last = lastPoints.get(p.ref);
@@ -1953,6 +1948,8 @@ function checkEntityShape(ref: string, e: SaveRunEntity) {
       throw new InputError(`Entity ${ref} has results serialised for ${cluster}, which is not one of its clusters`);
     if ((typeof given?.json !== 'string' && !(given?.json instanceof Uint8Array)) || !given.tally || !given.failing)
       throw new InputError(`Entity ${ref} needs json, tally and failing for its serialised results in ${cluster}`);
+    if (given.digest !== undefined && !/^[0-9a-f]{64}$/.test(given.digest))
+      throw new InputError(`Entity ${ref} has a malformed results digest in ${cluster}`);
   }
   const serialised = e.serialised;
   if (serialised) {

@@ -94,6 +94,28 @@ describe.each(databases.eachSupportedId())('saving serialised results, %p', data
     ]);
   });
 
+  it('hashes a row alike whether its results come as objects, text or bytes with their digest', async () => {
+    const knex = await databases.init(databaseId);
+    const store = await PostureStore.fromKnex(knex);
+    const token = async () =>
+      (await knex('posture_entity_clusters').where({ entity_ref: 'component:default/shop', cluster: 'east' }).first('results_token'))
+        .results_token;
+    await store.saveRun(run(T1, [east], [status('east', T1)]));
+    const first = await token();
+    // the collection thread's form, with the digest it made of the text: the same row, not written again
+    const bytes = bytesForm(east);
+    expect(bytes.serialised!.east.digest).toMatch(/^[0-9a-f]{64}$/);
+    await store.saveRun(run(T2, [bytes], [status('east', T2)]));
+    expect(await token()).toBe(first);
+    // and without a digest, the store makes the same one
+    await store.saveRun(run(T2, [{ ...bytes, serialised: { east: { ...bytes.serialised!.east, digest: undefined } } }], [status('east', T2)]));
+    expect(await token()).toBe(first);
+    // other results under the same digest would hide a change: a digest must at least look like one
+    await expect(
+      store.saveRun(run(T2, [{ ...bytes, serialised: { east: { ...bytes.serialised!.east, digest: 'x' } } }], [status('east', T2)])),
+    ).rejects.toThrow('malformed results digest');
+  });
+
   it('refuses serialised results for a cluster the entity does not list, or listed twice', async () => {
     const store = await PostureStore.fromKnex(await databases.init(databaseId));
     const form = serialisedForm(east);

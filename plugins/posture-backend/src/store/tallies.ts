@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   CheckResult,
   Pillar,
@@ -50,13 +51,25 @@ export interface SerialisedClusterResults {
   tally: ScoreTally;
   /** their failing checks */
   failing: FailingChecks;
+  /**
+   * SHA-256 (hex) of `json`'s UTF-8 bytes, made where the text is (a collection thread), so the save
+   * compares rows without hashing every result on the main thread; the store hashes `json` without it
+   */
+  digest?: string;
 }
 
 /** The results serialised, with their tally (`tallyResults` under the run's scoring options). */
 export function serialiseClusterResults(results: CheckResult[], tally: ScoreTally): SerialisedClusterResults {
+  const json = JSON.stringify(results);
   return {
-    json: JSON.stringify(results),
+    json,
     tally,
     failing: Object.fromEntries(failingOf(results)),
+    digest: resultsDigest(json),
   };
+}
+
+/** SHA-256 (hex) of serialised results, text or UTF-8 bytes alike. */
+export function resultsDigest(json: string | Uint8Array): string {
+  return createHash('sha256').update(json).digest('hex');
 }
