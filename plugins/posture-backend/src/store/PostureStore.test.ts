@@ -375,6 +375,61 @@ describe('PostureStore', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'leaves as stored an entity with workloads in one of its clusters, whichever cluster is saved, %p',
+    async id => {
+      const { knex, store } = await makeStore(id);
+      const ref = 'component:default/web';
+      const scoring = { pssLevelOf };
+      const prodResults = [result('replicas', 'fail'), result('cpu-limits', 'pass')];
+      // mapped to dev and prod, as the refresher maps it; only prod runs its workloads, so dev's runs
+      // find none ('no-workloads') while prod's score it
+      const web = (at: string, clusters: Record<string, ReturnType<typeof result>[]>) => {
+        const e = entity({ name: 'web', clusters, at });
+        return { ...e, match: { ...e.match, clusters: ['dev', 'prod'] } };
+      };
+      const saveProd = (d: number) =>
+        store.saveRun(run(day(d), [web(day(d), { prod: prodResults })], [status('prod', day(d))], { scoring }));
+      const saveDev = (d: number) => store.saveRun(run(day(d), [web(day(d), {})], [status('dev', day(d))], { scoring }));
+
+      await saveProd(0);
+      await saveDev(1);
+      const before = (await store.getEntity(ref))!;
+      expect(before.state).toBe('scored');
+      expect(before.clusters.map(c => c.cluster)).toEqual(['prod']);
+
+      const writes: string[] = [];
+      const onQuery = (q: { sql: string }) => {
+        if (/^\s*(insert into|delete from) .posture_(entit|history. \()/i.test(q.sql)) writes.push(q.sql.slice(0, 60));
+      };
+      knex.on('query', onQuery);
+      try {
+        for (let d = 2; d < 6; d++) {
+          const saved = await (d % 2 ? saveDev(d) : saveProd(d));
+          expect(saved).toEqual({ changed: [], regressions: [] });
+        }
+      } finally {
+        knex.off('query', onQuery);
+      }
+      // neither cluster's unchanged runs rewrite the entity: no entity, failure or history row written
+      expect(writes).toEqual([]);
+      const after = (await store.getEntity(ref))!;
+      expect(after.state).toBe('scored');
+      expect(after.combined).toEqual(before.combined);
+      expect(after.updatedAt).toBe(day(5));
+      expect(await knex('posture_history').where({ entity_ref: ref }).select('at')).toHaveLength(1);
+
+      // prod's workloads go: its row is removed and the entity, with no cluster left, has none
+      await store.saveRun(run(day(6), [web(day(6), {})], [status('prod', day(6))], { scoring }));
+      const gone = (await store.getEntity(ref))!;
+      expect(gone.state).toBe('no-workloads');
+      expect(gone.combined).toBeNull();
+      // and a dev run finding none either leaves it so
+      await saveDev(7);
+      expect((await store.getEntity(ref))!.state).toBe('no-workloads');
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'writes only the failure rows that changed, %p',
     async id => {
       const { knex, store } = await makeStore(id);

@@ -716,12 +716,12 @@ export class PostureStore {
   ): Promise<{ toCombine: PreparedEntity[]; entityHashes: Map<string, string> }> {
     const entityHashes = new Map<string, string>();
     const candidates = batch.filter(p => p.ownRowsUnchanged && !ctx.recombineAll && !ctx.deferHistory?.has(p.ref));
-    const previous = new Map<string, ScoreLike & { content_hash: string | null }>();
+    const previous = new Map<string, ScoreLike & { content_hash: string | null; state: string }>();
     const lastPoints = new Map<string, HistoryDbRow>();
     if (candidates.length > 0) {
       const candidateRefs = candidates.map(p => p.ref);
       const prevRows = await trx(T.entities)
-        .select('entity_ref', 'scalability', 'security', 'overall', 'grade', 'level', 'pss_level', 'content_hash')
+        .select('entity_ref', 'scalability', 'security', 'overall', 'grade', 'level', 'pss_level', 'content_hash', 'state')
         .whereIn('entity_ref', candidateRefs);
       for (const r of prevRows) previous.set(r.entity_ref, r);
       const pointRows: HistoryDbRow[] = await trx(T.history).whereIn(
@@ -744,7 +744,8 @@ export class PostureStore {
           normOptRef(e.system),
           e.lifecycle ?? null,
           e.match ?? null,
-          e.state,
+          // not the run's state: an entity with workloads in some clusters only is 'scored' in their
+          // runs and 'no-workloads' in the others', and hashing it made every run recombine it
           ctx.scoring ?? null,
         ],
       }, resultsDigest(JSON.stringify(p.unattributed)));
@@ -754,6 +755,7 @@ export class PostureStore {
       const isSettled =
         prev !== undefined &&
         prev.content_hash === hash &&
+        combinedStateStands(e.state, prev.state, ctx.scoring !== undefined) &&
         last !== undefined &&
         last.at >= ctx.cutoff &&
         sameScores(last, prev);
@@ -1932,6 +1934,17 @@ export class PostureStore {
  * What writeOwnRows needs of an entity, checked for the whole run before its first batch is
  * written: a batch that failed on it would leave the batches before it saved.
  */
+/**
+ * Whether combining an entity whose own rows are unchanged would give it its stored state again.
+ * A run's state is 'no-workloads' where its cluster has none of the entity's workloads; combined
+ * with the rows other clusters keep it becomes 'scored' (combineEntityBatch), as it was stored by the
+ * save that last changed a row. Without scoring options a run's own combined score stands alone.
+ */
+function combinedStateStands(runState: string, storedState: string, scoring: boolean): boolean {
+  if (runState === storedState) return true;
+  return scoring && runState === 'no-workloads' && storedState === 'scored';
+}
+
 function checkEntityShape(ref: string, e: SaveRunEntity) {
   if (!Array.isArray(e.clusters) || !Array.isArray(e.results)) {
     throw new InputError(`Entity ${ref} needs clusters and results arrays`);
