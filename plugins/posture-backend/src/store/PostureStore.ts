@@ -441,7 +441,7 @@ export class PostureStore {
         // entity lock is needed, so saves of different clusters write them side by side
         const prepared = await this.writeOwnRows(trx, batch, { succeeded, scoring: input.scoring });
         // entities this run leaves as stored need no lock and no combining
-        const { toCombine, entityHashes } = await this.settleEntities(trx, prepared, {
+        const { toCombine, settled, entityHashes } = await this.settleEntities(trx, prepared, {
           finishedAt,
           cutoff,
           scoring: input.scoring,
@@ -460,6 +460,8 @@ export class PostureStore {
           deferHistory,
           entityHashes,
         });
+        // after every lock this transaction waits for: see touchSettled
+        await this.touchSettled(trx, settled, finishedAt);
         if (last) {
           // in name order: two saves upserting the same statuses never wait on each other in a
           // cycle, and after every entity lock this transaction takes
@@ -694,8 +696,8 @@ export class PostureStore {
   }
 
   /**
-   * Finds the entities of a batch this run leaves as stored (settled), moves their `updated_at`, and
-   * returns the others, to be locked and combined, with every entity's hash. An entity is settled when its
+   * Finds the entities of a batch this run leaves as stored (settled; touchSettled moves their `updated_at`),
+   * and returns them and the others, to be locked and combined, with every entity's hash. An entity is settled when its
    * own rows hash as stored (writeOwnRows), its catalog fields, unattributed results, state and the scoring
    * options hash as its row's, and its last history point is its stored score and not about to be pruned.
    * Its combined scorecard, failing checks and history then stand as the last save that changed one of its
@@ -713,7 +715,7 @@ export class PostureStore {
       deferHistory?: Set<string>;
       recombineAll?: boolean;
     },
-  ): Promise<{ toCombine: PreparedEntity[]; entityHashes: Map<string, string> }> {
+  ): Promise<{ toCombine: PreparedEntity[]; settled: string[]; entityHashes: Map<string, string> }> {
     const entityHashes = new Map<string, string>();
     const candidates = batch.filter(p => p.ownRowsUnchanged && !ctx.recombineAll && !ctx.deferHistory?.has(p.ref));
     const previous = new Map<string, ScoreLike & { content_hash: string | null; state: string }>();
@@ -762,10 +764,27 @@ export class PostureStore {
       if (isSettled) settled.push(p.ref);
       else toCombine.push(p);
     }
+    return { toCombine, settled, entityHashes };
+  }
+
+  /**
+   * Moves the settled entities' `updated_at`. It runs after the batch's entity locks and combining, and
+   * skips a row another transaction holds: such a save is writing that entity itself. Taken where the
+   * entities are settled, these row locks were held while the batch waited for the locks of the entities
+   * it combines; another save holding one of those and writing a settled entity then waited for this one,
+   * and PostgreSQL ended one of the two saves as a deadlock.
+   */
+  private async touchSettled(trx: Knex.Transaction, settled: string[], finishedAt: string): Promise<void> {
     for (const part of chunk(settled, WHERE_IN_BATCH)) {
-      await trx(T.entities).whereIn('entity_ref', part).update({ updated_at: ctx.finishedAt });
+      const rows = trx(T.entities).whereIn('entity_ref', part);
+      if (this.isPostgres) {
+        await trx(T.entities)
+          .whereIn('entity_ref', rows.clone().select('entity_ref').forUpdate().skipLocked())
+          .update({ updated_at: finishedAt });
+      } else {
+        await rows.update({ updated_at: finishedAt });
+      }
     }
-    return { toCombine, entityHashes };
   }
 
   /**

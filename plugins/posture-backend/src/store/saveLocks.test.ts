@@ -246,6 +246,73 @@ describe('saves on PostgreSQL', () => {
     expect(await knex('posture_runs').count({ n: '*' }).first()).toEqual({ n: '2' });
   });
 
+  pgIt('hold no row of a settled entity while waiting for the lock of an entity they combine', async () => {
+    const knex = await databases.init('POSTGRES_15');
+    const store = await PostureStore.fromKnex(knex);
+    const save = (replicas: 'pass' | 'fail') =>
+      store.saveRun({
+        startedAt: AT,
+        finishedAt: AT,
+        clusterStatuses: [status('east', AT)],
+        entities: [
+          entity({ name: 'a', clusters: { east: [result('replicas', 'pass')] }, at: AT }),
+          entity({ name: 'z', clusters: { east: [result('replicas', replicas)] }, at: AT }),
+        ],
+        scoring,
+      });
+    await save('pass');
+
+    // another replica's save, part-way through entity z, that goes on to write entity a
+    const other = await knex.transaction();
+    try {
+      await lockRun(other, false);
+      await lockEntities(other, ['component:default/z']);
+      // a is unchanged (settled), z changed: this save waits for z's lock
+      const saving = save('fail');
+      expect(await settlesWithin(saving, 500)).toBe(false);
+      // the other save's write of a neither waits for this save nor ends either save as a deadlock
+      const writeA = other('posture_entities')
+        .where({ entity_ref: 'component:default/a' })
+        .update({ updated_at: '2025-03-01T11:00:00.000Z' });
+      expect(await settlesWithin(writeA, 2_000)).toBe(true);
+      await writeA;
+      await other.commit();
+      await saving;
+    } finally {
+      if (!other.isCompleted()) await other.rollback();
+    }
+    expect((await store.getEntity('component:default/z'))!.combined).toEqual(
+      scoreResults([{ ...result('replicas', 'fail'), cluster: 'east' }], scoring),
+    );
+    // the other save had committed when this one moved a's updated_at: nothing was left locked to skip
+    expect((await store.getEntity('component:default/a'))!.updatedAt).toBe(AT);
+  });
+
+  pgIt('skip, not wait for, the row of a settled entity that another save is writing', async () => {
+    const knex = await databases.init('POSTGRES_15');
+    const store = await PostureStore.fromKnex(knex);
+    const save = (at: string) =>
+      store.saveRun({
+        startedAt: at,
+        finishedAt: at,
+        clusterStatuses: [status('east', at)],
+        entities: [entity({ name: 'a', clusters: { east: [result('replicas', 'pass')] }, at })],
+        scoring,
+      });
+    await save(AT);
+    const other = await knex.transaction();
+    try {
+      await other('posture_entities')
+        .where({ entity_ref: 'component:default/a' })
+        .update({ updated_at: '2025-03-01T11:00:00.000Z' });
+      expect(await settlesWithin(save('2025-03-01T12:00:00.000Z'), 2_000)).toBe(true);
+      await other.commit();
+    } finally {
+      if (!other.isCompleted()) await other.rollback();
+    }
+    expect((await store.getEntity('component:default/a'))!.updatedAt).toBe('2025-03-01T11:00:00.000Z');
+  });
+
   pgIt("of several clusters at once combine every entity's clusters, with no deadlock", async () => {
     const knex = await databases.init('POSTGRES_15');
     const store = await PostureStore.fromKnex(knex);
