@@ -61,10 +61,16 @@ export interface Config {
     >;
     /** also collect from `kubernetes.clusterLocatorMethods` config clusters; default true */
     useKubernetesClusters?: boolean;
-    /** collection schedule; default every 10 minutes */
+    /** each cluster's collection task on the Backstage scheduler */
     schedule?: {
+      /** how often every cluster is collected; default 10 minutes */
       frequency?: HumanDuration | string;
+      /**
+       * one cluster's run limit; default 5 minutes. A cluster whose replica died mid-run is taken by
+       * another replica after this, and up to a minute more: keep it well under the frequency
+       */
       timeout?: HumanDuration | string;
+      /** wait after start before the first run; the clusters' first runs are then spread over one interval; default 5 seconds */
       initialDelay?: HumanDuration | string;
     };
     /** `POST /refresh` answers 429 for this long after it triggered a collection; default 1 minute */
