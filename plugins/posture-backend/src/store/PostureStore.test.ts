@@ -430,6 +430,50 @@ describe('PostureStore', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'leaves as stored the entities with no scorecard: no annotations, or no workloads in any cluster, %p',
+    async id => {
+      const { knex, store } = await makeStore(id);
+      const scoring = { pssLevelOf };
+      const both = (e: ReturnType<typeof entity>) => ({ ...e, match: { ...e.match, clusters: ['dev', 'prod'] } });
+      // the catalog's entities as every run of every cluster saves them
+      const catalog = (at: string, lost = false) => [
+        entity({ name: 'docs-site', state: 'no-annotations', at }),
+        both(entity({ name: 'not-deployed', at })),
+        both(entity({ name: 'web', clusters: lost ? {} : { prod: [result('replicas', 'pass')] }, at, ...(lost ? { state: 'no-annotations' as const } : {}) })),
+      ];
+      const save = (d: number, cluster: string, lost = false) =>
+        store.saveRun(run(day(d), catalog(day(d), lost), [status(cluster, day(d))], { scoring }));
+      await save(0, 'prod');
+      await save(1, 'dev');
+      expect((await store.getEntity('component:default/docs-site'))!.state).toBe('no-annotations');
+      expect((await store.getEntity('component:default/not-deployed'))!.state).toBe('no-workloads');
+
+      const writes: string[] = [];
+      const onQuery = (q: { sql: string }) => {
+        if (/^\s*(insert into|delete from) .posture_(entit|history. \()/i.test(q.sql)) writes.push(q.sql.slice(0, 60));
+      };
+      knex.on('query', onQuery);
+      try {
+        await save(2, 'prod');
+        await save(3, 'dev');
+      } finally {
+        knex.off('query', onQuery);
+      }
+      expect(writes).toEqual([]);
+      for (const name of ['docs-site', 'not-deployed', 'web']) {
+        expect((await store.getEntity(`component:default/${name}`))!.updatedAt).toBe(day(3));
+      }
+
+      // web loses its annotations: its prod row goes and it is combined as having none
+      await save(4, 'dev', true);
+      const web = (await store.getEntity('component:default/web'))!;
+      expect(web.state).toBe('no-annotations');
+      expect(web.clusters).toEqual([]);
+      expect(await knex('posture_entity_clusters').where({ entity_ref: 'component:default/web' }).select('cluster')).toEqual([]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'writes only the failure rows that changed, %p',
     async id => {
       const { knex, store } = await makeStore(id);

@@ -619,9 +619,22 @@ export class PostureStore {
       if (stored.get(key) === k.hash) unchanged.add(key);
     }
     const succeeded = new Set(ctx.succeeded);
+    // an entity without annotations has no workloads anywhere, not even in a failing cluster: its rows go
+    const unmapped = batch
+      .filter(e => e.state === 'no-annotations')
+      .map(e => normRef(e.entityRef));
+    const unmappedWithRows = new Set<string>();
+    for (const part of chunk(unmapped, WHERE_IN_BATCH)) {
+      for (const r of await trx(T.entityClusters).distinct('entity_ref').whereIn('entity_ref', part)) {
+        unmappedWithRows.add(r.entity_ref);
+      }
+    }
     for (const p of prepared) {
-      // an entity whose rows go (no annotations any more) is combined as before
-      if (p.entity.state === 'no-annotations') continue;
+      if (p.entity.state === 'no-annotations') {
+        // one with no rows left (most of a catalog's entities, in every run of every cluster) is as stored
+        p.ownRowsUnchanged = !unmappedWithRows.has(p.ref);
+        continue;
+      }
       const mine = new Set(p.entity.clusters.map(c => c.cluster));
       p.ownRowsUnchanged =
         p.entity.clusters.every(c => unchanged.has(rowKey(p.ref, c.cluster))) &&
@@ -629,11 +642,7 @@ export class PostureStore {
         ![...succeeded].some(c => !mine.has(c) && stored.has(rowKey(p.ref, c)));
     }
 
-    // an entity without annotations has no workloads anywhere, not even in a failing cluster
-    const unmapped = batch
-      .filter(e => e.state === 'no-annotations')
-      .map(e => normRef(e.entityRef));
-    for (const part of chunk(unmapped, WHERE_IN_BATCH)) {
+    for (const part of chunk([...unmappedWithRows], WHERE_IN_BATCH)) {
       const rows = trx(T.entityClusters).whereIn('entity_ref', part);
       if (this.isPostgres) {
         // these rows belong to other clusters' runs; one being written now (by a run that read the
@@ -698,8 +707,9 @@ export class PostureStore {
   /**
    * Finds the entities of a batch this run leaves as stored (settled; touchSettled moves their `updated_at`),
    * and returns them and the others, to be locked and combined, with every entity's hash. An entity is settled when its
-   * own rows hash as stored (writeOwnRows), its catalog fields, unattributed results, state and the scoring
-   * options hash as its row's, and its last history point is its stored score and not about to be pruned.
+   * own rows hash as stored (writeOwnRows), its catalog fields, unattributed results, selector and the scoring
+   * options hash as its row's, combining would give it its stored state (combinedStateStands), and it has no
+   * scorecard or its last history point is its stored score and not about to be pruned.
    * Its combined scorecard, failing checks and history then stand as the last save that changed one of its
    * rows left them: that save combined it, under the entity's lock, with every row this run leaves as it
    * is. So the decision needs no lock, and a settled entity never waits for another save's batch. In a
@@ -718,12 +728,13 @@ export class PostureStore {
   ): Promise<{ toCombine: PreparedEntity[]; settled: string[]; entityHashes: Map<string, string> }> {
     const entityHashes = new Map<string, string>();
     const candidates = batch.filter(p => p.ownRowsUnchanged && !ctx.recombineAll && !ctx.deferHistory?.has(p.ref));
-    const previous = new Map<string, ScoreLike & { content_hash: string | null; state: string }>();
+    const previous = new Map<string, ScoreLike & { content_hash: string | null; state: string; uncombined: number | string }>();
     const lastPoints = new Map<string, HistoryDbRow>();
     if (candidates.length > 0) {
       const candidateRefs = candidates.map(p => p.ref);
       const prevRows = await trx(T.entities)
         .select('entity_ref', 'scalability', 'security', 'overall', 'grade', 'level', 'pss_level', 'content_hash', 'state')
+        .select(this.db.raw('case when combined is null then 1 else 0 end as uncombined'))
         .whereIn('entity_ref', candidateRefs);
       for (const r of prevRows) previous.set(r.entity_ref, r);
       const pointRows: HistoryDbRow[] = await trx(T.history).whereIn(
@@ -758,9 +769,9 @@ export class PostureStore {
         prev !== undefined &&
         prev.content_hash === hash &&
         combinedStateStands(e.state, prev.state, ctx.scoring !== undefined) &&
-        last !== undefined &&
-        last.at >= ctx.cutoff &&
-        sameScores(last, prev);
+        // an entity with no scorecard (no annotations, or no workloads in any cluster) has no history to
+        // keep current; otherwise its last point is its score and is not about to be pruned
+        (Number(prev.uncombined) === 1 || (last !== undefined && last.at >= ctx.cutoff && sameScores(last, prev)));
       if (isSettled) settled.push(p.ref);
       else toCombine.push(p);
     }
