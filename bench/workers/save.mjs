@@ -4,7 +4,8 @@
 //   node <TS_FLAGS> bench/workers/save.mjs
 // BENCH_SAVE_ENTITIES (default 3,334), BENCH_SAVE_CLUSTERS (30), BENCH_SAVE_RESULTS (60 per entity
 // and cluster), BENCH_SAVE_PARALLEL (3), BENCH_SAVE_SPARSE (1: each entity has workloads in every other
-// cluster only, and the runs of the rest find none of them, as for services deployed to some clusters).
+// cluster only, and the runs of the rest find none of them, as for services deployed to some clusters),
+// BENCH_SAVE_UNANNOTATED (0: catalog entities without Kubernetes annotations, which every run also saves).
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { backendRequire } from '../lib/env.mjs';
@@ -16,6 +17,7 @@ const CLUSTERS = Number(process.env.BENCH_SAVE_CLUSTERS ?? 30);
 const RESULTS = Number(process.env.BENCH_SAVE_RESULTS ?? 60);
 const PARALLEL = Number(process.env.BENCH_SAVE_PARALLEL ?? 3);
 const SPARSE = process.env.BENCH_SAVE_SPARSE === '1';
+const UNANNOTATED = Number(process.env.BENCH_SAVE_UNANNOTATED ?? 0);
 const log = m => process.stderr.write(`[save] ${m}\n`);
 
 const knex = backendRequire('knex');
@@ -76,6 +78,25 @@ function runInput(cluster, round, at) {
         scorecard: card,
       }] : [],
       results,
+      updatedAt: at,
+      lastChangedAt: null,
+    });
+  }
+  for (let e = 0; e < UNANNOTATED; e++) {
+    entities.push({
+      entityRef: `component:default/lib-${e}`,
+      kind: 'Component',
+      namespace: 'default',
+      name: `lib-${e}`,
+      title: null,
+      owner: `group:default/team-${e % 40}`,
+      system: null,
+      lifecycle: 'production',
+      match: { kubernetesId: null, labelSelector: null, namespace: null, clusters: CLUSTER_NAMES },
+      state: 'no-annotations',
+      combined: null,
+      clusters: [],
+      results: [],
       updatedAt: at,
       lastChangedAt: null,
     });
@@ -167,7 +188,7 @@ try {
   );
   const wall = performance.now() - s;
   log(`parallel ${PARALLEL} (separate processes): wall ${Math.round(wall)} ms, each ${each.map(e => Math.round(e.ms)).join(' ')} ms`);
-  report({ entities: ENTITIES, clusters: CLUSTERS, resultsPerRow: RESULTS, sparse: SPARSE, fillMs: fill, aloneMs: alone, unchangedMs: unchanged, parallelWallMs: wall, parallelEachMs: each.map(e => e.ms) });
+  report({ entities: ENTITIES, clusters: CLUSTERS, resultsPerRow: RESULTS, sparse: SPARSE, unannotated: UNANNOTATED, fillMs: fill, aloneMs: alone, unchangedMs: unchanged, parallelWallMs: wall, parallelEachMs: each.map(e => e.ms) });
 } finally {
   await db.destroy();
   await fresh.drop();
