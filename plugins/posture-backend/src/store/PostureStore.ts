@@ -467,7 +467,7 @@ export class PostureStore {
           // cycle, and after every entity lock this transaction takes
           const statusRows = input.clusterStatuses
             .map(clusterStatusRow)
-            .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+            .sort((a, b) => compareText(a.name, b.name));
           for (const rows of chunk(statusRows, INSERT_BATCH)) {
             await trx(T.clusters).insert(rows).onConflict('name').merge();
           }
@@ -561,7 +561,7 @@ export class PostureStore {
         else unattributed.push(r);
       }
       for (const c of e.clusters) {
-        const serialised = e.serialised?.[c.cluster];
+        const fromThread = e.serialised?.[c.cluster];
         const results = perCluster.get(c.cluster) ?? [];
         const collectedAt = toIso(c.collectedAt, `collectedAt of ${ref} in ${c.cluster}`);
         const content = {
@@ -569,12 +569,12 @@ export class PostureStore {
           error: c.error ?? null,
           workloads: JSON.stringify(c.workloads ?? []),
           scorecard: JSON.stringify(c.scorecard),
-          ...(serialised
+          ...(fromThread
             ? {
                 // made by the collection thread, under the run's scoring options
-                results: this.jsonColumn(serialised.json),
-                tally: ctx.scoring ? JSON.stringify(serialised.tally) : null,
-                failing: JSON.stringify(serialised.failing),
+                results: this.jsonColumn(fromThread.json),
+                tally: ctx.scoring ? JSON.stringify(fromThread.tally) : null,
+                failing: JSON.stringify(fromThread.failing),
               }
             : {
                 results: JSON.stringify(results),
@@ -586,7 +586,7 @@ export class PostureStore {
           ...resourceColumns(c.resources),
         };
         const { results: resultsColumn, ...rest } = content;
-        const hash = contentHash(rest, serialised?.digest ?? resultsDigest(resultsColumn));
+        const hash = contentHash(rest, fromThread?.digest ?? resultsDigest(resultsColumn));
         rowKeys.push({ ref, cluster: c.cluster, hash, collectedAt });
         clusterRows.push({
           entity_ref: ref,
@@ -889,8 +889,8 @@ export class PostureStore {
       if (keptRows.length && ctx.scoring) {
         let tally = tallyResults(e.results, ctx.scoring);
         for (const c of fresh.keys()) {
-          const serialised = e.serialised?.[c];
-          if (serialised) tally = mergeTallies(tally, serialised.tally);
+          const fromThread = e.serialised?.[c];
+          if (fromThread) tally = mergeTallies(tally, fromThread.tally);
         }
         for (const k of keptRows) {
           tally = mergeTallies(
@@ -909,8 +909,8 @@ export class PostureStore {
 
       const failing = failingOf(e.results);
       for (const c of fresh.keys()) {
-        const serialised = e.serialised?.[c];
-        if (serialised) addFailing(failing, serialised.failing);
+        const fromThread = e.serialised?.[c];
+        if (fromThread) addFailing(failing, fromThread.failing);
       }
       for (const k of keptRows) {
         if (k.failing) addFailing(failing, JSON.parse(k.failing) as FailingChecks);
@@ -1260,20 +1260,22 @@ export class PostureStore {
         delete c.results;
       }
     }
-    let need: RowsToRead = new Map();
+    const first: RowsToRead = new Map();
     for (const own of clustersOf.values()) {
       own.forEach((c, k) => {
         if (c.results_token && this.keptPiece(c.entity_ref, c.cluster, c.results_token)) return;
         // with its neighbours, read in the same query: the one before is its dictionary, the one after
         // was compressed behind its old results
-        for (const n of [own[k - 1], c, own[k + 1]]) if (n) needRow(need, n);
+        for (const n of [own[k - 1], c, own[k + 1]]) if (n) needRow(first, n);
       });
     }
+    let need = first;
     let plans: Map<string, PiecePlan[]>;
     for (let round = 0; ; round++) {
       if (need.size > 0) await this.readResults(need, read);
-      need = new Map();
-      plans = new Map(rows.map(row => [row.entity_ref, this.planPieces(clustersOf.get(row.entity_ref) ?? [], read, need)]));
+      const next: RowsToRead = new Map();
+      plans = new Map(rows.map(row => [row.entity_ref, this.planPieces(clustersOf.get(row.entity_ref) ?? [], read, next)]));
+      need = next;
       if (need.size === 0) break;
       if (round === 2) throw new Error('Posture could not read a scorecard whose rows kept changing; try again');
     }
@@ -1389,7 +1391,9 @@ export class PostureStore {
       const token = r ? r.token : c.results_token ?? null;
       const mixed = r !== undefined && (r.gone === true || r.token !== (c.results_token ?? null));
       const kept = token ? this.keptPiece(c.entity_ref, c.cluster, token) : undefined;
-      const empty = kept ? kept.piece === null : r ? r.elements === '' : undefined;
+      let empty: boolean | undefined;
+      if (kept) empty = kept.piece === null;
+      else if (r) empty = r.elements === '';
       if (empty === undefined) {
         needRow(need, c);
         plans.push({ mixed });
@@ -1930,7 +1934,7 @@ export class PostureStore {
     const all: HistoryRow[] = [];
     for (const part of parts) for (const r of await read(part)) all.push(r);
     // merged from several queries: back into time order (stable, so a run's rows keep their order)
-    return all.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+    return all.sort((a, b) => compareText(a.at, b.at));
   }
 
   // ------------------------------------------------ entities gone from the catalog
@@ -1994,11 +1998,11 @@ function checkEntityShape(ref: string, e: SaveRunEntity) {
     if (given.digest !== undefined && !/^[0-9a-f]{64}$/.test(given.digest))
       throw new InputError(`Entity ${ref} has a malformed results digest in ${cluster}`);
   }
-  const serialised = e.serialised;
-  if (serialised) {
+  const fromThread = e.serialised;
+  if (fromThread) {
     // writeOwnRows attributes a result without a cluster to the entity's only cluster
     const only = e.clusters.length === 1 ? e.clusters[0].cluster : undefined;
-    if (e.results.some(r => { const c = r.cluster ?? only; return c !== undefined && Object.hasOwn(serialised, c); }))
+    if (e.results.some(r => { const c = r.cluster ?? only; return c !== undefined && Object.hasOwn(fromThread, c); }))
       throw new InputError(`Entity ${ref} has results for a cluster both serialised and not`);
   }
 }
