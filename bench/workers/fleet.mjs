@@ -45,6 +45,8 @@ const TIMEOUT = Number(process.env.BENCH_FLEET_TIMEOUT_S ?? Math.floor(FREQUENCY
 // within the target's 1.5 GB, with room for a collection to exceed its cluster's last measured need;
 // 0 leaves it unset (collections then bounded by count alone, two at a time)
 const MEMORY_MB = Number(process.env.BENCH_FLEET_MEMORY_MB ?? 1400);
+// each replica's posture.entityCacheMegabytes; unset, the default (64)
+const ENTITY_CACHE_MB = process.env.BENCH_FLEET_ENTITY_CACHE_MB ? Number(process.env.BENCH_FLEET_ENTITY_CACHE_MB) : undefined;
 // CPUs (taskset's list, e.g. `0`) for the replicas; this process, its test servers and the load's clients
 // then keep to the others. Unset, everything shares every CPU: the clients' HTTP work, as costly as the
 // replica's own, is then charged to the replica's latency, which users' browsers never are
@@ -279,6 +281,7 @@ async function main() {
       timeoutSeconds: TIMEOUT,
       metadataOnly: true,
       collectionMemoryMegabytes: MEMORY_MB > 0 ? MEMORY_MB : undefined,
+      entityCacheMegabytes: ENTITY_CACHE_MB,
       entitiesFile: path.join(dir, 'entities.json'),
     }),
   );

@@ -61,11 +61,17 @@ const config = readPostureConfig(
       })),
       schedule: { frequency: { seconds: fleet.frequencySeconds }, timeout: { seconds: fleet.timeoutSeconds } },
       ...(fleet.collectionMemoryMegabytes ? { collectionMemoryMegabytes: fleet.collectionMemoryMegabytes } : {}),
+      ...(fleet.entityCacheMegabytes ? { entityCacheMegabytes: fleet.entityCacheMegabytes } : {}),
     },
   }),
 );
 const checks = node.builtInChecks;
-const store = await PostureStore.fromKnex(knex, { checks: checks.map(c => c.meta), skipMigrations: migrate !== '1' });
+const store = await PostureStore.fromKnex(knex, {
+  checks: checks.map(c => c.meta),
+  skipMigrations: migrate !== '1',
+  // as plugin.ts passes it
+  entityCacheBytes: config.entityCacheBytes,
+});
 const entities = JSON.parse(fs.readFileSync(fleet.entitiesFile, 'utf8'));
 const credentials = { $$type: '@backstage/BackstageCredentials', principal: { type: 'user', userEntityRef: 'user:default/bench' } };
 const refresher = new PostureRefresher({
