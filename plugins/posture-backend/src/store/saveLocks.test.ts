@@ -313,6 +313,43 @@ describe('saves on PostgreSQL', () => {
     expect((await store.getEntity('component:default/a'))!.updatedAt).toBe('2025-03-01T11:00:00.000Z');
   });
 
+  pgIt('of several clusters at once, some unchanged and some not, with entities in some clusters only, end without deadlock', async () => {
+    const knex = await databases.init('POSTGRES_15');
+    const store = await PostureStore.fromKnex(knex);
+    // two entity batches per save; each entity runs in every other cluster, and every run names every entity
+    const names = Array.from({ length: 700 }, (_, i) => `svc-${i}`);
+    const clusters = ['c0', 'c1', 'c2', 'c3'];
+    const here = (cluster: string, name: string) => (Number(name.slice(4)) + clusters.indexOf(cluster)) % 2 === 0;
+    const resultsOf = (cluster: string, name: string, round: number) => [
+      result('replicas', (Number(name.slice(4)) + round) % 3 === 0 ? 'fail' : 'pass'),
+      result('privileged-container', cluster === 'c2' && round > 0 ? 'fail' : 'pass', { severity: 'critical' }),
+    ];
+    const save = (cluster: string, round: number, reversed: boolean) => {
+      const entities = names.map(name => {
+        const e = entity({ name, clusters: here(cluster, name) ? { [cluster]: resultsOf(cluster, name, round) } : {}, at: AT });
+        return { ...e, match: { ...e.match, clusters } };
+      });
+      return store.saveRun({
+        startedAt: AT,
+        finishedAt: AT,
+        clusterStatuses: [status(cluster, AT)],
+        entities: reversed ? entities.reverse() : entities,
+        scoring,
+      });
+    };
+    for (const cluster of clusters) await save(cluster, 0, false);
+    // c0 and c1 unchanged (their entities settle), c2 and c3 changed (combined), all at once
+    const rounds = [0, 0, 1, 1];
+    await Promise.all(clusters.map((cluster, i) => save(cluster, rounds[i], i % 2 === 1)));
+    for (const name of names) {
+      const mine = clusters.filter(c => here(c, name));
+      const card = (await store.getEntity(`component:default/${name}`))!;
+      expect(card.clusters.map(c => c.cluster).sort()).toEqual(mine);
+      const all = mine.flatMap(cluster => resultsOf(cluster, name, rounds[clusters.indexOf(cluster)]).map(r => ({ ...r, cluster })));
+      expect(card.combined).toEqual(scoreResults(all, scoring));
+    }
+  });
+
   pgIt("of several clusters at once combine every entity's clusters, with no deadlock", async () => {
     const knex = await databases.init('POSTGRES_15');
     const store = await PostureStore.fromKnex(knex);
