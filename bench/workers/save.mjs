@@ -50,6 +50,20 @@ function resultsFor(e, cluster, round) {
   return out;
 }
 
+/** A catalog entity's own fields, as the refresher reads them. */
+function catalogFields(name, e) {
+  return {
+    entityRef: `component:default/${name}`,
+    kind: 'Component',
+    namespace: 'default',
+    name,
+    title: null,
+    owner: `group:default/team-${e % 40}`,
+    system: null,
+    lifecycle: 'production',
+  };
+}
+
 function runInput(cluster, round, at) {
   const entities = [];
   for (let e = 0; e < ENTITIES; e++) {
@@ -57,14 +71,7 @@ function runInput(cluster, round, at) {
     const results = here ? resultsFor(e, cluster, round) : [];
     const card = here ? scoreResults(results, scoring) : null;
     entities.push({
-      entityRef: `component:default/svc-${e}`,
-      kind: 'Component',
-      namespace: 'default',
-      name: `svc-${e}`,
-      title: null,
-      owner: `group:default/team-${e % 40}`,
-      system: null,
-      lifecycle: 'production',
+      ...catalogFields(`svc-${e}`, e),
       // as the refresher maps it: every configured cluster, whichever one this run collected
       match: { kubernetesId: `svc-${e}`, labelSelector: null, namespace: null, clusters: CLUSTER_NAMES },
       state: here ? 'scored' : 'no-workloads',
@@ -84,14 +91,7 @@ function runInput(cluster, round, at) {
   }
   for (let e = 0; e < UNANNOTATED; e++) {
     entities.push({
-      entityRef: `component:default/lib-${e}`,
-      kind: 'Component',
-      namespace: 'default',
-      name: `lib-${e}`,
-      title: null,
-      owner: `group:default/team-${e % 40}`,
-      system: null,
-      lifecycle: 'production',
+      ...catalogFields(`lib-${e}`, e),
       match: { kubernetesId: null, labelSelector: null, namespace: null, clusters: CLUSTER_NAMES },
       state: 'no-annotations',
       combined: null,
