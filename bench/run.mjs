@@ -31,6 +31,7 @@ import { cannon, drained, latencyOf, startServerWorker } from './lib/http.mjs';
 import { PG_URL } from './lib/pg.mjs';
 import { runWorker } from './lib/spawn.mjs';
 import { startBenchApp } from './lib/app.mjs';
+import { machineSpeed } from './machineSpeed.mjs';
 
 const ONLY = process.env.BENCH_ONLY?.split(',').map(s => s.trim());
 const want = f => !ONLY || ONLY.includes(f);
@@ -463,6 +464,8 @@ async function main() {
       model: os.cpus()[0]?.model,
       memoryGiB: Math.round(os.totalmem() / 2 ** 30),
       node: process.version,
+      // the same code's figures differ by more than 2× between machines: this says how fast this one was
+      speedBefore: machineSpeed(),
     },
     quick: QUICK,
     repetitions: reps(),
@@ -489,6 +492,7 @@ async function main() {
     }
     log(`${name} done at ${elapsed()}`);
   }
+  results.machine.speedAfter = machineSpeed();
   results.durationSeconds = Math.round((Date.now() - started) / 1000);
   results.table = rows(results);
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
@@ -502,6 +506,10 @@ async function main() {
   printTable(results.table);
   console.log(
     `\n${results.durationSeconds} s on ${results.machine.cpus} CPUs; details in bench/results/${file}`,
+  );
+  const speed = s => `arithmetic ${s.arithmeticMs} ms, allocation ${s.allocationMs} ms`;
+  console.log(
+    `machine speed (node bench/machineSpeed.mjs): before ${speed(results.machine.speedBefore)}; after ${speed(results.machine.speedAfter)}`,
   );
   const engineProfile = results.scoring?.[Math.max(...SIZES)]?.profile;
   if (engineProfile) {
