@@ -154,10 +154,11 @@ function workloadKey(cluster: string, w: { kind: string; namespace?: string; nam
 }
 
 /**
- * Records on each entity (`match.sharedWith`) the other entities whose selectors claim one of
- * its workloads. The API shows an entity's posture only to a caller who may read every entity
- * it shares a workload with, so a selector cannot reveal the workloads of an entity the caller
- * is denied (see docs/security.md).
+ * Records on each entity (`match.sharedWith`), and on each of its clusters (`sharedWith`), the other
+ * entities whose selectors claim one of its workloads in this run's clusters. The API shows an
+ * entity's posture only to a caller who may read every entity it shares a workload with, in any
+ * cluster it has rows in (the store's `sharedClaims`), so a selector cannot reveal the workloads
+ * of an entity the caller is denied (see docs/security.md).
  */
 export async function markSharedClaims(entities: EntityScorecard[]): Promise<void> {
   const claimants = new Map<string, Set<string>>();
@@ -174,8 +175,15 @@ export async function markSharedClaims(entities: EntityScorecard[]): Promise<voi
   await forEachInTurns(entities, e => {
     const shared = new Set<string>();
     for (const c of e.clusters) {
+      // per cluster too: the store keeps them with the cluster's row, which outlives this run's
+      // entity row when a later run collects another cluster
+      const inCluster = new Set<string>();
       for (const w of c.workloads) {
-        for (const ref of claimants.get(workloadKey(c.cluster, w)) ?? []) if (ref !== e.entityRef) shared.add(ref);
+        for (const ref of claimants.get(workloadKey(c.cluster, w)) ?? []) if (ref !== e.entityRef) inCluster.add(ref);
+      }
+      if (inCluster.size > 0) {
+        c.sharedWith = [...inCluster].sort();
+        for (const ref of inCluster) shared.add(ref);
       }
     }
     if (shared.size > 0) e.match = { ...e.match, sharedWith: [...shared].sort() };

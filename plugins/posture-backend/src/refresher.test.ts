@@ -317,6 +317,43 @@ describe('PostureRefresher', () => {
     },
   );
 
+  it.each(databases.eachSupportedId())(
+    'keeps the claims of a shared workload after a run of another cluster, %p',
+    async id => {
+      const knex = await databases.init(id);
+      // `vault` runs in east only; `snoop` selects it by label, and has a workload of its own in west
+      const east = await startCluster('east', workloadObjects({ id: 'vault' }));
+      const west = await startCluster('west', workloadObjects({ id: 'snoop' }));
+      servers.push(east, west);
+      const clusters = [{ name: 'east', server: east }, { name: 'west', server: west }];
+      const snoop = component('snoop', { kubernetesId: null });
+      snoop.metadata.annotations = { 'backstage.io/kubernetes-label-selector': 'app in (vault,snoop)' };
+      const store = await PostureStore.fromKnex(knex);
+      const { refresher } = makeRefresher({ store, clusters, entities: [component('vault'), snoop] });
+      await refresher.runCluster('east');
+      // each is shown only to those who may read the other
+      const both = new Map([
+        ['component:default/snoop', ['component:default/vault']],
+        ['component:default/vault', ['component:default/snoop']],
+      ]);
+      expect(await store.sharedClaims()).toEqual(both);
+
+      // a run of west writes snoop's row again; its rows of east, with vault's workload, stay
+      await refresher.runCluster('west');
+      const kept = (await store.getEntity('component:default/snoop'))!;
+      expect(kept.clusters.map(c => c.cluster).sort()).toEqual(['east', 'west']);
+      expect(kept.clusters.find(c => c.cluster === 'east')!.sharedWith).toEqual(['component:default/vault']);
+      expect(await store.sharedClaims()).toEqual(both);
+
+      // vault's workload leaves east: the claim goes with the next run of east
+      const refs = (workloadObjects({ id: 'vault' }) as { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } }[])
+        .map(o => ({ apiVersion: o.apiVersion, kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name }));
+      expect(east.deleteObjects(refs)).toBe(refs.length);
+      await refresher.runCluster('east');
+      expect(await store.sharedClaims()).toEqual(new Map());
+    },
+  );
+
   it.each(databases.eachSupportedId())('never deletes in the run that first misses an entity, even with no grace, %p', async id => {
     const knex = await databases.init(id);
     const clusters = await threeClusters();

@@ -38,6 +38,12 @@ export interface ClusterScorecard {
   scorecard: Scorecard;
   /** requested against used, for the workloads a usage source (Prometheus, a VPA) covers */
   resources?: WorkloadResources[];
+  /**
+   * Other entities whose selectors claim one of this cluster's workloads of the entity. Kept with the
+   * cluster's row, so a later run of another cluster does not drop them; the API shows the entity only
+   * to callers who may read each of them, in every cluster it has rows in.
+   */
+  sharedWith?: string[];
 }
 
 /** How an entity was matched to workloads, so the UI can explain an empty result. */

@@ -146,6 +146,7 @@ const ENTITY_CLUSTER_COLUMNS = [
   'scorecard',
   'resources',
   'results_token',
+  'shared_with',
 ] as const satisfies readonly (keyof EntityClusterDbRow)[];
 /** Cache misses whose entity rows one query reads (loadEntity); their cluster rows follow in groups. */
 const LOAD_BATCH = 50;
@@ -462,6 +463,7 @@ export class PostureStore {
         });
         // after every lock this transaction waits for: see touchSettled
         await this.touchSettled(trx, settled, finishedAt);
+        if (!last) await bumpDataVersion(trx);
         if (last) {
           // in name order: two saves upserting the same statuses never wait on each other in a
           // cycle, and after every entity lock this transaction takes
@@ -483,6 +485,8 @@ export class PostureStore {
             changed: result.changed.length,
             regressions: result.regressions.length,
           });
+          // the transaction's last statement: its row lock is held only until the commit
+          await bumpDataVersion(trx);
         }
       });
     }
@@ -586,13 +590,19 @@ export class PostureStore {
           ...resourceColumns(c.resources),
         };
         const { results: resultsColumn, ...rest } = content;
-        const hash = contentHash(rest, fromThread?.digest ?? resultsDigest(resultsColumn));
+        const sharedWith = sharedWithColumn(c.sharedWith);
+        // hashed only when set, so that rows without claims keep the hashes stored before the column
+        const hash = contentHash(
+          sharedWith === null ? rest : { ...rest, shared_with: sharedWith },
+          fromThread?.digest ?? resultsDigest(resultsColumn),
+        );
         rowKeys.push({ ref, cluster: c.cluster, hash, collectedAt });
         clusterRows.push({
           entity_ref: ref,
           cluster: c.cluster,
           collected_at: collectedAt,
           ...content,
+          shared_with: sharedWith,
           content_hash: hash,
           // new with every write of the results: replicas reuse their compressed results under it
           results_token: randomUUID(),
@@ -1032,9 +1042,9 @@ export class PostureStore {
   // ----------------------------------------------------------------- reads
 
   /**
-   * The data version: changes whenever a run is saved, by this store or by
-   * another replica (saveRun always adds a run row, in the same transaction
-   * as its data). Concurrent reads share one query.
+   * The data version: changes whenever a save commits data, by this store or by another replica:
+   * each of a save's transactions adds one to it (bumpDataVersion), so a save that fails part-way
+   * still changes it for the batches it committed. Concurrent reads share one query.
    */
   private dataVersion(): Promise<string> {
     // A query per request was most of a cached read's cost on SQLite (its driver blocks the event
@@ -1052,12 +1062,14 @@ export class PostureStore {
     if (inFlight && inFlight.generation === this.generation)
       return inFlight.promise;
     const generation = this.generation;
-    const promise = this.db(T.runs)
-      .max({ id: 'id' })
-      .count({ n: '*' })
+    const promise = this.db(T.dataVersion)
+      .select('n')
+      .where('id', 1)
       .first()
       .then(r => {
-        const version = `${generation}:${r?.id ?? 0}:${r?.n ?? 0}`;
+        // the row is made by the migration; without it no save could commit
+        if (!r) throw new Error(`${T.dataVersion} has no row: the store's migrations did not complete`);
+        const version = `${generation}:${r.n}`;
         if (this.generation === generation)
           this.versionRead = { generation, at: now, version };
         return version;
@@ -1678,11 +1690,23 @@ export class PostureStore {
           .select('entity_ref', 'match')
           // only rows that can have it: most entities share nothing
           .where('match', 'like', '%"sharedWith"%');
+        // The claims of every cluster row the entity keeps: its own row has only those of the run
+        // that wrote it last, which collected one cluster, while its rows of other clusters stay
+        const clusterRows: { entity_ref: string; shared_with: string }[] = await this.db(T.entityClusters)
+          .select('entity_ref', 'shared_with')
+          .whereNotNull('shared_with');
+        const sets = new Map<string, Set<string>>();
+        const add = (ref: string, refs: unknown) => {
+          if (!Array.isArray(refs) || refs.length === 0) return;
+          let set = sets.get(ref);
+          if (!set) sets.set(ref, (set = new Set()));
+          for (const x of refs) set.add(String(x));
+        };
+        // the entity's own row still answers for cluster rows written before they kept claims
+        for (const r of rows) add(r.entity_ref, (JSON.parse(r.match) as { sharedWith?: unknown }).sharedWith);
+        for (const r of clusterRows) add(r.entity_ref, JSON.parse(r.shared_with));
         const shared = new Map<string, string[]>();
-        for (const r of rows) {
-          const refs = (JSON.parse(r.match) as { sharedWith?: unknown }).sharedWith;
-          if (Array.isArray(refs) && refs.length > 0) shared.set(r.entity_ref, refs.map(String));
-        }
+        for (const [ref, set] of sets) shared.set(ref, [...set].sort());
         return shared;
       })();
       this.sharedCache = { version, promise };
@@ -1979,6 +2003,21 @@ function combinedStateStands(runState: string, storedState: string, scoring: boo
   return scoring && runState === 'no-workloads' && storedState === 'scored';
 }
 
+/**
+ * Adds one to the data version, as a transaction's last statement: the row lock it takes is then held
+ * only until the commit, so saves of other replicas wait for it no longer than that, and no lock
+ * is taken after it (no cycle with the entity locks).
+ */
+async function bumpDataVersion(trx: Knex.Transaction): Promise<void> {
+  await trx(T.dataVersion).where('id', 1).increment('n', 1);
+}
+
+/** A cluster row's `shared_with`: the refs, normalised, unique and sorted, as JSON; null for none. */
+function sharedWithColumn(refs: string[] | undefined): string | null {
+  if (!refs || refs.length === 0) return null;
+  return JSON.stringify([...new Set(refs.map(normRef))].sort());
+}
+
 function checkEntityShape(ref: string, e: SaveRunEntity) {
   if (!Array.isArray(e.clusters) || !Array.isArray(e.results)) {
     throw new InputError(`Entity ${ref} needs clusters and results arrays`);
@@ -1989,6 +2028,8 @@ function checkEntityShape(ref: string, e: SaveRunEntity) {
       throw new InputError(`Entity ${ref} lists cluster ${c.cluster} twice`);
     names.add(c.cluster);
     toIso(c.collectedAt, `collectedAt of ${ref} in ${c.cluster}`);
+    if (c.sharedWith !== undefined && (!Array.isArray(c.sharedWith) || !c.sharedWith.every(x => typeof x === 'string')))
+      throw new InputError(`Entity ${ref} needs sharedWith in ${c.cluster} to be a list of entity refs`);
   }
   for (const [cluster, given] of Object.entries(e.serialised ?? {})) {
     if (!names.has(cluster))

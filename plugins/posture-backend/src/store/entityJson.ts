@@ -70,7 +70,8 @@ export function entityParts(
     if (!stale) fresh.push({ collectedAt: c.collected_at, at: head.length });
     head +=
       `${stale}${prop('error', status?.error ?? c.error)}${rawProp('workloads', c.workloads)}` +
-      `${rawProp('scorecard', c.scorecard)}${c.resources ? rawProp('resources', c.resources) : ''}}`;
+      `${rawProp('scorecard', c.scorecard)}${c.resources ? rawProp('resources', c.resources) : ''}` +
+      `${c.shared_with ? rawProp('sharedWith', c.shared_with) : ''}}`;
   });
   head += '],"results":[';
   const tail = `]${prop('updatedAt', row.updated_at)}${prop('lastChangedAt', row.last_changed_at)}}`;

@@ -15,6 +15,7 @@ export const T = {
   history: 'posture_history',
   runs: 'posture_runs',
   absence: 'posture_entity_absence',
+  dataVersion: 'posture_data_version',
 } as const;
 
 /** The columns of `posture_entities` that an overview row needs (no JSON blobs but `clusters`). */
@@ -82,6 +83,8 @@ export interface EntityClusterDbRow {
   resources?: string | null;
   /** replaced by every write of `results` (PostureStore's entityBodiesOf); null on rows written before it */
   results_token?: string | null;
+  /** the entities sharing a workload in this cluster (ClusterScorecard.sharedWith) as JSON; null for none */
+  shared_with?: string | null;
   over_cpu_cores?: number | string | null;
   over_memory_bytes?: number | string | null;
   requested_cpu_cores?: number | string | null;
