@@ -964,7 +964,9 @@ export class PostureStore {
         }
         historyRows.push({
           entity_ref: ref,
-          at: ctx.finishedAt,
+          // never before the last point: the last point is found by id, history is read in time order,
+          // and a replica whose clock is behind would otherwise put the newest score in the middle
+          at: last && last.at > ctx.finishedAt ? last.at : ctx.finishedAt,
           scalability: scores.scalability,
           security: scores.security,
           overall: scores.overall,
