@@ -40,7 +40,8 @@ fi
 
 # Yarn 4 uses whatever registry npm is configured for; derived at run time, never written down.
 if [ -z "${YARN_NPM_REGISTRY_SERVER:-}" ]; then
-  YARN_NPM_REGISTRY_SERVER="$(npm config get registry 2>/dev/null | sed 's:/*$::')"
+  # from the root: inside a workspace package npm refuses `config get` (ENOWORKSPACES), and set -e ends the caller
+  YARN_NPM_REGISTRY_SERVER="$(cd "$POSTURE_ROOT" && npm config get registry 2>/dev/null | sed 's:/*$::')"
   export YARN_NPM_REGISTRY_SERVER
 fi
 export YARN_ENABLE_PROGRESS_BARS=0
