@@ -1,7 +1,15 @@
 import { HumanDuration } from '@backstage/types';
 
 export interface Config {
-  /** Posture: Kubernetes scalability and security scorecards */
+  /**
+   * Posture: Kubernetes scalability and security scorecards.
+   *
+   * Durations (`schedule.*`, `refreshCooldown`, `removalGracePeriod`, a cluster's `timeout`) take
+   * any form Backstage's `readDurationFromConfig` reads: an object of `years`, `months`, `weeks`,
+   * `days`, `hours`, `minutes`, `seconds`, `milliseconds` (`{ weeks: 1 }`), a string with a unit
+   * (`10m`, `24h`, `1w`) or an ISO 8601 duration (`PT10M`, `P1W`, `P1M`). A month counts as 30 days
+   * and a year as 365.
+   */
   posture?: {
     /**
      * Cluster sources. Clusters declared under `kubernetes.clusterLocatorMethods`
@@ -11,6 +19,7 @@ export interface Config {
     clusters?: Array<
       | {
           type: 'kubernetes';
+          /** at most 239 characters: the scheduler's task id, `posture-collect:<name>`, is limited to 255 */
           name: string;
           /** API server URL; leave out with `kubeconfig` or `inCluster` */
           url?: string;
@@ -31,7 +40,7 @@ export interface Config {
           context?: string;
           /** use the pod's own service account (in-cluster config) */
           inCluster?: boolean;
-          /** per-cluster collection timeout; default 60 seconds */
+          /** per-cluster collection timeout, a duration (see `posture`); default 60 seconds */
           timeout?: HumanDuration | string;
           /** objects per LIST page; default 500 */
           pageSize?: number;
@@ -49,6 +58,7 @@ export interface Config {
         }
       | {
           type: 'manifests';
+          /** at most 239 characters: the scheduler's task id, `posture-collect:<name>`, is limited to 255 */
           name: string;
           /** a directory of YAML, e.g. a GitOps checkout; relative to the backend's working directory */
           path: string;
@@ -61,7 +71,7 @@ export interface Config {
     >;
     /** also collect from `kubernetes.clusterLocatorMethods` config clusters; default true */
     useKubernetesClusters?: boolean;
-    /** each cluster's collection task on the Backstage scheduler */
+    /** each cluster's collection task on the Backstage scheduler; durations in any form (see `posture`) */
     schedule?: {
       /** how often every cluster is collected; default 10 minutes */
       frequency?: HumanDuration | string;
@@ -73,11 +83,14 @@ export interface Config {
       /** wait after start before the first run; the clusters' first runs are then spread over one interval; default 5 seconds */
       initialDelay?: HumanDuration | string;
     };
-    /** `POST /refresh` answers 429 for this long after it triggered a collection; default 1 minute */
+    /**
+     * `POST /refresh` answers 429 for this long after it triggered a collection (a trigger that
+     * failed starts no cooldown), a duration (see `posture`); default 1 minute
+     */
     refreshCooldown?: HumanDuration | string;
     /**
      * how long an entity that left the catalog keeps its scorecard and history before they are
-     * deleted; default 24 hours
+     * deleted, a duration (see `posture`: `1w`, `P1W` and `{ weeks: 1 }` are a week); default 24 hours
      */
     removalGracePeriod?: HumanDuration | string;
     /** evaluate in worker threads, off the backend's event loop; default true */

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { ConfigReader } from '@backstage/config';
 import { createClusterSource } from './clusters/createSource';
-import { collectionMemoryBytes, readPostureConfig } from './config';
+import { MAX_CLUSTER_NAME_CHARS, collectionMemoryBytes, durationMs, readPostureConfig } from './config';
+import { collectionTaskId, staggeredDelay } from './scheduling';
 
 const config = (cluster: object) => new ConfigReader({ posture: { clusters: [cluster], useKubernetesClusters: false } });
 
@@ -80,5 +81,75 @@ describe('a kubernetes cluster in app-config', () => {
   it('asks for gzip and metadata-only lists unless told not to', () => {
     expect(k8s({})).toMatchObject({ compression: true, metadataOnly: true });
     expect(k8s({ compression: false, metadataOnly: false })).toMatchObject({ compression: false, metadataOnly: false });
+  });
+});
+
+describe('durations in weeks, months and years', () => {
+  const DAY = 24 * 60 * 60 * 1000;
+  const read = (posture: object) => readPostureConfig(new ConfigReader({ posture: { useKubernetesClusters: false, ...posture } }));
+  // every form Backstage's readDurationFromConfig reads; a month is 30 days (durationToMilliseconds)
+  const forms: [string, unknown, number][] = [
+    ["'1w'", '1w', 7 * DAY],
+    ["'P1W'", 'P1W', 7 * DAY],
+    ["'P1M'", 'P1M', 30 * DAY],
+    ['{ weeks: 1 }', { weeks: 1 }, 7 * DAY],
+  ];
+
+  it.each(forms)('reads posture.removalGracePeriod: %s', (_, value, ms) => {
+    expect(read({ removalGracePeriod: value }).removalGraceMs).toBe(ms);
+  });
+
+  it.each(forms)('reads posture.refreshCooldown: %s', (_, value, ms) => {
+    expect(read({ refreshCooldown: value }).refreshCooldownMs).toBe(ms);
+  });
+
+  it.each(forms)("reads a kubernetes cluster's timeout: %s", (_, value, ms) => {
+    const c = read({ clusters: [{ type: 'kubernetes', name: 'prod', url: 'https://k8s.example', timeout: value }] });
+    expect(c.clusters[0]).toMatchObject({ timeoutMs: ms });
+  });
+
+  it.each(forms)('reads posture.schedule.frequency: %s, for staleness and the spread of first runs', (_, value, ms) => {
+    const { schedule } = read({ schedule: { frequency: value, initialDelay: { seconds: 5 } } });
+    // plugin.ts: stale after two intervals; refresher.ts: a run within the last interval
+    expect(durationMs(schedule.frequency)).toBe(ms);
+    // two clusters: the second's first run half an interval after the first's
+    expect(staggeredDelay(schedule, 1, 2)).toEqual({ milliseconds: 5_000 + ms / 2 });
+  });
+
+  it.each(forms)('reads posture.schedule.timeout and initialDelay: %s', (_, value, ms) => {
+    const { schedule } = read({ schedule: { timeout: value, initialDelay: value } });
+    expect(durationMs(schedule.timeout)).toBe(ms);
+    expect(staggeredDelay(schedule, 0, 1)).toEqual({ milliseconds: ms });
+  });
+
+  it('still refuses what Backstage refuses', () => {
+    expect(() => read({ removalGracePeriod: '-1w' })).toThrow(/Negative durations are not allowed/);
+    expect(() => read({ refreshCooldown: '5' })).toThrow(/cannot be a plain number/);
+  });
+});
+
+describe('cluster names and the scheduler', () => {
+  const read = (posture: object) => readPostureConfig(new ConfigReader({ posture: { useKubernetesClusters: false, ...posture } }));
+  const manifests = (name: string) => ({ type: 'manifests', name, path: 'deploy' });
+
+  it("accepts names whose task id fits the scheduler's varchar(255), counted in characters", () => {
+    expect(MAX_CLUSTER_NAME_CHARS).toBe(255 - 'posture-collect:'.length);
+    const longest = 'a'.repeat(MAX_CLUSTER_NAME_CHARS);
+    expect(collectionTaskId(longest)).toHaveLength(255);
+    // an emoji is one character to the database, though two UTF-16 units to JavaScript
+    const emoji = '😀'.repeat(MAX_CLUSTER_NAME_CHARS);
+    expect(read({ clusters: [manifests(longest), manifests(emoji)] }).clusters.map(c => c.name)).toEqual([longest, emoji]);
+  });
+
+  it('refuses a longer name with one error naming the limit, from posture.clusters or the kubernetes plugin', () => {
+    const name = 'b'.repeat(MAX_CLUSTER_NAME_CHARS + 1);
+    const message = /posture cluster names may be at most 239 characters long .*limited to 255\); too long: "b{40}…" \(240\)/;
+    expect(() => read({ clusters: [manifests('ok'), manifests(name)] })).toThrow(message);
+    const viaKubernetesPlugin = new ConfigReader({
+      kubernetes: {
+        clusterLocatorMethods: [{ type: 'config', clusters: [{ name, url: 'https://k8s.example', serviceAccountToken: 't' }] }],
+      },
+    });
+    expect(() => readPostureConfig(viaKubernetesPlugin)).toThrow(message);
   });
 });

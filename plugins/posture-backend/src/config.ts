@@ -1,7 +1,8 @@
 import os from 'node:os';
 import { Config, readDurationFromConfig } from '@backstage/config';
-import { HumanDuration } from '@backstage/types';
+import { HumanDuration, durationToMilliseconds } from '@backstage/types';
 import { EngineConfig, resolveEngineConfig } from '@posture-dev/backstage-plugin-posture-node';
+import { collectionTaskId } from './scheduling';
 
 export interface KubernetesClusterConfig {
   type: 'kubernetes';
@@ -61,15 +62,28 @@ export interface PostureConfig {
 
 const MB = 1024 * 1024;
 
+/**
+ * A duration read by `readDurationFromConfig` in milliseconds. Backstage's own conversion, so every
+ * unit its reader produces counts: `'1w'` and `'P1W'` read as `{ weeks: 1 }`, `'P1M'` as
+ * `{ months: 1 }` (30 days), `'1y'` as `{ years: 1 }` (365 days). Adding up units by hand read those
+ * as 0: a one-week removal grace period deleted history on the next run.
+ */
 function durationMs(d: HumanDuration): number {
-  return (
-    (d.milliseconds ?? 0) +
-    (d.seconds ?? 0) * 1e3 +
-    (d.minutes ?? 0) * 6e4 +
-    (d.hours ?? 0) * 36e5 +
-    (d.days ?? 0) * 864e5
-  );
+  return durationToMilliseconds(d);
 }
+
+/**
+ * The scheduler's task table keys tasks by `varchar(255)` (PostgreSQL and MySQL count characters),
+ * and each cluster's task id is `posture-collect:<name>`; a longer id makes `scheduleTask` fail at
+ * start-up, so a longer name is refused here, with the limit in the message.
+ */
+const TASK_ID_MAX_CHARS = 255;
+/** characters as the database counts them (code points), not UTF-16 units */
+function chars(s: string): number {
+  return [...s].length;
+}
+const TASK_ID_PREFIX = collectionTaskId('');
+export const MAX_CLUSTER_NAME_CHARS = TASK_ID_MAX_CHARS - chars(TASK_ID_PREFIX);
 
 function duration(config: Config | undefined, key: string, fallback: HumanDuration): HumanDuration {
   return config?.has(key) ? readDurationFromConfig(config, { key }) : fallback;
@@ -136,6 +150,14 @@ export function readPostureConfig(root: Config): PostureConfig {
   for (const c of clusters) {
     if (names.has(c.name)) throw new Error(`posture cluster name "${c.name}" is used twice`);
     names.add(c.name);
+  }
+  const tooLong = clusters.filter(c => chars(c.name) > MAX_CLUSTER_NAME_CHARS);
+  if (tooLong.length) {
+    const list = tooLong.map(c => `"${[...c.name].slice(0, 40).join('')}…" (${chars(c.name)})`).join(', ');
+    throw new Error(
+      `posture cluster names may be at most ${MAX_CLUSTER_NAME_CHARS} characters long (the scheduler's task id, ` +
+        `"${TASK_ID_PREFIX}" and the name, is limited to ${TASK_ID_MAX_CHARS}); too long: ${list}`,
+    );
   }
   const schedule = p?.getOptionalConfig('schedule');
   return {

@@ -1,4 +1,6 @@
-import { TestDatabases, mockCredentials } from '@backstage/backend-test-utils';
+import { coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
+import { TestDatabases, mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Entity } from '@backstage/catalog-model';
 import { EntityScorecard, OverviewResponse, scoreResults } from '@posture-dev/backstage-plugin-posture-common';
 import { builtInChecks } from '@posture-dev/backstage-plugin-posture-node';
@@ -14,6 +16,9 @@ import {
   workloadObjects,
 } from './__testUtils__/harness';
 import { KubeApiTestServer } from './testUtils';
+import { posturePlugin } from './plugin';
+import { collectionTaskId } from './scheduling';
+import { LogLine, capturingRootLogger } from './service/testBackend';
 
 jest.setTimeout(60_000);
 
@@ -200,5 +205,55 @@ describe('posture backend', () => {
     expect(small.overview.total).toBe(100);
     expect(small.total).toBe(small.expected);
     expect(small.total).toBe(large.total);
+  });
+});
+
+describe('scheduling the clusters', () => {
+  it("starts, and schedules the other clusters, when the scheduler refuses one cluster's task", async () => {
+    const scheduled: string[] = [];
+    const triggered: string[] = [];
+    const scheduler = mockServices.scheduler.mock({
+      scheduleTask: async task => {
+        // what PostgreSQL answered for a task id over the scheduler's varchar(255)
+        if (task.id === collectionTaskId('west')) throw new Error('value too long for type character varying(255)');
+        scheduled.push(task.id);
+      },
+      triggerTask: async id => {
+        triggered.push(id);
+      },
+    });
+    const logs: LogLine[] = [];
+    const kubernetes = (name: string) => ({ type: 'kubernetes', name, url: 'https://k8s.invalid', serviceAccountToken: 't' });
+    const { server } = await startTestBackend({
+      features: [
+        posturePlugin,
+        scheduler.factory,
+        catalogServiceMock.factory({ entities: [] }),
+        mockServices.database.factory({ knex: await databases.init('SQLITE_3') }),
+        createServiceFactory({ service: coreServices.rootLogger, deps: {}, factory: () => capturingRootLogger(logs) }),
+        mockServices.rootConfig.factory({
+          data: {
+            posture: {
+              useKubernetesClusters: false,
+              workerThreads: false,
+              clusters: [kubernetes('east'), kubernetes('west'), kubernetes('central')],
+            },
+          },
+        }),
+      ],
+    });
+    // the clusters after the refused one were scheduled too
+    expect(scheduled).toEqual(
+      expect.arrayContaining([collectionTaskId('east'), collectionTaskId('central')]),
+    );
+    expect(scheduled).not.toContain(collectionTaskId('west'));
+    // one error that names the cluster and the scheduler's reason
+    expect(logs.filter(l => l.level === 'error').map(l => l.message)).toEqual([
+      expect.stringMatching(/could not schedule the collection of cluster "west" .*character varying\(255\)/),
+    ]);
+    // the backend serves, and POST /refresh triggers only the tasks that exist
+    const res = await request(server).post(`${API}/refresh`).set('Authorization', mockCredentials.user.header());
+    expect(res.status).toBe(202);
+    expect(triggered).toEqual([collectionTaskId('east'), collectionTaskId('central')]);
   });
 });

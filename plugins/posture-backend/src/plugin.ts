@@ -137,11 +137,8 @@ export const posturePlugin = createBackendPlugin({
         }
         // one global task per cluster: replicas share the fleet through the scheduler's table, each
         // task runs on one replica at a time, and its timeout and cancel reach the run as the signal
-        const taskIds: string[] = [];
-        for (const [i, source] of sources.entries()) {
-          const id = collectionTaskId(source.name);
-          taskIds.push(id);
-          await tasks.scheduleTask({
+        const scheduleCollection = (id: string, cluster: string, i: number) =>
+          tasks.scheduleTask({
             id,
             frequency: postureConfig.schedule.frequency,
             timeout: postureConfig.schedule.timeout,
@@ -149,11 +146,26 @@ export const posturePlugin = createBackendPlugin({
             scope: 'global',
             fn: async signal => {
               // a replica that is full, or sees a less loaded one, hands the task to another
-              if ((await refresher.tryRunCluster(source.name, signal)) === 'busy') {
+              if ((await refresher.tryRunCluster(cluster, signal)) === 'busy') {
                 void handBackTask(tasks, id, logger);
               }
             },
           });
+        // A cluster whose task cannot be scheduled (the scheduler's table refused it) is logged and
+        // left out, rather than thrown out of init: that would stop the whole backend from starting
+        // and leave every later cluster unscheduled. POST /refresh triggers only the tasks scheduled.
+        const taskIds: string[] = [];
+        for (const [i, source] of sources.entries()) {
+          const id = collectionTaskId(source.name);
+          try {
+            await scheduleCollection(id, source.name, i);
+            taskIds.push(id);
+          } catch (e) {
+            logger.error(
+              `Posture: could not schedule the collection of cluster "${source.name}" (task ${id}); it will not be collected: ${(e as Error).message}`,
+              e as Error,
+            );
+          }
         }
 
         const campaigns = readCampaigns(config);

@@ -7,9 +7,11 @@ import { ConflictError } from '@backstage/errors';
 import express from 'express';
 import { Knex } from 'knex';
 import request from 'supertest';
+import { MAX_CLUSTER_NAME_CHARS } from './config';
 import { collectionTaskId, handBackTask, lockSchedulerRoutes, refreshTrigger, staggeredDelay } from './scheduling';
 
-const databases = TestDatabases.create({ ids: ['SQLITE_3'], disableDocker: true });
+// PostgreSQL runs when BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING is set; never start a container
+const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'], disableDocker: true });
 
 /** Backstage's own scheduler on a test database; `mount` receives the routes it would mount. */
 function realScheduler(knex: Knex, mount: (handler: express.Handler) => void = () => {}) {
@@ -47,6 +49,52 @@ describe('refreshTrigger', () => {
     now += 45_000;
     expect(await trigger()).toBeUndefined();
     expect(triggered).toHaveLength(4);
+  });
+
+  it('starts no cooldown for a task whose trigger failed, and still triggers the others', async () => {
+    let now = 1_000_000;
+    const triggered: string[] = [];
+    let failures = 1;
+    const trigger = refreshTrigger({
+      scheduler: {
+        triggerTask: async id => {
+          if (id === 'b' && failures-- > 0) throw new Error('database down');
+          triggered.push(id);
+        },
+      },
+      taskIds: ['a', 'b', 'c'],
+      cooldownMs: 60_000,
+      now: () => now,
+    });
+    // the error is passed on (500), but only after c was triggered too
+    await expect(trigger()).rejects.toThrow('database down');
+    expect(triggered).toEqual(['a', 'c']);
+    // a retry at once is no 429: b was never triggered; a and c keep their cooldown
+    now += 1_000;
+    expect(await trigger()).toBeUndefined();
+    expect(triggered).toEqual(['a', 'c', 'b']);
+    // now every task is inside its cooldown: refused until a and c are free again
+    now += 1_000;
+    expect(await trigger()).toEqual({ retryAfterMs: 58_000 });
+    expect(triggered).toHaveLength(3);
+  });
+
+  it('lets concurrent requests trigger each task once', async () => {
+    const triggered: string[] = [];
+    const trigger = refreshTrigger({
+      scheduler: {
+        triggerTask: async id => {
+          await new Promise(r => setTimeout(r, 10));
+          triggered.push(id);
+        },
+      },
+      taskIds: ['a', 'b'],
+      cooldownMs: 60_000,
+      now: () => 1_000_000,
+    });
+    // the second arrives while the first is still triggering: refused, as before this per-task cooldown
+    expect(await Promise.all([trigger(), trigger()])).toEqual([undefined, { retryAfterMs: 60_000 }]);
+    expect(triggered.sort()).toEqual(['a', 'b']);
   });
 
   it('passes on errors other than a running task', async () => {
@@ -104,10 +152,52 @@ describe('lockSchedulerRoutes', () => {
   });
 });
 
+describe('task ids of the longest cluster names', () => {
+  it.each(databases.eachSupportedId())(
+    'schedule on the real scheduler up to the limit readPostureConfig enforces, %p',
+    async id => {
+      const knex = await databases.init(id);
+      const scheduler = realScheduler(knex);
+      const stop = new AbortController();
+      const schedule = (name: string) =>
+        scheduler.scheduleTask({
+          signal: stop.signal,
+          id: collectionTaskId(name),
+          frequency: { hours: 1 },
+          timeout: { minutes: 1 },
+          initialDelay: { hours: 1 },
+          scope: 'global',
+          fn: async () => {},
+        });
+      try {
+        await schedule('a'.repeat(MAX_CLUSTER_NAME_CHARS));
+        // the table counts characters: an emoji is one, though two UTF-16 units
+        await schedule('😀'.repeat(MAX_CLUSTER_NAME_CHARS));
+        // one more character is what readPostureConfig refuses: PostgreSQL's varchar(255) would
+        // (SQLite does not enforce the length)
+        const oneMore = await schedule('a'.repeat(MAX_CLUSTER_NAME_CHARS + 1)).then(
+          () => 'accepted',
+          (e: Error) => e.message,
+        );
+        expect(oneMore).toMatch(id === 'POSTGRES_15' ? /value too long for type character varying\(255\)/ : /^accepted$/);
+      } finally {
+        stop.abort();
+      }
+    },
+  );
+});
+
 describe('staggeredDelay', () => {
   it('spreads the first runs of the cluster tasks over one interval', () => {
     const schedule = { initialDelay: { seconds: 5 }, frequency: { minutes: 10 } };
     expect([0, 1, 2, 3].map(i => staggeredDelay(schedule, i, 4).milliseconds)).toEqual([5_000, 155_000, 305_000, 455_000]);
+  });
+
+  it('counts weeks, months and years, as the scheduler does', () => {
+    const day = 24 * 60 * 60 * 1000;
+    expect(staggeredDelay({ initialDelay: { weeks: 1 }, frequency: { weeks: 2 } }, 1, 2)).toEqual({ milliseconds: 14 * day });
+    expect(staggeredDelay({ initialDelay: { seconds: 0 }, frequency: { months: 1 } }, 1, 3)).toEqual({ milliseconds: 10 * day });
+    expect(staggeredDelay({ initialDelay: { years: 1 }, frequency: { hours: 1 } }, 0, 1)).toEqual({ milliseconds: 365 * day });
   });
 });
 

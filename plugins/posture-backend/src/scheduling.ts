@@ -1,5 +1,5 @@
 import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
-import { HumanDuration } from '@backstage/types';
+import { HumanDuration, durationToMilliseconds } from '@backstage/types';
 import { ConflictError, NotAllowedError } from '@backstage/errors';
 import { postureClusterReadPermission, postureRefreshPermission } from '@posture-dev/backstage-plugin-posture-common';
 
@@ -14,9 +14,17 @@ export interface RefreshRefused {
 }
 
 /**
- * Triggers every cluster's task, at most once per `cooldownMs` in this process. A task already
+ * Triggers every cluster's task, each at most once per `cooldownMs` in this process. A task already
  * running is left alone (its run reads the latest state), and triggering a task that is due
  * anyway only moves its start forward, so triggers from several replicas never add runs.
+ *
+ * The cooldown is kept per task and starts only for a task that was triggered (or found running):
+ * a trigger that failed (the database, say) leaves its task free to be triggered by the next
+ * request at once, rather than answering 429 for the whole cooldown for a collection that never
+ * started. Per task rather than per request, so that retrying after a partial failure triggers only
+ * what failed: the tasks already triggered keep their cooldown. One failure does not stop the
+ * others being triggered; the first error is passed on (500) once every task was tried. A request
+ * that finds every task inside its cooldown is refused, with the time until the first is free.
  */
 export function refreshTrigger(options: {
   scheduler: Pick<SchedulerService, 'triggerTask'>;
@@ -25,20 +33,35 @@ export function refreshTrigger(options: {
   now?: () => number;
 }): () => Promise<RefreshRefused | void> {
   const now = options.now ?? Date.now;
-  let last: number | undefined;
+  /** when each task was last triggered */
+  const last = new Map<string, number>();
   return async () => {
     const t = now();
-    if (last !== undefined && t - last < options.cooldownMs) {
-      return { retryAfterMs: options.cooldownMs - (t - last) };
+    const free = options.taskIds.filter(id => {
+      const at = last.get(id);
+      return at === undefined || t - at >= options.cooldownMs;
+    });
+    if (free.length === 0 && options.taskIds.length > 0) {
+      const soonest = options.taskIds.reduce((m, id) => Math.min(m, last.get(id)!), Infinity);
+      return { retryAfterMs: options.cooldownMs - (t - soonest) };
     }
-    last = t;
-    for (const id of options.taskIds) {
+    // claimed before the first await, so that a concurrent request finds them inside the cooldown
+    const previous = new Map(free.map(id => [id, last.get(id)]));
+    for (const id of free) last.set(id, t);
+    let failure: unknown;
+    for (const id of free) {
       try {
         await options.scheduler.triggerTask(id);
       } catch (e) {
-        if (!(e instanceof ConflictError) && (e as Error).name !== 'ConflictError') throw e;
+        if (e instanceof ConflictError || (e as Error).name === 'ConflictError') continue;
+        // not triggered: no cooldown for it
+        const before = previous.get(id);
+        if (before === undefined) last.delete(id);
+        else last.set(id, before);
+        failure ??= e;
       }
     }
+    if (failure !== undefined) throw failure;
     return undefined;
   };
 }
@@ -151,8 +174,8 @@ export function staggeredDelay(
   index: number,
   count: number,
 ): HumanDuration {
-  const ms = (d: HumanDuration) =>
-    (d.milliseconds ?? 0) + (d.seconds ?? 0) * 1e3 + (d.minutes ?? 0) * 6e4 + (d.hours ?? 0) * 36e5 + (d.days ?? 0) * 864e5;
+  // Backstage's own conversion: weeks, months and years count too ('1w', 'P1M'), not as 0
+  const ms = durationToMilliseconds;
   const step = count > 0 ? ms(schedule.frequency) / count : 0;
   return { milliseconds: Math.round(ms(schedule.initialDelay) + index * step) };
 }

@@ -1,5 +1,5 @@
 import { Config, readDurationFromConfig } from '@backstage/config';
-import { HumanDuration } from '@backstage/types';
+import { HumanDuration, durationToMilliseconds } from '@backstage/types';
 
 /** `posture.metrics.prometheus`: where measured use comes from. Off when absent. */
 export interface PrometheusConfig {
@@ -21,15 +21,9 @@ export interface PrometheusConfig {
   maxResponseBytes: number;
 }
 
+/** Backstage's own conversion, so that every unit its reader gives counts ('P1M' is 30 days, not 0). */
 function seconds(d: HumanDuration): number {
-  return Math.round(
-    (d.milliseconds ?? 0) / 1e3 +
-      (d.seconds ?? 0) +
-      (d.minutes ?? 0) * 60 +
-      (d.hours ?? 0) * 3600 +
-      (d.days ?? 0) * 86400 +
-      (d.weeks ?? 0) * 7 * 86400,
-  );
+  return Math.round(durationToMilliseconds(d) / 1e3);
 }
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -59,6 +53,8 @@ export function readPrometheusConfig(root: Config): PrometheusConfig | undefined
   const stepSeconds = dur('step', { minutes: 5 });
   if (windowSeconds < 60 || stepSeconds < 1 || stepSeconds > windowSeconds)
     throw new Error('posture.metrics.prometheus: window must be at least a minute and step within it');
+  const timeoutSeconds = dur('timeout', { seconds: 30 });
+  if (timeoutSeconds < 1) throw new Error('posture.metrics.prometheus: timeout must be at least a second');
   const values = c.getOptionalConfig('clusterLabelValues');
   const clusterLabelValues: Record<string, string> = {};
   for (const k of values?.keys() ?? []) clusterLabelValues[k] = values!.getString(k);
@@ -70,7 +66,7 @@ export function readPrometheusConfig(root: Config): PrometheusConfig | undefined
     clusterLabel,
     clusterLabelValues,
     clusters: c.getOptionalStringArray('clusters'),
-    timeoutMs: dur('timeout', { seconds: 30 }) * 1000,
+    timeoutMs: timeoutSeconds * 1000,
     maxResponseBytes: (c.getOptionalNumber('maxResponseMegabytes') ?? 64) * 2 ** 20,
   };
 }
