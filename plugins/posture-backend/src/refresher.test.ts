@@ -376,9 +376,17 @@ describe('PostureRefresher', () => {
       await makeRefresher({ store, clusters, entities: ENTITIES }).refresher.run();
       expect((await store.getEntity('component:default/shop'))!.clusters).toHaveLength(3);
 
-      // the backend restarts without `central` in its config
+      // a replica on a config without `central` (a rolling deploy that adds it, say) leaves it alone
+      // while replicas still collect it
       const kept = clusters.filter(c => c.name !== 'central');
       await makeRefresher({ store, clusters: kept, entities: ENTITIES }).refresher.run();
+      expect((await store.getClusterStatuses()).map(s => s.name)).toEqual(['central', 'east', 'west']);
+      expect((await store.getEntity('component:default/shop'))!.clusters).toHaveLength(3);
+
+      // once no replica has tried it for two intervals (and a timeout), it is forgotten
+      const short = { schedule: { frequency: { milliseconds: 20 }, timeout: { milliseconds: 20 } } };
+      await sleep(100);
+      await makeRefresher({ store, clusters: kept, entities: ENTITIES, posture: short }).refresher.run();
       expect((await store.getClusterStatuses()).map(s => s.name)).toEqual(['east', 'west']);
       const shop = (await store.getEntity('component:default/shop'))!;
       expect(shop.clusters.map(c => c.cluster)).toEqual(['east', 'west']);

@@ -230,9 +230,17 @@ export class PostureRefresher {
       sel: entitySelector(entity, clusterNames),
     }));
     const previous = new Map((await store.getClusterStatuses()).map(s => [s.name, s]));
-    // clusters gone from the config would otherwise keep their rows, and count in every combined score, forever
+    // Clusters gone from the config would otherwise keep their rows, and count in every combined score,
+    // forever. Only those no replica has tried for two intervals: during a rolling deploy that adds a
+    // cluster, the replicas still on the old config would otherwise delete it on every run while the new
+    // ones write it back, its scores and history swinging with each.
     const configured = new Set(clusterNames);
-    const removedClusters = [...previous.keys()].filter(name => !configured.has(name));
+    const { frequency, timeout } = this.options.config.schedule;
+    const abandonedBefore = now - 2 * durationMs(frequency) - durationMs(timeout);
+    const removedClusters = [...previous.values()]
+      .filter(s => !configured.has(s.name))
+      .filter(s => s.lastAttemptAt === null || !(Date.parse(s.lastAttemptAt) >= abandonedBefore))
+      .map(s => s.name);
 
     const outcomes = await Promise.all(
       selected.map(source => {
