@@ -34,6 +34,9 @@ describe('DatabaseLoadBoard', () => {
     await a.publish({ running: 0, busyMs: 0 });
     await a.close();
     expect(await c.others()).toEqual([]);
+    // and stays gone: the collections its shutdown aborts publish again as they end
+    await a.publish({ running: 1, busyMs: 5 });
+    expect(await c.others()).toEqual([]);
   });
 });
 

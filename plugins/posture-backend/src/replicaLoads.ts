@@ -31,6 +31,7 @@ export class DatabaseLoadBoard implements LoadBoard {
   readonly id: string;
   private readonly liveMs: number;
   private readonly now: () => number;
+  private closed = false;
 
   constructor(
     private readonly knex: Knex,
@@ -42,6 +43,10 @@ export class DatabaseLoadBoard implements LoadBoard {
   }
 
   async publish(load: ReplicaLoad): Promise<void> {
+    // A replica shutting down leaves the board in a plugin shutdown hook, before the root shutdown
+    // aborts its collections: each aborted run (and the heartbeat) publishes again, and would put back
+    // a live-looking, idle replica that the others hand tasks to until it ages out.
+    if (this.closed) return;
     const now = this.now();
     await this.knex(TABLE)
       .insert({ id: this.id, running: load.running, busy_ms: Math.round(load.busyMs), seen_at: now })
@@ -58,8 +63,9 @@ export class DatabaseLoadBoard implements LoadBoard {
     return rows.map(r => ({ running: Number(r.running), busyMs: Number(r.busy_ms) }));
   }
 
-  /** leaves the board, on shutdown */
+  /** leaves the board, on shutdown; later publishes do nothing */
   async close(): Promise<void> {
+    this.closed = true;
     await this.knex(TABLE).where('id', this.id).delete();
   }
 }
