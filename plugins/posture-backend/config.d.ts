@@ -84,8 +84,9 @@ export interface Config {
       initialDelay?: HumanDuration | string;
     };
     /**
-     * `POST /refresh` answers 429 for this long after it triggered a collection (a trigger that
-     * failed starts no cooldown), a duration (see `posture`); default 1 minute
+     * `POST /refresh` answers 429 for this long after it triggered a collection, on every replica
+     * (the cooldown is kept in the database; a trigger that failed starts none), a duration (see
+     * `posture`); default 1 minute
      */
     refreshCooldown?: HumanDuration | string;
     /**

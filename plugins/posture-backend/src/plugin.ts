@@ -19,6 +19,7 @@ import { createRouter } from './service/router';
 import { PostureStore } from './store';
 import { notifyRegressions } from './notify';
 import { DatabaseLoadBoard, scheduleLoadHeartbeat } from './replicaLoads';
+import { DatabaseRefreshClaims } from './refreshClaims';
 import { collectionTaskId, handBackTask, lockSchedulerRoutes, refreshTrigger, staggeredDelay } from './scheduling';
 import { CatalogOrgDirectory } from './org/directory';
 import { workerEntry } from './worker/runInWorker';
@@ -205,7 +206,13 @@ export const posturePlugin = createBackendPlugin({
             // two missed collections make data stale even if nothing failed
             staleAfterMs: 2 * durationMs(postureConfig.schedule.frequency),
             configuredClusters: sources.length,
-            triggerRefresh: refreshTrigger({ scheduler: tasks, taskIds, cooldownMs: postureConfig.refreshCooldownMs }),
+            triggerRefresh: refreshTrigger({
+              scheduler: tasks,
+              taskIds,
+              cooldownMs: postureConfig.refreshCooldownMs,
+              // one cooldown for every replica behind the load balancer, not one each
+              claims: new DatabaseRefreshClaims(await database.getClient()),
+            }),
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

@@ -2,6 +2,7 @@ import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
 import { HumanDuration, durationToMilliseconds } from '@backstage/types';
 import { ConflictError, NotAllowedError } from '@backstage/errors';
 import { postureClusterReadPermission, postureRefreshPermission } from '@posture-dev/backstage-plugin-posture-common';
+import { RefreshClaims, memoryRefreshClaims } from './refreshClaims';
 
 /** The scheduled task that collects one cluster. */
 export function collectionTaskId(cluster: string): string {
@@ -14,54 +15,53 @@ export interface RefreshRefused {
 }
 
 /**
- * Triggers every cluster's task, each at most once per `cooldownMs` in this process. A task already
+ * Triggers every cluster's task, each at most once per `cooldownMs` across the replicas that share
+ * `claims` (the plugin passes the database's; without it, this process's own). A task already
  * running is left alone (its run reads the latest state), and triggering a task that is due
  * anyway only moves its start forward, so triggers from several replicas never add runs.
  *
  * The cooldown is kept per task and starts only for a task that was triggered (or found running):
- * a trigger that failed (the database, say) leaves its task free to be triggered by the next
- * request at once, rather than answering 429 for the whole cooldown for a collection that never
- * started. Per task rather than per request, so that retrying after a partial failure triggers only
- * what failed: the tasks already triggered keep their cooldown. One failure does not stop the
- * others being triggered; the first error is passed on (500) once every task was tried. A request
- * that finds every task inside its cooldown is refused, with the time until the first is free.
+ * a trigger that failed (the database, say) gives its claim back, leaving the task free to be
+ * triggered by the next request at once, rather than answering 429 for the whole cooldown for a
+ * collection that never started. Per task rather than per request, so that retrying after a
+ * partial failure triggers only what failed: the tasks already triggered keep their cooldown. One
+ * failure does not stop the others being triggered; the first error is passed on (500) once every
+ * task was tried. A request that finds every task inside its cooldown is refused, with the time
+ * until the first is free.
  */
 export function refreshTrigger(options: {
   scheduler: Pick<SchedulerService, 'triggerTask'>;
   taskIds: string[];
   cooldownMs: number;
+  claims?: RefreshClaims;
   now?: () => number;
 }): () => Promise<RefreshRefused | void> {
   const now = options.now ?? Date.now;
-  /** when each task was last triggered */
-  const last = new Map<string, number>();
+  const claims = options.claims ?? memoryRefreshClaims();
   return async () => {
+    if (options.taskIds.length === 0) return undefined;
     const t = now();
-    const free = options.taskIds.filter(id => {
-      const at = last.get(id);
-      return at === undefined || t - at >= options.cooldownMs;
-    });
-    if (free.length === 0 && options.taskIds.length > 0) {
-      const soonest = options.taskIds.reduce((m, id) => Math.min(m, last.get(id)!), Infinity);
-      return { retryAfterMs: options.cooldownMs - (t - soonest) };
-    }
-    // claimed before the first await, so that a concurrent request finds them inside the cooldown
-    const previous = new Map(free.map(id => [id, last.get(id)]));
-    for (const id of free) last.set(id, t);
+    // claimed before the first trigger, so that a concurrent request finds them inside the cooldown
+    const { claimed, busyUntil } = await claims.claim(options.taskIds, t, options.cooldownMs);
+    if (claimed.length === 0) return { retryAfterMs: Math.max(0, (busyUntil ?? t) - t) };
+    const mine = new Set(claimed);
+    const failed: string[] = [];
     let failure: unknown;
-    for (const id of free) {
+    // in the configuration's order, as the tasks were scheduled
+    for (const id of options.taskIds.filter(x => mine.has(x))) {
       try {
         await options.scheduler.triggerTask(id);
       } catch (e) {
         if (e instanceof ConflictError || (e as Error).name === 'ConflictError') continue;
-        // not triggered: no cooldown for it
-        const before = previous.get(id);
-        if (before === undefined) last.delete(id);
-        else last.set(id, before);
+        failed.push(id);
         failure ??= e;
       }
     }
-    if (failure !== undefined) throw failure;
+    if (failed.length > 0) {
+      // not triggered: no cooldown for them
+      await claims.release(failed, t);
+      throw failure;
+    }
     return undefined;
   };
 }
