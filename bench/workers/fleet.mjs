@@ -5,6 +5,8 @@
 // replica; GET /entities p99 under 100 clients while collection runs; bytes per cycle with and without
 // metadata-only lists and gzip; and, in the second cycle, one replica SIGKILLed mid-run: who collects its
 // clusters, how soon, and whether any history row is lost.
+// The load comes from wrk (bench/lib/wrkLoad.mjs) when it is installed, else from Node's http client in this
+// process, which on a small machine takes a core from the replicas it measures (BENCH_FLEET_LOADGEN).
 //   node <TS_FLAGS> bench/workers/fleet.mjs
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -16,6 +18,7 @@ import { backend, report } from '../lib/backend.mjs';
 import { BENCH_DIR, ROOT, TS_FLAGS, backendRequire } from '../lib/env.mjs';
 import { startServerWorker } from '../lib/http.mjs';
 import { freshPgDatabase } from '../lib/pg.mjs';
+import { startWrkLoad, wrkAvailable } from '../lib/wrkLoad.mjs';
 
 const CLUSTERS = Number(process.env.BENCH_FLEET_CLUSTERS ?? 30);
 const OBJECTS = Number(process.env.BENCH_FLEET_OBJECTS ?? 20_000);
@@ -26,6 +29,7 @@ const CLIENTS = Number(process.env.BENCH_FLEET_CLIENTS ?? 100);
 // answered, which keeps the replica saturated (its latency is then CLIENTS / throughput, by Little's law).
 // A number: an open loop at that many requests per second over up to CLIENTS connections, each request's
 // latency counted from when it was due, so that a stall is counted for every request it delays
+// (the open loop needs BENCH_FLEET_LOADGEN=node: wrk has none)
 const RATE = process.env.BENCH_FLEET_RATE ? Number(process.env.BENCH_FLEET_RATE) : undefined;
 // with one replica: seconds of load measured after the first cycle, while nothing collects
 const IDLE_S = Number(process.env.BENCH_FLEET_IDLE_S ?? 20);
@@ -34,8 +38,16 @@ const IDLE_S = Number(process.env.BENCH_FLEET_IDLE_S ?? 20);
 // than a scorecard; this is the steady state's figure. Waits for the schedule (set a short frequency)
 const SECOND_RUN = process.env.BENCH_FLEET_SECOND_RUN === '1';
 // a file to write every request to, one line each: ms since the load started, latency ms, status, collecting
+// (Node's client only: wrk reports a histogram per slice, not requests)
 const TRACE = process.env.BENCH_FLEET_TRACE;
 const trace = [];
+// what sends the load: `wrk` (closed loops in slices, see bench/lib/wrkLoad.mjs; ~30 µs of CPU a request) or
+// `node` (this process's http client, ~200 µs a request, on the replicas' cores unless REPLICA_CPUS keeps it
+// off them). Unset: wrk when it is installed and neither RATE nor TRACE asks for what only Node's client does
+const [LOADGEN, LOADGEN_WHY] = loadGenerator(process.env.BENCH_FLEET_LOADGEN);
+// with wrk: seconds per slice. Every slice that spans a phase change (collecting, idle, neither) is dropped,
+// and a slice never counts a request that outlasts it, so longer slices see more of a long tail
+const SLICE_S = Number(process.env.BENCH_FLEET_SLICE_S ?? 2);
 const FREQUENCY = Number(process.env.BENCH_FLEET_FREQUENCY_S ?? 90);
 // what the load's clients send: a browser's Accept-Encoding by default, as the Backstage frontend's requests
 // carry; BENCH_FLEET_ACCEPT_ENCODING= (empty) for clients that take plain bodies only
@@ -68,6 +80,21 @@ function cpuList(list) {
     for (let c = a; c <= b; c++) cpus.add(c);
   }
   return cpus;
+}
+
+/** The load generator asked for, or the one that fits the run, and why. */
+function loadGenerator(asked) {
+  if (asked === 'node' || asked === 'wrk') {
+    if (asked === 'wrk' && RATE !== undefined) throw new Error('BENCH_FLEET_RATE needs BENCH_FLEET_LOADGEN=node: wrk has no open loop');
+    if (asked === 'wrk' && TRACE) throw new Error('BENCH_FLEET_TRACE needs BENCH_FLEET_LOADGEN=node: wrk traces no requests');
+    if (asked === 'wrk' && !wrkAvailable()) throw new Error('BENCH_FLEET_LOADGEN=wrk but no wrk on PATH');
+    return [asked, 'BENCH_FLEET_LOADGEN'];
+  }
+  if (asked) throw new Error(`BENCH_FLEET_LOADGEN=${asked}: wrk or node`);
+  if (RATE !== undefined) return ['node', 'BENCH_FLEET_RATE is set (wrk has no open loop)'];
+  if (TRACE) return ['node', 'BENCH_FLEET_TRACE is set (it needs per-request times)'];
+  if (!wrkAvailable()) return ['node', 'no wrk on PATH'];
+  return ['wrk', 'installed, and neither BENCH_FLEET_RATE nor BENCH_FLEET_TRACE is set'];
 }
 const log = m => process.stderr.write(`[fleet] ${m}\n`);
 const sleep = ms => new Promise(r => setTimeout(r, ms));
@@ -180,8 +207,21 @@ function startLoad(replicas, entityCount, isCollecting) {
   return load;
 }
 
+/**
+ * Seconds the values from `from` on in `load[key]` were measured over: wrk's load keeps only whole slices of
+ * one phase, so its rate is over those; the Node load measures all of `seconds`.
+ */
+const measuredSeconds = (load, key, from, seconds) =>
+  load.slices ? load.slices.filter(s => s.to === key && s.from >= from).reduce((a, s) => a + s.seconds, 0) : seconds;
+
 const latencySummary = (load, values, seconds) => ({
   model: RATE === undefined ? `${CLIENTS} closed loops` : `open loop at ${RATE}/s over up to ${CLIENTS} connections`,
+  loadGenerator: LOADGEN,
+  // over the whole run so far, every phase: slices kept, those dropped for spanning a phase change, and wrk
+  // reports whose latencies did not match their request count (should stay 0: see wrkLoad's uncorrected)
+  ...(load.slices
+    ? { sliceSeconds: SLICE_S, slicesKeptInRun: load.slices.length, slicesDroppedInRun: load.droppedSlices, histogramMismatchesInRun: load.histogramMismatches }
+    : {}),
   clients: CLIENTS,
   acceptEncoding: ACCEPT_ENCODING,
   replicaCpus: REPLICA_CPUS ?? 'all, shared with the load',
@@ -306,7 +346,12 @@ async function main() {
   replicas.push(await startReplica('r0', fleetFile, dbUrl, true, state));
   for (let i = 1; i < REPLICAS; i++) replicas.push(await startReplica(`r${i}`, fleetFile, dbUrl, false, state));
   log(`replicas up: ${replicas.map(r => r.url).join(', ')}`);
-  const load = (started.load = startLoad(replicas, entityCount, () => active.size > 0));
+  log(`load generator: ${LOADGEN} (${LOADGEN_WHY})`);
+  const isCollecting = () => active.size > 0;
+  const load = (started.load =
+    LOADGEN === 'wrk'
+      ? startWrkLoad({ replicas, entityCount, clients: CLIENTS, acceptEncoding: ACCEPT_ENCODING, isCollecting, sliceSeconds: SLICE_S })
+      : startLoad(replicas, entityCount, isCollecting));
   if (TRACE) log(`load started at ${Date.now()} (epoch ms; the trace's times count from here)`);
 
   const completed = since => new Set(runs.filter(r => r.ok && r.startedAt >= since).map(r => r.cluster));
@@ -339,7 +384,7 @@ async function main() {
       secondRun = {
         ok: run2.ok,
         durationMs: run2.at - run2.startedAt,
-        entitiesGet: latencySummary(load, load.latencies.slice(from), (run2.at - run2.startedAt) / 1000),
+        entitiesGet: latencySummary(load, load.latencies.slice(from), measuredSeconds(load, 'latencies', from, (run2.at - run2.startedAt) / 1000)),
         // the replica's figures from its first run's start to the end of this one (cumulative)
         eldP99MsSoFar: stats2.eldP99Ms,
         eldMaxMsSoFar: stats2.eldMaxMs,
@@ -355,8 +400,8 @@ async function main() {
       bytesPerCycle: bytes,
       cycle1: { runs: cycle1.length, failed: cycle1.filter(r => !r.ok).length, durationsMs: { p50: p(cycle1.map(r => r.at - r.startedAt), 0.5), max: p(cycle1.map(r => r.at - r.startedAt), 1) } },
       replicas: [{ replica: 'r0', eldP99Ms: stats.eldP99Ms, eldMaxMs: stats.eldMaxMs, peakRssMb: stats.peakRssMb }],
-      entitiesGet: latencySummary(load, load.latencies, collectingS),
-      entitiesGetIdle: latencySummary(load, load.idleLatencies, IDLE_S),
+      entitiesGet: latencySummary(load, load.latencies, measuredSeconds(load, 'latencies', 0, collectingS)),
+      entitiesGetIdle: latencySummary(load, load.idleLatencies, measuredSeconds(load, 'idleLatencies', 0, IDLE_S)),
       ...(secondRun ? { secondRun } : {}),
     };
     await teardown();
