@@ -1,5 +1,6 @@
 import fsp from 'node:fs/promises';
 import type { Dirent, Stats } from 'node:fs';
+import { nodeReaderFs } from '../reader/manifestReader';
 import { replaceFile } from './replaceFile';
 
 /** A stream the CLI writes to; `isTTY` decides whether the table uses colour. */
@@ -14,7 +15,8 @@ export interface CliFs {
   stat(path: string): Promise<Stats>;
   realpath(path: string): Promise<string>;
   readdir(path: string): Promise<Dirent[]>;
-  readFile(path: string): Promise<Buffer>;
+  /** with `maxBytes`, stops after that many bytes (a file that grows, or a device, never reads past it) */
+  readFile(path: string, maxBytes?: number): Promise<Buffer>;
   /** writes the pieces (text, or UTF-8 bytes) in order, replacing the file */
   writeFile(path: string, pieces: Iterable<string | Uint8Array>): Promise<void>;
 }
@@ -39,7 +41,8 @@ export const nodeFs: CliFs = {
   stat: p => fsp.stat(p),
   realpath: p => fsp.realpath(p),
   readdir: p => fsp.readdir(p, { withFileTypes: true }),
-  readFile: p => fsp.readFile(p),
+  // the reader's own: regular files only, read no further than the limit it asks for
+  readFile: (p, maxBytes) => nodeReaderFs.readFile(p, maxBytes),
   writeFile: (p, pieces) => replaceFile(p, pieces),
 };
 

@@ -1,3 +1,4 @@
+import { constants as fsConstants } from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Dirent, Stats } from 'node:fs';
@@ -32,14 +33,63 @@ export interface ReaderFs {
   stat(path: string): Promise<Stats>;
   realpath(path: string): Promise<string>;
   readdir(path: string): Promise<Dirent[]>;
-  readFile(path: string): Promise<Buffer>;
+  /**
+   * The file's bytes; with `maxBytes`, at most that many (the reader passes the per-file limit
+   * plus one, so a file that grows, or whose stat size is 0, is never read past it). An
+   * implementation that ignores `maxBytes` still works: the reader checks the length it gets.
+   */
+  readFile(path: string, maxBytes?: number): Promise<Buffer>;
+}
+
+/** What a directory entry is when it is neither a file nor a directory, for the message that skips it. */
+function specialKind(st: Pick<Stats, 'isFIFO' | 'isCharacterDevice' | 'isBlockDevice' | 'isSocket'>): string {
+  if (st.isFIFO()) return 'a FIFO';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isSocket()) return 'a socket';
+  return 'an entry of unknown type';
+}
+
+/** Big enough that a typical manifest is read in one call, small enough not to be a waste per file. */
+const READ_CHUNK_MIN = 16 * 1024;
+const READ_CHUNK_MAX = 1024 * 1024;
+
+/**
+ * Reads at most `maxBytes` of a regular file. It is opened non-blocking and checked with fstat, so a
+ * name replaced by a FIFO or a device after the walk saw a file is refused instead of blocking the
+ * read (a FIFO's open waits for a writer) or reading forever (/dev/zero).
+ */
+async function readRegularFile(p: string, maxBytes = Infinity): Promise<Buffer> {
+  // O_NONBLOCK does not exist on Windows, where opening a FIFO by name is not a concern
+  const handle = await fsp.open(p, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0));
+  try {
+    const st = await handle.stat();
+    if (!st.isFile()) {
+      if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+      throw new Error(`not a regular file (${specialKind(st)})`);
+    }
+    const chunks: Buffer[] = [];
+    let total = 0;
+    // the stat size is a hint only: the loop ends at end of file or at maxBytes, whichever is first
+    const chunk = Math.min(Math.max(st.size + 1, READ_CHUNK_MIN), READ_CHUNK_MAX);
+    while (total < maxBytes) {
+      const buf = Buffer.allocUnsafe(Math.min(chunk, maxBytes - total));
+      const { bytesRead } = await handle.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead));
+      total += bytesRead;
+    }
+    return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
+  } finally {
+    await handle.close();
+  }
 }
 
 export const nodeReaderFs: ReaderFs = {
   stat: p => fsp.stat(p),
   realpath: p => fsp.realpath(p),
   readdir: p => fsp.readdir(p, { withFileTypes: true }),
-  readFile: p => fsp.readFile(p),
+  readFile: (p, maxBytes) => readRegularFile(p, maxBytes),
 };
 
 /** A path to read: absolute, and the label that names it in reports. */
@@ -110,9 +160,16 @@ function isManifestName(name: string): boolean {
   return MANIFEST_EXTENSIONS.includes(path.extname(name).toLowerCase());
 }
 
+/**
+ * Whether `real` is `root` or under it. Only a first segment that is exactly `..` leaves the root:
+ * `..data/app.yaml` and `..2026_12_07_10_00_00.123/app.yaml` are inside (the kubelet mounts every
+ * ConfigMap and Secret volume as `app.yaml -> ..data/app.yaml`, `..data -> ..<timestamp>`), while
+ * `..` and `../x` are outside. An absolute result is another drive on Windows.
+ */
 function isWithin(real: string, root: string): boolean {
   const rel = path.relative(root, real);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  if (rel === '') return true;
+  return rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
 }
 
 /**
@@ -163,15 +220,22 @@ export async function readManifestTree(roots: ReadRoot[], options: ReadOptions =
     }
     let bytes: Buffer;
     try {
-      bytes = await fs.readFile(abs);
+      // The size can change between stat and read, and reads as 0 for a file being written or one
+      // in /proc: the read itself stops one byte past the limit, enough to tell the file is too large.
+      bytes = await fs.readFile(abs, limits.maxFileBytes + 1);
     } catch (e) {
       out.problems.push({ file, message: `cannot read: ${errnoMessage(e)}` });
       return;
     }
-    // the size can change between stat and read
     if (bytes.length > limits.maxFileBytes) {
       out.problems.push({ file, message: `file is larger than the ${formatBytes(limits.maxFileBytes)} limit${hint('maxFileBytes')}` });
       return;
+    }
+    // the check above the read used the stat size; this one uses the bytes actually read
+    if (out.bytes + bytes.length > limits.maxTotalBytes) {
+      throw new ManifestReadError(
+        `the input passes the ${formatBytes(limits.maxTotalBytes)} total limit at ${file}: it is refused${hint('maxTotalBytes')}`,
+      );
     }
     out.bytes += bytes.length;
     const decoded = decodeManifest(bytes);
@@ -228,6 +292,8 @@ export async function readManifestTree(roots: ReadRoot[], options: ReadOptions =
       const abs = path.join(absDir, entry.name);
       let isDir = entry.isDirectory();
       let isFile = entry.isFile();
+      // what the entry is, or what its link points to, when that is neither a file nor a directory
+      let special: Pick<Stats, 'isFIFO' | 'isCharacterDevice' | 'isBlockDevice' | 'isSocket'> = entry;
       let size = -1;
       if (entry.isSymbolicLink()) {
         let target: string;
@@ -236,6 +302,7 @@ export async function readManifestTree(roots: ReadRoot[], options: ReadOptions =
           const st = await fs.stat(abs);
           isDir = st.isDirectory();
           isFile = st.isFile();
+          special = st;
           size = st.size;
         } catch (e) {
           out.problems.push({ file: rel, message: `broken symbolic link: ${errnoMessage(e)}` });
@@ -252,9 +319,16 @@ export async function readManifestTree(roots: ReadRoot[], options: ReadOptions =
       }
       if (isDir) {
         await walk(rel, abs);
-      } else if (isFile && isManifestName(entry.name) && !options.exclude?.(rel.split(path.sep).join('/'))) {
+      } else if (isManifestName(entry.name) && !options.exclude?.(rel.split(path.sep).join('/'))) {
         candidates++;
-        await readFile(rel, abs, size);
+        if (isFile) {
+          await readFile(rel, abs, size);
+        } else {
+          // A FIFO, a device (a link to /dev/zero) or a socket named like a manifest: never opened,
+          // since a FIFO's open blocks and a device can be read forever, and said so, as every other
+          // entry that is not read is, rather than left out without a word.
+          out.problems.push({ file: rel, message: `not a regular file (${specialKind(special)}): it is not read` });
+        }
       }
     }
   };

@@ -1,5 +1,7 @@
+// the CLI's set: C0/C1 controls, DEL, line and paragraph separators, bidirectional controls
+// (which reorder the rest of a line, CVE-2021-42574) and the BMP noncharacters
 // eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufdd0-\ufdef\ufffe\uffff]/g;
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\u001b': '^[' };
 
 /**

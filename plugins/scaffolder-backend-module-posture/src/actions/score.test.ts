@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { findCheck } from '@posture-dev/backstage-plugin-posture-node';
+import { readManifests } from './readManifests';
 import { createPostureScoreAction } from './score';
 
 const GOOD = `apiVersion: apps/v1
@@ -179,10 +180,93 @@ describe('posture:score as a gate', () => {
     expect(error!.message).toContain('x\\n::error file=a::pwned\\n  ✗ level Gold^[[2J\\u0007\\u009b31m');
   });
 
+  it('neutralises bidirectional controls of names, as the CLI does', async () => {
+    const { error, logs } = await gate({ 'deploy/m.yaml': privileged({ name: 'evil\u202elmay.exe\u2066x\u2069' }) });
+    expect(error).toBeDefined();
+    for (const text of [...logs, error!.message]) expect(text).not.toMatch(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/);
+    expect(error!.message).toContain('evil\\u202elmay.exe\\u2066x\\u2069');
+  });
+
   it('neutralises control characters of file names in the message for a file it cannot read', async () => {
     const { error } = await gate({ 'deploy/a\n::error::x\u001b[2J.yaml': Buffer.from([0x6b, 0x3a, 0x20, 0xff]) as any });
     expect(error?.message).toMatch(/^Manifests cannot be read:/);
     expect(error?.message).toContain('deploy/a\\n::error::x^[[2J.yaml: not UTF-8 text');
     expect(error?.message.split('\n').some(l => l.startsWith('::error'))).toBe(false);
+  });
+});
+
+/** The log and the failure message stay readable, and their size fixed, however many workloads fail. */
+describe('posture:score with many failures', () => {
+  const many = (n: number) =>
+    Array.from({ length: n }, (_, i) => BAD.replace(/\{name: web, namespace: web\}/, `{name: web-${i}, namespace: web}`)).join('---\n');
+
+  it('logs a summary and at most 20 failing checks, and fails with a message of bounded size', async () => {
+    // 600 workloads, two failing checks each
+    const { error, outputs, logs } = await run({ 'deploy/app.yaml': many(600) }, { failOn: 'low' });
+    expect(logs.length).toBeLessThanOrEqual(1 + 1 + 20 + 1);
+    expect(logs[1]).toBe('1200 failing check(s): 600 high, 600 medium; the 20 most severe:');
+    expect(logs.filter(l => l.startsWith('  ✗ '))).toHaveLength(20);
+    // the most severe first
+    expect(logs.filter(l => l.startsWith('  ✗ ')).every(l => l.includes('[high] replicas'))).toBe(true);
+    expect(logs[logs.length - 1]).toBe('  … and 1180 more');
+
+    expect(error).toBeDefined();
+    const lines = error!.message.split('\n');
+    expect(lines.length).toBeLessThanOrEqual(1 + 1 + 20 + 1);
+    expect(lines[0]).toBe('Posture thresholds not met: 1200 failing check(s) at severity low or worse');
+    expect(lines[1]).toBe('Failing checks (1200, the 20 most severe listed):');
+    expect(lines[lines.length - 1]).toBe('  … and 1180 more');
+    expect(error!.message.length).toBeLessThan(20 * 600);
+
+    // the output templates use: every failing check up to the documented limit, most severe first
+    expect(outputs.failingChecks).toHaveLength(1000);
+    expect(outputs.failingChecks.slice(0, 600).every((f: any) => f.severity === 'high')).toBe(true);
+  });
+
+  it('keeps a short list whole', async () => {
+    const { error, outputs, logs } = await run({ 'deploy/app.yaml': many(3) }, { failOn: 'low' });
+    expect(logs).toHaveLength(1 + 1 + 6);
+    expect(logs[1]).toBe('6 failing check(s): 3 high, 3 medium:');
+    expect(error!.message.split('\n')).toHaveLength(2 + 6);
+    expect(error!.message).not.toContain('more');
+    expect(outputs.failingChecks).toHaveLength(6);
+  });
+
+  it('cuts an item that is too long, a name of a megabyte included', async () => {
+    const huge = `web-${'x'.repeat(1024 * 1024)}`;
+    const { error, logs } = await run({ 'deploy/app.yaml': BAD.replace('{name: web, namespace: web}', `{name: ${huge}, namespace: web}`) }, { failOn: 'low' });
+    for (const l of logs) expect(l.length).toBeLessThan(1000);
+    expect(error!.message.length).toBeLessThan(3000);
+    expect(error!.message).toContain('…');
+  });
+
+  it('lists at most 20 parse errors', async () => {
+    const files = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`deploy/bad-${String(i).padStart(2, '0')}.yaml`, 'kind: [']));
+    const { error } = await run(files, {});
+    const lines = error!.message.split('\n');
+    expect(lines[0]).toBe('Manifests do not parse: 50 error(s)');
+    expect(lines).toHaveLength(1 + 20 + 1);
+    expect(lines[1]).toMatch(/^ {2}deploy\/bad-00\.yaml:\d+: document 0 does not parse/);
+    expect(lines[21]).toBe('  … and 30 more');
+  });
+
+  it('lists at most 20 files it cannot read', async () => {
+    const files = Object.fromEntries(
+      Array.from({ length: 50 }, (_, i) => [`deploy/bin-${String(i).padStart(2, '0')}.yaml`, Buffer.from([0x6b, 0x3a, 0x20, 0xff]) as any]),
+    );
+    const { error } = await run(files, {});
+    const lines = error!.message.split('\n');
+    expect(lines[0]).toBe('Manifests cannot be read: 50 file(s)');
+    expect(lines).toHaveLength(1 + 20 + 1);
+    expect(lines[1]).toBe('  deploy/bin-00.yaml: not UTF-8 text (binary file?)');
+    expect(lines[21]).toBe('  … and 30 more');
+  });
+});
+
+describe('readManifests', () => {
+  it('reads a folder of the workspace whose name starts with ".." (a ConfigMap\'s ..data)', async () => {
+    const ws = workspace({ '..data/app.yaml': GOOD });
+    await expect(readManifests(path.join(ws, '..data'), ws)).resolves.toEqual([{ file: '..data/app.yaml', text: GOOD }]);
+    await expect(readManifests(path.join(ws, '..'), ws)).rejects.toThrow(/outside the workspace/);
   });
 });

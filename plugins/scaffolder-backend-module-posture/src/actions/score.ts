@@ -7,10 +7,18 @@ import {
   resolveEngineConfig,
   scanManifests,
 } from '@posture-dev/backstage-plugin-posture-node';
-import { inert } from './inert';
+import { MAX_LISTED, listLines } from './bounded';
 import { readManifests } from './readManifests';
 
 const LEVELS = ['Gold', 'Silver', 'Bronze', 'None'] as const;
+
+/**
+ * Most entries in the `failingChecks` output. It has one entry per failing check per workload, so
+ * a few thousand workloads made 60,000 entries (megabytes in the task's state) that no template
+ * step could use. The entries kept are the most severe; the log and the failure message give the
+ * full count. The limit is stated in the output's description.
+ */
+const MAX_FAILING_CHECKS_OUTPUT = 1000;
 
 /**
  * What `posture:score` takes. Written out rather than inferred from the zod schema, so that the
@@ -99,15 +107,19 @@ export function createPostureScoreAction(
         level: z => z.string(),
         pssLevel: z => z.string(),
         failingChecks: z =>
-          z.array(
-            z.object({
-              checkId: z.string(),
-              severity: z.string(),
-              subject: z.string(),
-              message: z.string(),
-              evidence: z.array(z.string()),
-            }),
-          ),
+          z
+            .array(
+              z.object({
+                checkId: z.string(),
+                severity: z.string(),
+                subject: z.string(),
+                message: z.string(),
+                evidence: z.array(z.string()),
+              }),
+            )
+            .describe(
+              `One entry per failing check per workload, most severe first; at most ${MAX_FAILING_CHECKS_OUTPUT} entries (the task log gives the full count)`,
+            ),
       },
     },
     async handler(ctx) {
@@ -122,24 +134,46 @@ export function createPostureScoreAction(
         checks: options.checks,
       });
       if (report.parseErrors.length > 0) {
+        const errors = report.parseErrors;
         throw new Error(
-          `Manifests do not parse:\n${report.parseErrors.map(e => `  ${inert(`${e.file}${e.line !== undefined ? `:${e.line}` : ''}: ${e.message}`)}`).join('\n')}`,
+          [
+            `Manifests do not parse: ${errors.length} error(s)`,
+            ...listLines(errors, e => `${e.file}${e.line !== undefined ? `:${e.line}` : ''}: ${e.message}`),
+          ].join('\n'),
         );
       }
       const { summary } = report;
-      const failing = report.results.filter(r => r.status === 'fail' || r.status === 'error');
-      const failingChecks = failing.map(r => ({
+      const rank = (severity: string) => SEVERITIES.indexOf(severity as Severity);
+      // most severe first (a stable sort keeps the engine's order within a severity), so that the
+      // items a bounded list keeps are the ones to fix first
+      const failing = report.results
+        .filter(r => r.status === 'fail' || r.status === 'error')
+        .sort((a, b) => rank(a.severity) - rank(b.severity));
+      const toEntry = (r: (typeof failing)[number]) => ({
         checkId: r.checkId,
         severity: r.severity,
         subject: `${r.subject.kind}/${r.subject.namespace ? `${r.subject.namespace}/` : ''}${r.subject.name}`,
         message: r.message,
         evidence: r.evidence.map(e => (e.container ? `${e.path} (container ${e.container})` : e.path)),
-      }));
+      });
+      const failingChecks = failing.slice(0, MAX_FAILING_CHECKS_OUTPUT).map(toEntry);
+      const bySeverity = SEVERITIES.map(sev => [sev, failing.filter(r => r.severity === sev).length] as const)
+        .filter(([, n]) => n > 0)
+        .map(([sev, n]) => `${n} ${sev}`)
+        .join(', ');
+      const listed = failing.length > MAX_LISTED ? `; the ${MAX_LISTED} most severe` : '';
       ctx.logger.info(
         `Posture of ${inputs.length} file(s): scalability ${summary.scores.scalability ?? '-'} (${summary.grades.scalability ?? '-'}), security ${summary.scores.security ?? '-'} (${summary.grades.security ?? '-'}), level ${summary.level}, Pod Security ${summary.pssLevel}`,
       );
-      for (const f of failingChecks) {
-        ctx.logger.info(`  ✗ ${inert(`[${f.severity}] ${f.checkId} on ${f.subject}: ${f.message}${f.evidence.length ? ` at ${f.evidence.join(', ')}` : ''}`)}`);
+      if (failing.length > 0) {
+        // one summary line, then at most MAX_LISTED + 1 lines, however many workloads fail
+        ctx.logger.info(`${failing.length} failing check(s): ${bySeverity}${listed}:`);
+        for (const line of listLines(failing, r => {
+          const f = toEntry(r);
+          return `[${f.severity}] ${f.checkId} on ${f.subject}: ${f.message}${f.evidence.length ? ` at ${f.evidence.join(', ')}` : ''}`;
+        }, '  ✗ ')) {
+          ctx.logger.info(line);
+        }
       }
 
       const problems: string[] = [];
@@ -155,7 +189,8 @@ export function createPostureScoreAction(
       }
       if (ctx.input.failOn) {
         const worst = SEVERITIES.indexOf(ctx.input.failOn);
-        const over = failingChecks.filter(f => SEVERITIES.indexOf(f.severity as Severity) <= worst);
+        // every failing check, not only those the bounded output keeps
+        const over = failing.filter(r => rank(r.severity) <= worst);
         if (over.length > 0) problems.push(`${over.length} failing check(s) at severity ${ctx.input.failOn} or worse`);
       }
 
@@ -166,10 +201,17 @@ export function createPostureScoreAction(
       ctx.output('failingChecks', failingChecks);
 
       if (problems.length > 0) {
-        const detail = failingChecks
-          .map(f => `  - ${inert(`${f.checkId} [${f.severity}] on ${f.subject}: ${f.message}${f.evidence.length ? ` (${f.evidence.join(', ')})` : ''}`)}`)
-          .join('\n');
-        throw new Error(`Posture thresholds not met: ${problems.join('; ')}\nFailing checks:\n${detail}`);
+        const lines = [`Posture thresholds not met: ${problems.join('; ')}`];
+        if (failing.length > 0) {
+          lines.push(`Failing checks (${failing.length}${failing.length > MAX_LISTED ? `, the ${MAX_LISTED} most severe listed` : ''}):`);
+          lines.push(
+            ...listLines(failing, r => {
+              const f = toEntry(r);
+              return `${f.checkId} [${f.severity}] on ${f.subject}: ${f.message}${f.evidence.length ? ` (${f.evidence.join(', ')})` : ''}`;
+            }, '  - '),
+          );
+        }
+        throw new Error(lines.join('\n'));
       }
     },
   });
