@@ -379,6 +379,8 @@ describe('PostureStore read caches', () => {
     expect((await store.getEntityJson(ref))!.body.toString()).toBe(expected);
     // a new data version: nothing to reuse without a token
     await knex('posture_runs').insert({ started_at: T2, finished_at: T2, entities: 0, changed: 0, regressions: 0 });
+    // what makes it a new data version, as every transaction of a save does
+    await knex('posture_data_version').where('id', 1).increment('n', 1);
     expect(await resultsRead(knex, () => store.getEntityJson(ref))).toBe(4);
     expect((await store.getEntityJson(ref))!.body.toString()).toBe(expected);
   });
@@ -421,6 +423,7 @@ describe('PostureStore read caches', () => {
       type Caches = Record<'entityCache' | 'previousEntityCache', { cards: Map<string, unknown>; bytes: number } | undefined>;
       const caches = store as unknown as Caches;
       await knex('posture_runs').insert({ started_at: T2, finished_at: T2, entities: 0, changed: 0, regressions: 0 });
+      await knex('posture_data_version').where('id', 1).increment('n', 1);
       await new Promise(r => setTimeout(r, 1100)); // the data version is read once a second
       // the cache held svc-03 and svc-02, most recent last
       await store.getEntityJson('component:default/svc-02');

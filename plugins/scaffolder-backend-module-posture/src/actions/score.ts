@@ -204,12 +204,11 @@ export function createPostureScoreAction(
         const lines = [`Posture thresholds not met: ${problems.join('; ')}`];
         if (failing.length > 0) {
           lines.push(`Failing checks (${failing.length}${failing.length > MAX_LISTED ? `, the ${MAX_LISTED} most severe listed` : ''}):`);
-          lines.push(
-            ...listLines(failing, r => {
-              const f = toEntry(r);
-              return `${f.checkId} [${f.severity}] on ${f.subject}: ${f.message}${f.evidence.length ? ` (${f.evidence.join(', ')})` : ''}`;
-            }, '  - '),
-          );
+          const listed = listLines(failing, r => {
+            const f = toEntry(r);
+            return `${f.checkId} [${f.severity}] on ${f.subject}: ${f.message}${f.evidence.length ? ` (${f.evidence.join(', ')})` : ''}`;
+          }, '  - ');
+          for (const line of listed) lines.push(line);
         }
         throw new Error(lines.join('\n'));
       }
